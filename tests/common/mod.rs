@@ -1,0 +1,236 @@
+//! Helpers shared by solder's integration tests: where the solder binary is, a tool directory that
+//! makes `gcc -B <dir>` link with it, running commands under a timeout, and showing outputs.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::fmt::Write as _;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The solder binary Cargo built for this test run.
+pub fn solder_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_solder"))
+}
+
+/// Scratch space Cargo gives integration tests (`target/tmp`).
+pub fn scratch_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+}
+
+/// The linker the tool directory should hand to gcc: `$SOLDER_DIFF_LD` when set (to validate tests
+/// against another linker, e.g. `/usr/bin/ld.bfd`), otherwise solder itself.
+pub fn linker_under_test() -> PathBuf {
+    match std::env::var_os("SOLDER_DIFF_LD") {
+        Some(ld) if !ld.is_empty() => {
+            let ld = PathBuf::from(ld);
+            std::path::absolute(&ld).unwrap_or(ld)
+        }
+        _ => solder_bin(),
+    }
+}
+
+/// Makes `<scratch>/<name>-<pid>/ld`, a symlink to `linker`, and returns the directory.
+///
+/// `gcc -B <dir>` puts `<dir>/` first on collect2's COMPILER_PATH. Without `-fuse-ld=`, collect2
+/// looks for `real-ld` and then `ld` on that path before trying PATH, so it runs `<dir>/ld`
+/// (checked with `gcc -B <dir> -Wl,-v`, and at start-up by [`check_tool_dir`]). Passing
+/// `-fuse-ld=...` as well would be wrong: collect2 would then look for `ld.<name>` instead.
+/// The directory is per process so concurrent test runs with different linkers cannot collide.
+pub fn make_tool_dir(name: &str, linker: &Path) -> PathBuf {
+    let dir = scratch_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create tool dir");
+    std::os::unix::fs::symlink(linker, dir.join("ld")).expect("symlink ld");
+    dir
+}
+
+/// Fails unless gcc resolves `ld` to `<dir>/ld` under `-B <dir>`, so a broken lookup can never
+/// silently compare GNU ld with itself.
+pub fn check_tool_dir(dir: &Path) -> Result<(), String> {
+    let out = Command::new("gcc")
+        .arg("-B")
+        .arg(dir)
+        .arg("-print-prog-name=ld")
+        .output()
+        .map_err(|e| format!("cannot run gcc: {e}"))?;
+    let got = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if Path::new(&got) == dir.join("ld") {
+        Ok(())
+    } else {
+        Err(format!(
+            "gcc -B {} resolves ld to {got:?}, not to the tool dir",
+            dir.display()
+        ))
+    }
+}
+
+/// What a finished (or killed) command produced.
+pub struct Output {
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.status.success()
+    }
+}
+
+unsafe extern "C" {
+    fn kill(pid: i32, sig: i32) -> i32;
+}
+const SIGKILL: i32 = 9;
+
+/// Runs `cmd` with stdout and stderr captured, killing it (and every process it started) if it
+/// runs longer than `timeout`. A timeout is an `Err` naming the command.
+/// The command gets its own process group so that gcc's children (cc1, as, collect2, ld) die too.
+pub fn run_with_timeout(cmd: &mut Command, timeout: Duration) -> Result<Output, String> {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", show_command(cmd)))?;
+    let mut out_pipe = child.stdout.take().unwrap();
+    let mut err_pipe = child.stderr.take().unwrap();
+    let out_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if Instant::now() >= deadline => {
+                // SAFETY: kill(2) on the process group we created for this child.
+                unsafe { kill(-(child.id() as i32), SIGKILL) };
+                let _ = child.wait();
+                break Err(format!(
+                    "timed out after {} s: {}",
+                    timeout.as_secs(),
+                    show_command(cmd)
+                ));
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(5)),
+            Err(e) => break Err(format!("wait failed for {}: {e}", show_command(cmd))),
+        }
+    };
+    // Any process left in the group would hold the pipes open; the group is ours to end.
+    // SAFETY: as above; ESRCH when the group is already gone is fine.
+    unsafe { kill(-(child.id() as i32), SIGKILL) };
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    Ok(Output {
+        status: status?,
+        stdout,
+        stderr,
+    })
+}
+
+/// Runs `cmd` under `timeout` and requires exit status 0; the error shows the command and stderr.
+pub fn run_ok(cmd: &mut Command, timeout: Duration) -> Result<Output, String> {
+    let out = run_with_timeout(cmd, timeout)?;
+    if out.success() {
+        Ok(out)
+    } else {
+        Err(format!(
+            "command failed ({}): {}\n--- stderr ---\n{}",
+            describe_status(out.status),
+            show_command(cmd),
+            truncate(&out.stderr, 4000)
+        ))
+    }
+}
+
+/// A command line as a user could paste it (arguments quoted only when needed).
+pub fn show_command(cmd: &Command) -> String {
+    let mut s = quote(&cmd.get_program().to_string_lossy());
+    for arg in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&quote(&arg.to_string_lossy()));
+    }
+    s
+}
+
+fn quote(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=,:+@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// `exit 3` or `signal 11`, so a crash never reads as an exit code.
+pub fn describe_status(status: ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit {code}"),
+        (None, Some(sig)) => format!("signal {sig}"),
+        _ => format!("{status}"),
+    }
+}
+
+/// Same exit code, or killed by the same signal.
+pub fn same_status(a: ExitStatus, b: ExitStatus) -> bool {
+    a.code() == b.code() && a.signal() == b.signal()
+}
+
+/// Text of `bytes` cut to about `max` bytes, saying how much was left out.
+pub fn truncate(bytes: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    if text.len() <= max {
+        return text.into_owned();
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}\n[... {} more bytes]", &text[..cut], text.len() - cut)
+}
+
+/// Describes how two program outputs differ: the first differing line, then both outputs
+/// (each truncated to `max` bytes). `None` when they are equal.
+pub fn diff_outputs(name_a: &str, a: &[u8], name_b: &str, b: &[u8], max: usize) -> Option<String> {
+    if a == b {
+        return None;
+    }
+    let (ta, tb) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    let mut msg = String::new();
+    let mut la = ta.lines();
+    let mut lb = tb.lines();
+    for n in 1.. {
+        match (la.next(), lb.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (None, None) => {
+                msg.push_str("outputs differ only in line endings\n");
+                break;
+            }
+            (x, y) => {
+                let _ = writeln!(
+                    msg,
+                    "first difference at line {n}:\n  {name_a}: {}\n  {name_b}: {}",
+                    x.map_or("<end of output>".to_string(), |s| format!("{s:?}")),
+                    y.map_or("<end of output>".to_string(), |s| format!("{s:?}")),
+                );
+                break;
+            }
+        }
+    }
+    let _ = write!(
+        msg,
+        "--- {name_a} stdout ---\n{}\n--- {name_b} stdout ---\n{}",
+        truncate(a, max),
+        truncate(b, max)
+    );
+    Some(msg)
+}

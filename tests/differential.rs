@@ -1,0 +1,507 @@
+//! Differential tests: every C program in `tests/corpus/` is linked by solder and by GNU ld, in
+//! each link mode, and the two executables must behave the same (stdout and exit status).
+//!
+//! One trial per (case, mode), named `<case>::<mode>`; filter as usual, e.g.
+//! `cargo test --test differential -- tls_` or `-- ::static`.
+//!
+//! # Modes
+//! | mode        | compile    | link          |
+//! |-------------|------------|---------------|
+//! | `pie`       | `-fPIE`    | `-pie`        |
+//! | `nopie`     | `-fno-pie` | `-no-pie`     |
+//! | `static`    | `-fno-pie` | `-static`     |
+//! | `staticpie` | `-fPIE`    | `-static-pie` |
+//!
+//! Every compile is `gcc -c -O2 -g <mode flag> <spec cflags>`.
+//!
+//! # Case layout: `tests/corpus/<case>/`
+//! - `*.c` — the program; each file compiled separately, all linked together. `*.h` may sit beside
+//!   them (the case directory is on the include path).
+//! - `lib/*.c` (optional) — compiled like the program and archived (`ar rcs`) into `libcase.a`,
+//!   linked as `-L<trial dir> -lcase` after the program's objects. With `thin = true` the archive
+//!   is thin (`ar rcsT`).
+//! - `lib2/*.c` (optional) — a second archive, `libcase2.a`, linked after `libcase.a`. With
+//!   `group = true` both archives are wrapped in `-Wl,--start-group ... -Wl,--end-group`.
+//! - `so/*.c` (optional) — compiled `-fPIC` and linked by GNU ld (`gcc -shared -fuse-ld=bfd`) into
+//!   `libcaseso.so`, linked as `-lcaseso -Wl,-rpath,<trial dir>`. The shared library is always
+//!   built by GNU ld: only the executable link is under test. Cases with `so/` are skipped in the
+//!   static modes.
+//! - `spec` (optional) — `key = value` lines, `#` starts a comment line:
+//!   - `cflags`  — extra compile flags (program, `lib/`, `lib2/` and `so/` sources);
+//!   - `ldflags` — extra flags for both executable links (e.g. `-Wl,-z,now`);
+//!   - `libs`    — libraries, placed last (e.g. `-lm -lpthread -ldl`);
+//!   - `modes`   — comma list of modes to run (default: all four);
+//!   - `thin`, `group` — see above (`true`/`false`);
+//!   - `solink`  — `false`: build `libcaseso.so` but do not link it (the program `dlopen`s
+//!     `./libcaseso.so`; runs happen in the trial dir);
+//!   - `args`    — whitespace-separated arguments for the run;
+//!   - `stdin`   — a file in the case directory fed to the program's stdin (default: empty);
+//!   - `env`     — whitespace-separated `NAME=value` pairs for the run's environment;
+//!   - `status`  — the exit code the program must return (default 0). Checked on the GNU ld build,
+//!     so a case that misbehaves on this machine is reported as a broken case, not a linker bug.
+//!
+//! # A trial
+//! In a fresh directory `<CARGO_TARGET_TMPDIR>/differential/<case>.<mode>/` the sources are compiled
+//! once, then linked twice: `gcc -B <tool dir> ...` (the tool dir holds `ld` → solder, see
+//! [`common::make_tool_dir`]) and `gcc -fuse-ld=bfd ...` (the reference). Each executable runs
+//! with a 20 s timeout, `argv[0] = "prog"`, the trial directory as working directory and a fixed
+//! environment (`PATH`, `LC_ALL=C` and the spec's `env`), so nothing but the link differs between
+//! the two runs. A failed link, a timeout, or a difference in stdout or exit status fails the
+//! trial; the message shows both outputs and the link commands. The directory is removed when the
+//! trial passes and kept for inspection when it fails.
+//!
+//! `SOLDER_DIFF_LD=/path/to/ld` makes the tool dir's `ld` point there instead of at solder, e.g.
+//! `SOLDER_DIFF_LD=/usr/bin/ld.bfd` checks that the corpus itself is deterministic.
+
+mod common;
+
+use common::{
+    check_tool_dir, describe_status, diff_outputs, linker_under_test, make_tool_dir, run_ok,
+    run_with_timeout, same_status, scratch_dir, show_command, truncate,
+};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+const RUN_TIMEOUT: Duration = Duration::from_secs(20);
+/// Compiles and links should take well under a second; this only stops a hung linker.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
+/// How much of each stdout/stderr a failure message shows.
+const SHOW_BYTES: usize = 3000;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Pie,
+    NoPie,
+    Static,
+    StaticPie,
+}
+
+impl Mode {
+    const ALL: [Mode; 4] = [Mode::Pie, Mode::NoPie, Mode::Static, Mode::StaticPie];
+
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Pie => "pie",
+            Mode::NoPie => "nopie",
+            Mode::Static => "static",
+            Mode::StaticPie => "staticpie",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == s)
+    }
+
+    fn compile_flag(self) -> &'static str {
+        match self {
+            Mode::Pie | Mode::StaticPie => "-fPIE",
+            Mode::NoPie | Mode::Static => "-fno-pie",
+        }
+    }
+
+    fn link_flag(self) -> &'static str {
+        match self {
+            Mode::Pie => "-pie",
+            Mode::NoPie => "-no-pie",
+            Mode::Static => "-static",
+            Mode::StaticPie => "-static-pie",
+        }
+    }
+
+    fn is_static(self) -> bool {
+        matches!(self, Mode::Static | Mode::StaticPie)
+    }
+}
+
+/// One directory of the corpus with its parsed `spec`.
+#[derive(Debug)]
+struct Case {
+    name: String,
+    dir: PathBuf,
+    sources: Vec<PathBuf>,
+    lib: Vec<PathBuf>,
+    lib2: Vec<PathBuf>,
+    so: Vec<PathBuf>,
+    cflags: Vec<String>,
+    ldflags: Vec<String>,
+    libs: Vec<String>,
+    modes: Vec<Mode>,
+    thin: bool,
+    group: bool,
+    solink: bool,
+    args: Vec<String>,
+    stdin: Option<PathBuf>,
+    env: Vec<(String, String)>,
+    status: i32,
+}
+
+/// The `*.c` files directly in `dir`, sorted (empty if `dir` does not exist).
+fn c_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .map(|e| e.expect("read corpus dir").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "c"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
+
+fn parse_bool(case: &str, key: &str, v: &str) -> Result<bool, String> {
+    match v {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(format!(
+            "{case}: spec `{key}` must be true or false, not {v:?}"
+        )),
+    }
+}
+
+impl Case {
+    fn load(dir: PathBuf) -> Result<Case, String> {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let words = |v: &str| v.split_whitespace().map(String::from).collect::<Vec<_>>();
+        let mut case = Case {
+            sources: c_files(&dir),
+            lib: c_files(&dir.join("lib")),
+            lib2: c_files(&dir.join("lib2")),
+            so: c_files(&dir.join("so")),
+            name,
+            dir,
+            cflags: Vec::new(),
+            ldflags: Vec::new(),
+            libs: Vec::new(),
+            modes: Mode::ALL.to_vec(),
+            thin: false,
+            group: false,
+            solink: true,
+            args: Vec::new(),
+            stdin: None,
+            env: Vec::new(),
+            status: 0,
+        };
+        if case.sources.is_empty() {
+            return Err(format!("{}: no .c files", case.name));
+        }
+        let spec = case.dir.join("spec");
+        let text = match std::fs::read_to_string(&spec) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(format!("{}: {e}", spec.display())),
+        };
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                return Err(format!("{}: bad spec line {line:?}", case.name));
+            };
+            let (key, value) = (key.trim(), value.trim());
+            match key {
+                "cflags" => case.cflags = words(value),
+                "ldflags" => case.ldflags = words(value),
+                "libs" => case.libs = words(value),
+                "args" => case.args = words(value),
+                "thin" => case.thin = parse_bool(&case.name, key, value)?,
+                "group" => case.group = parse_bool(&case.name, key, value)?,
+                "solink" => case.solink = parse_bool(&case.name, key, value)?,
+                "stdin" => case.stdin = Some(case.dir.join(value)),
+                "status" => {
+                    case.status = value
+                        .parse()
+                        .map_err(|_| format!("{}: bad status {value:?}", case.name))?
+                }
+                "modes" => {
+                    case.modes = value
+                        .split(',')
+                        .map(|m| {
+                            Mode::parse(m.trim())
+                                .ok_or_else(|| format!("{}: unknown mode {m:?}", case.name))
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+                "env" => {
+                    for pair in value.split_whitespace() {
+                        let (k, v) = pair
+                            .split_once('=')
+                            .ok_or_else(|| format!("{}: bad env {pair:?}", case.name))?;
+                        case.env.push((k.to_string(), v.to_string()));
+                    }
+                }
+                _ => return Err(format!("{}: unknown spec key {key:?}", case.name)),
+            }
+        }
+        Ok(case)
+    }
+
+    /// The modes this case runs in: its `modes`, minus the static ones if it needs a shared library.
+    fn active_modes(&self) -> Vec<Mode> {
+        let needs_so = !self.so.is_empty();
+        self.modes
+            .iter()
+            .copied()
+            .filter(|m| !(needs_so && m.is_static()))
+            .collect()
+    }
+}
+
+fn load_corpus() -> Vec<Case> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .map(|d| Case::load(d).unwrap_or_else(|e| panic!("corpus: {e}")))
+        .collect()
+}
+
+/// `gcc -c` of `srcs` into `out_dir`, object names prefixed so that `lib/a.c` and `a.c` differ.
+fn compile(
+    case: &Case,
+    srcs: &[PathBuf],
+    flags: &[&str],
+    out_dir: &Path,
+    prefix: &str,
+) -> Result<Vec<PathBuf>, String> {
+    let mut objs = Vec::new();
+    for src in srcs {
+        let stem = src.file_stem().unwrap().to_string_lossy();
+        let obj = out_dir.join(format!("{prefix}{stem}.o"));
+        let mut cmd = Command::new("gcc");
+        cmd.args(["-c", "-O2", "-g"])
+            .args(flags)
+            .arg("-I")
+            .arg(&case.dir)
+            .arg(src)
+            .arg("-o")
+            .arg(&obj);
+        run_ok(&mut cmd, BUILD_TIMEOUT)?;
+        objs.push(obj);
+    }
+    Ok(objs)
+}
+
+fn archive(objs: &[PathBuf], thin: bool, out: &Path) -> Result<(), String> {
+    let mut cmd = Command::new("ar");
+    cmd.arg(if thin { "rcsT" } else { "rcs" })
+        .arg(out)
+        .args(objs);
+    run_ok(&mut cmd, BUILD_TIMEOUT).map(drop)
+}
+
+/// Everything both executable links share: the objects and libraries, in link order.
+struct LinkInputs {
+    args: Vec<String>,
+}
+
+fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<LinkInputs, String> {
+    let mut flags = vec![mode.compile_flag()];
+    flags.extend(case.cflags.iter().map(String::as_str));
+    let mut args: Vec<String> = Vec::new();
+    for obj in compile(case, &case.sources, &flags, dir, "")? {
+        args.push(obj.to_string_lossy().into_owned());
+    }
+    let mut archives = Vec::new();
+    for (srcs, prefix, lib) in [(&case.lib, "lib_", "case"), (&case.lib2, "lib2_", "case2")] {
+        if srcs.is_empty() {
+            continue;
+        }
+        let objs = compile(case, srcs, &flags, dir, prefix)?;
+        archive(&objs, case.thin, &dir.join(format!("lib{lib}.a")))?;
+        archives.push(format!("-l{lib}"));
+    }
+    if !archives.is_empty() || !case.so.is_empty() {
+        args.push(format!("-L{}", dir.display()));
+    }
+    if case.group {
+        args.push("-Wl,--start-group".into());
+        args.extend(archives);
+        args.push("-Wl,--end-group".into());
+    } else {
+        args.extend(archives);
+    }
+    if !case.so.is_empty() {
+        let mut so_flags: Vec<&str> = case.cflags.iter().map(String::as_str).collect();
+        so_flags.push("-fPIC");
+        let objs = compile(case, &case.so, &so_flags, dir, "so_")?;
+        let mut cmd = Command::new("gcc");
+        cmd.args(["-shared", "-fuse-ld=bfd", "-o"])
+            .arg(dir.join("libcaseso.so"))
+            .args(&objs);
+        run_ok(&mut cmd, BUILD_TIMEOUT)?;
+        if case.solink {
+            args.push("-lcaseso".into());
+        }
+        args.push(format!("-Wl,-rpath,{}", dir.display()));
+    }
+    args.extend(case.ldflags.iter().cloned());
+    args.extend(case.libs.iter().cloned());
+    Ok(LinkInputs { args })
+}
+
+/// Links one executable. `driver` selects the linker: `-B <tool dir>` or `-fuse-ld=bfd`.
+fn link(
+    mode: Mode,
+    inputs: &LinkInputs,
+    driver: &[&str],
+    out: &Path,
+) -> Result<String, (String, String)> {
+    let mut cmd = Command::new("gcc");
+    cmd.args(driver)
+        .arg(mode.link_flag())
+        .arg("-o")
+        .arg(out)
+        .args(&inputs.args);
+    let shown = show_command(&cmd);
+    match run_with_timeout(&mut cmd, BUILD_TIMEOUT) {
+        Ok(o) if o.success() && out.exists() => Ok(shown),
+        Ok(o) if o.success() => Err((
+            shown,
+            format!(
+                "the linker reported success but wrote no {}\n--- stdout ---\n{}--- stderr ---\n{}",
+                out.display(),
+                truncate(&o.stdout, SHOW_BYTES),
+                truncate(&o.stderr, SHOW_BYTES)
+            ),
+        )),
+        Ok(o) => Err((
+            shown,
+            format!(
+                "{}\n--- stderr ---\n{}",
+                describe_status(o.status),
+                truncate(&o.stderr, SHOW_BYTES)
+            ),
+        )),
+        Err(e) => Err((shown, e)),
+    }
+}
+
+fn run_program(case: &Case, exe: &Path, dir: &Path) -> Result<common::Output, String> {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(exe);
+    cmd.arg0("prog")
+        .args(&case.args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C")
+        .envs(case.env.iter().map(|(k, v)| (k, v)));
+    match &case.stdin {
+        Some(path) => {
+            let f = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            cmd.stdin(Stdio::from(f));
+        }
+        None => {
+            cmd.stdin(Stdio::null());
+        }
+    }
+    run_with_timeout(&mut cmd, RUN_TIMEOUT)
+}
+
+fn run_trial(case: &Case, mode: Mode, tool_dir: &Path) -> Result<(), Failed> {
+    let dir = scratch_dir()
+        .join("differential")
+        .join(format!("{}.{}", case.name, mode.name()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let result = trial_in(case, mode, tool_dir, &dir);
+    if result.is_ok() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    result.map_err(|msg| format!("{msg}\n(trial files kept in {})", dir.display()).into())
+}
+
+fn trial_in(case: &Case, mode: Mode, tool_dir: &Path, dir: &Path) -> Result<(), String> {
+    let inputs = build_inputs(case, mode, dir).map_err(|e| format!("building inputs: {e}"))?;
+
+    let tool_flag = format!("-B{}", tool_dir.display());
+    let test_exe = dir.join("prog.solder");
+    let ref_exe = dir.join("prog.ref");
+    let test_cmd = link(mode, &inputs, &[&tool_flag], &test_exe)
+        .map_err(|(cmd, e)| format!("solder link failed: {e}\n  command: {cmd}"))?;
+    let ref_cmd = link(mode, &inputs, &["-fuse-ld=bfd"], &ref_exe)
+        .map_err(|(cmd, e)| format!("GNU ld link failed: {e}\n  command: {cmd}"))?;
+    let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
+
+    let reference = run_program(case, &ref_exe, dir).map_err(|e| format!("GNU ld build: {e}"))?;
+    if reference.status.code() != Some(case.status) {
+        return Err(format!(
+            "broken case: the GNU ld build ended with {}, the spec expects exit {}\n\
+             --- stdout ---\n{}\n--- stderr ---\n{}\n{commands}",
+            describe_status(reference.status),
+            case.status,
+            truncate(&reference.stdout, SHOW_BYTES),
+            truncate(&reference.stderr, SHOW_BYTES),
+        ));
+    }
+    let tested =
+        run_program(case, &test_exe, dir).map_err(|e| format!("solder build: {e}\n{commands}"))?;
+
+    let stdout_diff = diff_outputs(
+        "solder",
+        &tested.stdout,
+        "GNU ld",
+        &reference.stdout,
+        SHOW_BYTES,
+    );
+    if stdout_diff.is_none() && same_status(tested.status, reference.status) {
+        return Ok(());
+    }
+    let mut msg = format!(
+        "{}: solder build {}, GNU ld build {}\n",
+        if same_status(tested.status, reference.status) {
+            "stdout differs"
+        } else {
+            "status differs"
+        },
+        describe_status(tested.status),
+        describe_status(reference.status)
+    );
+    match stdout_diff {
+        Some(diff) => msg.push_str(&diff),
+        None => msg.push_str(&format!(
+            "--- stdout (same for both) ---\n{}",
+            truncate(&tested.stdout, SHOW_BYTES)
+        )),
+    }
+    for (who, out) in [("solder", &tested), ("GNU ld", &reference)] {
+        if !out.stderr.is_empty() {
+            msg.push_str(&format!(
+                "\n--- {who} build stderr ---\n{}",
+                truncate(&out.stderr, SHOW_BYTES)
+            ));
+        }
+    }
+    msg.push('\n');
+    msg.push_str(&commands);
+    Err(msg)
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let corpus = load_corpus();
+    let tool_dir = Arc::new(make_tool_dir("differential-tools", &linker_under_test()));
+    if let Err(e) = check_tool_dir(&tool_dir) {
+        panic!("{e}");
+    }
+
+    let mut trials = Vec::new();
+    for case in corpus.into_iter().map(Arc::new) {
+        for mode in case.active_modes() {
+            let (case, tool_dir) = (Arc::clone(&case), Arc::clone(&tool_dir));
+            let name = format!("{}::{}", case.name, mode.name());
+            trials.push(Trial::test(name, move || run_trial(&case, mode, &tool_dir)));
+        }
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    let _ = std::fs::remove_dir_all(&*tool_dir);
+    conclusion.exit();
+}
