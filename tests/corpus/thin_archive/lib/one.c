@@ -1,0 +1,1 @@
+int thin_one(void) { return 1; }

@@ -1,0 +1,1 @@
+const char *pulled(void) { return "from archive"; }

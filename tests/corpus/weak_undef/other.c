@@ -1,0 +1,2 @@
+int present_var = 9;
+void present_fn(void) {}
