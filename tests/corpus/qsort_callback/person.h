@@ -1,0 +1,4 @@
+struct person {
+    const char *name;
+    int age;
+};

@@ -1,0 +1,2 @@
+#include "counter.h"
+int other_count(void) { return per_object_counter(); }
