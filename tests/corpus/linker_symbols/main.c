@@ -1,11 +1,12 @@
 /* Symbols the linker defines: __ehdr_start, __executable_start, etext/edata/end and their
-   underscore forms, __bss_start, the init/fini/preinit array bounds, _DYNAMIC. */
+   underscore forms (not GNU ld's __etext, which lld and mold lack), __bss_start, the
+   init/fini/preinit array bounds, _DYNAMIC. */
 #include <elf.h>
 #include <stdio.h>
 #include <string.h>
 
 extern const Elf64_Ehdr __ehdr_start;
-extern char __executable_start[], etext[], _etext[], __etext[], edata[], _edata[], end[], _end[],
+extern char __executable_start[], etext[], _etext[], edata[], _edata[], end[], _end[],
     __bss_start[];
 typedef void (*fn)(void);
 extern fn __init_array_start[], __init_array_end[], __fini_array_start[], __fini_array_end[],
@@ -27,7 +28,7 @@ int main(void) {
     const char *type = __ehdr_start.e_type == ET_DYN ? "ET_DYN" : __ehdr_start.e_type == ET_EXEC ? "ET_EXEC" : "other";
     int machine = __ehdr_start.e_machine == EM_X86_64;
     int exec_start = __executable_start == (const char *)&__ehdr_start;
-    int text_order = (char *)main < etext && etext == _etext && etext == __etext;
+    int text_order = (char *)main < etext && etext == _etext;
     int data_order = (char *)&data_var < edata && edata == _edata && _edata <= __bss_start;
     int bss_order = __bss_start <= (char *)&bss_var && (char *)&bss_var < _end && end == _end &&
                     _end >= _edata;
