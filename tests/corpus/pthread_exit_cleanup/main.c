@@ -3,6 +3,7 @@
    in -fexceptions code. */
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 static char log_buf[512];
 static int log_len;
@@ -40,7 +41,7 @@ int main(void) {
     pthread_create(&t, NULL, thread_fn, NULL);
     pthread_join(t, &ret);
     printf("thread returned %ld, cleanups: %s\n", (long)ret, log_buf);
-    int ok = (long)ret == 42;
+    int ok = (long)ret == 42 && !strcmp(log_buf, "local0;local1;local2;local3;inner;outer;");
     printf("%s\n", ok ? "pthread_exit ok" : "pthread_exit WRONG");
     return ok ? 0 : 1;
 }
