@@ -1,3 +1,99 @@
+//! solder: a fast, parallel ELF linker that accepts GNU ld's command line.
+//!
+//! The binary behaves the same under any name (`solder`, `ld`, `ld.solder`), so it can be installed
+//! as `ld` in a directory given to `gcc -B`, or as `ld.solder` for `clang -fuse-ld=solder`.
+
+mod arch;
+mod archive;
+mod args;
+mod context;
+mod dso;
+mod eh_frame;
+mod elf;
+mod error;
+mod hash;
+mod input;
+mod intern;
+mod layout;
+mod link;
+mod merge;
+mod object;
+mod resolve;
+mod scan;
+mod script;
+mod symbol;
+mod symtab;
+mod synth;
+mod timing;
+mod write;
+
+// mimalloc: parsing and resolution allocate many small vectors from many threads at once.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
-    println!("solder");
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("solder: internal error: {info}");
+        eprintln!(
+            "solder: this is a bug in solder; please report it with the command line that caused it"
+        );
+    }));
+    let argv: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let code = match std::panic::catch_unwind(|| run(argv)) {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("solder: error: {e}");
+            1
+        }
+        Err(_) => 2,
+    };
+    // Exit without running destructors: the link's memory is released by the kernel at once.
+    std::process::exit(code);
+}
+
+fn run(argv: Vec<String>) -> error::Result<()> {
+    let argv = args::expand_response_files(argv)?;
+    let cfg = match args::parse(argv)? {
+        args::Action::Version => {
+            println!("{}", args::VERSION_LINE);
+            return Ok(());
+        }
+        args::Action::Help => {
+            print!("{}", args::HELP);
+            return Ok(());
+        }
+        args::Action::Link(cfg) => *cfg,
+    };
+    if cfg.print_version {
+        println!("{}", args::VERSION_LINE);
+        if cfg.inputs.is_empty() {
+            return Ok(());
+        }
+    }
+    let threads = cfg
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
+    if threads == 1 {
+        // One thread means no worker threads: the main thread runs every task itself.
+        builder = builder.use_current_thread();
+    }
+    builder
+        .build_global()
+        .map_err(|e| error::Error(format!("cannot start threads: {e}")))?;
+
+    let mut timer = timing::Timer::new();
+    let print_timing = cfg.print_timing;
+    let trace = cfg.time_trace.clone();
+    link::link(cfg, &mut timer)?;
+    if print_timing {
+        timer.print();
+    }
+    if let Some(path) = trace {
+        timer.write_trace(&path)?;
+    }
+    Ok(())
 }

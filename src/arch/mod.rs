@@ -1,0 +1,75 @@
+//! What differs between targets: relocation semantics (scanning and applying), relaxations, TLS
+//! code sequences, PLT code and dynamic relocation types. Each target is one file implementing
+//! [`Arch`]; the phases call it once per section, never per relocation, so dispatch costs nothing.
+
+pub mod x86_64;
+
+use crate::context::Link;
+use crate::error::Result;
+use crate::object::ObjectFile;
+
+/// What scanning one section found, beyond the flags it sets on symbols.
+#[derive(Default)]
+pub struct ScanResult {
+    /// Dynamic relocations this section will emit into `.rela.dyn`.
+    pub dynrels: u32,
+    /// Undefined symbols referenced (symbol ids), for the error report.
+    pub undefined: Vec<u32>,
+    pub errors: Vec<String>,
+    /// The section uses the local-dynamic TLS module slot (only in shared objects).
+    pub needs_tlsld: bool,
+    /// A dynamic relocation lands in a read-only section.
+    pub textrel: bool,
+}
+
+/// Dynamic relocation types, in the target's numbering.
+#[derive(Clone, Copy)]
+pub struct DynRelTypes {
+    pub relative: u32,
+    pub irelative: u32,
+    pub glob_dat: u32,
+    pub jump_slot: u32,
+    pub copy: u32,
+    pub abs64: u32,
+    pub tpoff64: u32,
+    pub dtpmod64: u32,
+    pub dtpoff64: u32,
+}
+
+pub trait Arch: Sync {
+    fn machine(&self) -> u16;
+    fn dynrel(&self) -> DynRelTypes;
+    /// PLT header size (lazy binding resolver stub) and entry size.
+    fn plt0_size(&self) -> u64;
+    fn plt_entry_size(&self) -> u64;
+    /// Sets symbol flags (GOT, PLT, copy relocation, ...) and counts dynamic relocations for an
+    /// allocated section.
+    fn scan_section(&self, link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanResult);
+    /// Applies `rels` (relocations of section `shndx`, or a subset of them) to `buf`, which holds
+    /// the section's bytes from input offset `base` on and lives at output address `addr`; writes
+    /// the dynamic relocations into `dynrel` (exactly as many as scanning counted).
+    #[allow(clippy::too_many_arguments)]
+    fn apply_relocs(
+        &self,
+        link: &Link,
+        o: &ObjectFile,
+        shndx: usize,
+        rels: &[crate::elf::Rela],
+        buf: &mut [u8],
+        base: u64,
+        addr: u64,
+        dynrel: &mut [u8],
+    ) -> Result<()>;
+    fn write_plt0(&self, buf: &mut [u8], plt_addr: u64, gotplt_addr: u64);
+    /// A lazily bound entry (jump through its slot; first call pushes the index and enters PLT0).
+    fn write_plt_entry(
+        &self,
+        buf: &mut [u8],
+        entry_addr: u64,
+        slot_addr: u64,
+        index: u32,
+        plt_addr: u64,
+    );
+    /// An entry for a link with no lazy binding (static): a jump through its slot.
+    fn write_plt_entry_static(&self, buf: &mut [u8], entry_addr: u64, slot_addr: u64);
+}

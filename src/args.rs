@@ -1,0 +1,790 @@
+//! GNU ld's command line, as compiler drivers (gcc's collect2, clang, rustc) write it.
+//!
+//! GNU ld accepts long options with one or two dashes (`-pie`, `--pie`), values joined with `=` or in
+//! the next argument, and single-letter options with the value attached (`-lc`, `-L/usr/lib`,
+//! `-ofile`) or separate. Inputs and the state that applies to them (`--as-needed`, `-Bstatic`,
+//! `--whole-archive`) are kept in command-line order.
+
+use crate::bail;
+use crate::error::{Result, warn};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InputState {
+    pub as_needed: bool,
+    pub whole_archive: bool,
+    /// `-Bstatic`/`-static`: `-l` finds only archives.
+    pub static_only: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum InputArg {
+    Path(PathBuf, InputState),
+    /// `-lname` (`name`) or `-l:file` (`:file`).
+    Library(String, InputState),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashStyle {
+    Sysv,
+    Gnu,
+    Both,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildId {
+    None,
+    /// A 20-byte tree hash of the output (`--build-id`, `sha1`, `tree`, `fast`).
+    Hash20,
+    /// A 16-byte tree hash of the output (`md5`).
+    Hash16,
+    Uuid,
+    Hex(Vec<u8>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub output: PathBuf,
+    pub inputs: Vec<InputArg>,
+    pub library_paths: Vec<PathBuf>,
+    pub shared: bool,
+    pub pie: bool,
+    pub relocatable: bool,
+    /// `-static` was given (or `-Bstatic` before any input): no shared libraries are searched for.
+    pub static_flag: bool,
+    pub dynamic_linker: Option<String>,
+    pub no_dynamic_linker: bool,
+    pub entry: Option<String>,
+    pub hash_style: HashStyle,
+    pub build_id: BuildId,
+    pub eh_frame_hdr: bool,
+    pub relro: bool,
+    pub now: bool,
+    pub execstack: bool,
+    pub separate_code: bool,
+    pub text_relocs_ok: bool,
+    pub z_defs: bool,
+    pub z_origin: bool,
+    pub z_nodelete: bool,
+    pub z_nodlopen: bool,
+    pub z_initfirst: bool,
+    pub z_interpose: bool,
+    pub z_nocopyreloc: bool,
+    pub muldefs: bool,
+    pub max_page_size: u64,
+    pub stack_size: u64,
+    pub rpaths: Vec<String>,
+    pub new_dtags: bool,
+    pub strip_all: bool,
+    pub strip_debug: bool,
+    pub discard_locals: bool,
+    pub discard_all: bool,
+    pub export_dynamic: bool,
+    pub no_undefined: bool,
+    pub undefined: Vec<String>,
+    pub threads: Option<usize>,
+    pub print_timing: bool,
+    pub time_trace: Option<String>,
+    pub sort_common: bool,
+    pub gc_sections: bool,
+    pub print_gc_sections: bool,
+    pub soname: Option<String>,
+    pub version_script: Vec<PathBuf>,
+    pub dynamic_list: Vec<PathBuf>,
+    pub bsymbolic: bool,
+    pub bsymbolic_functions: bool,
+    pub defsyms: Vec<(String, String)>,
+    pub wraps: Vec<String>,
+    pub init: String,
+    pub fini: String,
+    pub image_base: Option<u64>,
+    pub demangle: bool,
+    pub allow_shlib_undefined: Option<bool>,
+    pub unresolved_report: bool,
+    pub trace: bool,
+    pub fatal_warnings: bool,
+    pub print_map: Option<PathBuf>,
+    pub emulation: Option<String>,
+    pub pack_relative_relocs: bool,
+    pub print_version: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            output: PathBuf::from("a.out"),
+            inputs: Vec::new(),
+            library_paths: Vec::new(),
+            shared: false,
+            pie: false,
+            relocatable: false,
+            static_flag: false,
+            dynamic_linker: None,
+            no_dynamic_linker: false,
+            entry: None,
+            hash_style: HashStyle::Sysv,
+            build_id: BuildId::None,
+            eh_frame_hdr: false,
+            relro: true,
+            now: false,
+            execstack: false,
+            separate_code: true,
+            text_relocs_ok: false,
+            z_defs: false,
+            z_origin: false,
+            z_nodelete: false,
+            z_nodlopen: false,
+            z_initfirst: false,
+            z_interpose: false,
+            z_nocopyreloc: false,
+            muldefs: false,
+            max_page_size: 0x1000,
+            stack_size: 0,
+            rpaths: Vec::new(),
+            new_dtags: true,
+            strip_all: false,
+            strip_debug: false,
+            discard_locals: false,
+            discard_all: false,
+            export_dynamic: false,
+            no_undefined: false,
+            undefined: Vec::new(),
+            threads: None,
+            print_timing: false,
+            time_trace: None,
+            sort_common: false,
+            gc_sections: false,
+            print_gc_sections: false,
+            soname: None,
+            version_script: Vec::new(),
+            dynamic_list: Vec::new(),
+            bsymbolic: false,
+            bsymbolic_functions: false,
+            defsyms: Vec::new(),
+            wraps: Vec::new(),
+            init: "_init".into(),
+            fini: "_fini".into(),
+            image_base: None,
+            demangle: true,
+            allow_shlib_undefined: None,
+            unresolved_report: true,
+            trace: false,
+            fatal_warnings: false,
+            print_map: None,
+            emulation: None,
+            pack_relative_relocs: false,
+            print_version: false,
+        }
+    }
+}
+
+/// What the command line asks for besides a link.
+pub enum Action {
+    Link(Box<Config>),
+    Version,
+    Help,
+}
+
+pub const VERSION_LINE: &str = concat!(
+    "solder ",
+    env!("CARGO_PKG_VERSION"),
+    " (compatible with GNU linkers)"
+);
+
+/// Expands `@file` response files (recursively), with GNU-style quoting: whitespace separates,
+/// single and double quotes group, backslash escapes.
+pub fn expand_response_files(args: Vec<String>) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(args.len());
+    expand_into(args, &mut out, 0)?;
+    Ok(out)
+}
+
+fn expand_into(args: Vec<String>, out: &mut Vec<String>, depth: usize) -> Result<()> {
+    for a in args {
+        if let Some(path) = a.strip_prefix('@') {
+            if depth > 20 {
+                bail!("{path}: response files nest too deeply");
+            }
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                // GNU ld treats an unreadable @file as a plain argument.
+                Err(_) => {
+                    out.push(a);
+                    continue;
+                }
+            };
+            expand_into(split_response(&text), out, depth + 1)?;
+        } else {
+            out.push(a);
+        }
+    }
+    Ok(())
+}
+
+fn split_response(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (_, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                in_word = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+struct Parser {
+    args: Vec<String>,
+    pos: usize,
+}
+
+impl Parser {
+    /// Matches a long option spelled with one or two dashes that takes no value.
+    fn flag(&self, arg: &str, names: &[&str]) -> bool {
+        let bare = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'));
+        matches!(bare, Some(b) if names.contains(&b))
+    }
+
+    /// Matches a long option (one or two dashes) with a value given as `--opt=v` or `--opt v`.
+    fn value(&mut self, arg: &str, names: &[&str]) -> Result<Option<String>> {
+        let Some(bare) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')) else {
+            return Ok(None);
+        };
+        for n in names {
+            if bare == *n {
+                return self.next_value(arg).map(Some);
+            }
+            if let Some(v) = bare.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                return Ok(Some(v.to_string()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Matches a single-letter option whose value may be attached (`-Lpath`) or separate (`-L path`).
+    fn short(&mut self, arg: &str, letter: char) -> Result<Option<String>> {
+        let Some(rest) = arg.strip_prefix('-') else {
+            return Ok(None);
+        };
+        let Some(val) = rest.strip_prefix(letter) else {
+            return Ok(None);
+        };
+        if rest.starts_with('-') {
+            return Ok(None);
+        }
+        if val.is_empty() {
+            return self.next_value(arg).map(Some);
+        }
+        Ok(Some(val.to_string()))
+    }
+
+    fn next_value(&mut self, opt: &str) -> Result<String> {
+        if self.pos >= self.args.len() {
+            bail!("option {opt} needs an argument");
+        }
+        self.pos += 1;
+        Ok(self.args[self.pos - 1].clone())
+    }
+}
+
+fn parse_size(opt: &str, v: &str) -> Result<u64> {
+    let r = if let Some(h) = v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+        u64::from_str_radix(h, 16)
+    } else {
+        v.parse::<u64>()
+    };
+    match r {
+        Ok(n) => Ok(n),
+        Err(_) => bail!("option {opt}: invalid number '{v}'"),
+    }
+}
+
+fn parse_build_id(v: Option<&str>) -> Result<BuildId> {
+    Ok(match v {
+        None | Some("sha1") | Some("tree") | Some("fast") => BuildId::Hash20,
+        Some("md5") => BuildId::Hash16,
+        Some("uuid") => BuildId::Uuid,
+        Some("none") => BuildId::None,
+        Some(h) if h.starts_with("0x") || h.starts_with("0X") => {
+            let hex = &h[2..];
+            if hex.len() % 2 != 0 || hex.is_empty() {
+                bail!("--build-id: invalid hex string '{h}'");
+            }
+            let mut bytes = Vec::with_capacity(hex.len() / 2);
+            for i in (0..hex.len()).step_by(2) {
+                match u8::from_str_radix(&hex[i..i + 2], 16) {
+                    Ok(b) => bytes.push(b),
+                    Err(_) => bail!("--build-id: invalid hex string '{h}'"),
+                }
+            }
+            BuildId::Hex(bytes)
+        }
+        Some(other) => bail!("--build-id: unknown style '{other}'"),
+    })
+}
+
+/// Options that GNU ld, lld or mold accept and that do not change what solder produces.
+const IGNORED_FLAGS: &[&str] = &[
+    "O0",
+    "O1",
+    "O2",
+    "O3",
+    "no-copy-dt-needed-entries",
+    "copy-dt-needed-entries",
+    "no-add-needed",
+    "add-needed",
+    "warn-common",
+    "no-warn-mismatch",
+    "warn-once",
+    "relax",
+    "no-relax",
+    "color-diagnostics",
+    "no-color-diagnostics",
+    "discard-none",
+    "nostdlib",
+    "no-undefined-version",
+    "undefined-version",
+    "gdb-index",
+    "no-gdb-index",
+    "disable-new-dtags-warning",
+    "enable-linker-version",
+    "disable-linker-version",
+    "no-warnings",
+    "w",
+    "EL",
+    "fix-cortex-a53-843419",
+    "no-keep-memory",
+    "reduce-memory-overheads",
+    "stats",
+    "ignore-unresolved-symbol",
+    "no-print-gc-sections",
+    "warn-shared-textrel",
+    "warn-execstack",
+    "no-warn-execstack",
+    "warn-rwx-segments",
+    "no-warn-rwx-segments",
+    "error-execstack",
+    "ld-generated-unwind-info",
+    "no-ld-generated-unwind-info",
+    "check-sections",
+    "no-check-sections",
+    "sort-section=name",
+    "Qy",
+    "qmagic",
+    "no-demangle-warnings",
+];
+
+const IGNORED_WITH_VALUE: &[&str] = &[
+    "plugin",
+    "plugin-opt",
+    "hash-size",
+    "compress-debug-sections",
+    "icf",
+    "sort-section",
+    "color-diagnostics",
+    "build-id-dir",
+    "package-metadata",
+    "dependency-file",
+    "exclude-libs",
+    "error-limit",
+    "thinlto-cache-dir",
+    "lto-O",
+    "lto-partitions",
+    "mllvm",
+    "A",
+    "architecture",
+    "rosegment",
+    "plugin-save-temps",
+];
+
+pub fn parse(args: Vec<String>) -> Result<Action> {
+    let mut cfg = Config::default();
+    let mut p = Parser { args, pos: 0 };
+    let mut state = InputState::default();
+    let mut stack: Vec<InputState> = Vec::new();
+
+    while p.pos < p.args.len() {
+        let arg = p.args[p.pos].clone();
+        p.pos += 1;
+        let a = arg.as_str();
+
+        if !a.starts_with('-') || a == "-" {
+            cfg.inputs.push(InputArg::Path(PathBuf::from(a), state));
+            continue;
+        }
+
+        // Options first matched by exact spelling, then families.
+        if p.flag(a, &["version"]) {
+            return Ok(Action::Version);
+        }
+        // GNU ld prints its version for -v/-V and goes on linking if there is anything to link.
+        if a == "-v" || a == "-V" || a == "--verbose" {
+            cfg.print_version = true;
+            continue;
+        }
+        if p.flag(a, &["help"]) {
+            return Ok(Action::Help);
+        }
+        if let Some(v) = p.value(a, &["output"])? {
+            cfg.output = v.into();
+        } else if let Some(v) = p.short(a, 'o')? {
+            cfg.output = v.into();
+        } else if let Some(v) = p.value(a, &["library-path"])? {
+            cfg.library_paths.push(v.into());
+        } else if let Some(v) = p.short(a, 'L')? {
+            cfg.library_paths.push(v.into());
+        } else if let Some(v) = p.value(a, &["library"])? {
+            cfg.inputs.push(InputArg::Library(v, state));
+        } else if let Some(v) = p.short(a, 'l')? {
+            cfg.inputs.push(InputArg::Library(v, state));
+        } else if p.flag(a, &["pie", "pic-executable"]) {
+            cfg.pie = true;
+        } else if p.flag(a, &["no-pie", "no-pic-executable"]) {
+            cfg.pie = false;
+        } else if p.flag(a, &["shared", "Bshareable"]) {
+            cfg.shared = true;
+        } else if p.flag(a, &["r", "relocatable"]) || a == "-Ur" {
+            cfg.relocatable = true;
+        } else if p.flag(a, &["static", "Bstatic", "dn", "non_shared"]) {
+            state.static_only = true;
+            if !a.contains("Bstatic") {
+                cfg.static_flag = true;
+            }
+        } else if p.flag(a, &["Bdynamic", "dy", "call_shared"]) {
+            state.static_only = false;
+        } else if let Some(v) = p.value(a, &["dynamic-linker", "I"])? {
+            cfg.dynamic_linker = Some(v);
+            cfg.no_dynamic_linker = false;
+        } else if p.flag(a, &["no-dynamic-linker"]) {
+            cfg.no_dynamic_linker = true;
+        } else if let Some(v) = p.value(a, &["entry"])? {
+            cfg.entry = Some(v);
+        } else if let Some(v) = p.short(a, 'e')? {
+            cfg.entry = Some(v);
+        } else if let Some(v) = p.value(a, &["hash-style"])? {
+            cfg.hash_style = match v.as_str() {
+                "gnu" => HashStyle::Gnu,
+                "sysv" => HashStyle::Sysv,
+                "both" => HashStyle::Both,
+                _ => bail!("--hash-style: unknown style '{v}' (use gnu, sysv or both)"),
+            };
+        } else if p.flag(a, &["build-id"]) {
+            cfg.build_id = BuildId::Hash20;
+        } else if let Some(v) = a
+            .strip_prefix("--build-id=")
+            .or_else(|| a.strip_prefix("-build-id="))
+        {
+            cfg.build_id = parse_build_id(Some(v))?;
+        } else if p.flag(a, &["eh-frame-hdr"]) {
+            cfg.eh_frame_hdr = true;
+        } else if p.flag(a, &["no-eh-frame-hdr"]) {
+            cfg.eh_frame_hdr = false;
+        } else if let Some(v) = p.short(a, 'z')? {
+            parse_z(&mut cfg, &v)?;
+        } else if p.flag(a, &["as-needed"]) {
+            state.as_needed = true;
+        } else if p.flag(a, &["no-as-needed"]) {
+            state.as_needed = false;
+        } else if p.flag(a, &["whole-archive"]) {
+            state.whole_archive = true;
+        } else if p.flag(a, &["no-whole-archive"]) {
+            state.whole_archive = false;
+        } else if p.flag(a, &["push-state"]) {
+            stack.push(state);
+        } else if p.flag(a, &["pop-state"]) {
+            match stack.pop() {
+                Some(s) => state = s,
+                None => bail!("--pop-state without a matching --push-state"),
+            }
+        } else if p.flag(a, &["start-group", "end-group"]) || a == "-(" || a == "-)" {
+            // Archives are searched regardless of position (as lld and mold do), so groups need no
+            // bookkeeping: every cycle between archives resolves.
+        } else if let Some(v) = p.value(a, &["rpath", "R"])? {
+            cfg.rpaths
+                .extend(v.split(':').filter(|s| !s.is_empty()).map(String::from));
+        } else if let Some(v) = p.value(a, &["rpath-link"])? {
+            let _ = v; // Only used by GNU ld to find indirect dependencies; solder does not need them.
+        } else if p.flag(a, &["enable-new-dtags"]) {
+            cfg.new_dtags = true;
+        } else if p.flag(a, &["disable-new-dtags"]) {
+            cfg.new_dtags = false;
+        } else if p.flag(a, &["s", "strip-all"]) {
+            cfg.strip_all = true;
+        } else if p.flag(a, &["S", "strip-debug", "g"]) {
+            if a != "-g" {
+                cfg.strip_debug = true;
+            }
+        } else if p.flag(a, &["X", "discard-locals"]) {
+            cfg.discard_locals = true;
+        } else if p.flag(a, &["x", "discard-all"]) {
+            cfg.discard_all = true;
+        } else if p.flag(a, &["E", "export-dynamic"]) {
+            cfg.export_dynamic = true;
+        } else if p.flag(a, &["no-export-dynamic"]) {
+            cfg.export_dynamic = false;
+        } else if p.flag(a, &["no-undefined"]) {
+            cfg.no_undefined = true;
+        } else if p.flag(a, &["allow-shlib-undefined"]) {
+            cfg.allow_shlib_undefined = Some(true);
+        } else if p.flag(a, &["no-allow-shlib-undefined"]) {
+            cfg.allow_shlib_undefined = Some(false);
+        } else if let Some(v) = p.value(a, &["undefined"])? {
+            cfg.undefined.push(v);
+        } else if let Some(v) = p.short(a, 'u')? {
+            cfg.undefined.push(v);
+        } else if let Some(v) = p.value(a, &["unresolved-symbols"])? {
+            cfg.unresolved_report = match v.as_str() {
+                "ignore-all" | "ignore-in-object-files" => false,
+                "report-all" | "ignore-in-shared-libs" => true,
+                _ => bail!("--unresolved-symbols: unknown method '{v}'"),
+            };
+        } else if p.flag(a, &["warn-unresolved-symbols"]) {
+            cfg.unresolved_report = false;
+        } else if p.flag(a, &["error-unresolved-symbols"]) {
+            cfg.unresolved_report = true;
+        } else if let Some(v) = p.value(a, &["threads", "j"])? {
+            cfg.threads = Some(thread_count(a, &v)?);
+        } else if let Some(v) = a.strip_prefix("-j").filter(|v| !v.is_empty()) {
+            cfg.threads = Some(thread_count(a, v)?);
+        } else if p.flag(a, &["no-threads"]) {
+            cfg.threads = Some(1);
+        } else if p.flag(a, &["print-timing", "time"]) {
+            cfg.print_timing = true;
+        } else if let Some(v) = p.value(a, &["time-trace-file"])? {
+            cfg.time_trace = Some(v);
+        } else if p.flag(a, &["time-trace"]) {
+            cfg.time_trace = Some(format!("{}.time-trace.json", cfg.output.display()));
+        } else if let Some(v) = a.strip_prefix("--time-trace=") {
+            cfg.time_trace = Some(v.to_string());
+        } else if p.flag(a, &["sort-common"]) || a.starts_with("--sort-common=") {
+            cfg.sort_common = true;
+        } else if p.flag(a, &["gc-sections"]) {
+            cfg.gc_sections = true;
+        } else if p.flag(a, &["no-gc-sections"]) {
+            cfg.gc_sections = false;
+        } else if p.flag(a, &["print-gc-sections"]) {
+            cfg.print_gc_sections = true;
+        } else if let Some(v) = p.value(a, &["soname", "h"])? {
+            cfg.soname = Some(v);
+        } else if let Some(v) = p.short(a, 'h')? {
+            cfg.soname = Some(v);
+        } else if let Some(v) = p.value(a, &["version-script"])? {
+            cfg.version_script.push(v.into());
+        } else if let Some(v) = p.value(a, &["dynamic-list"])? {
+            cfg.dynamic_list.push(v.into());
+        } else if p.flag(a, &["Bsymbolic"]) {
+            cfg.bsymbolic = true;
+        } else if p.flag(a, &["Bsymbolic-functions"]) {
+            cfg.bsymbolic_functions = true;
+        } else if p.flag(a, &["Bno-symbolic"]) {
+            cfg.bsymbolic = false;
+            cfg.bsymbolic_functions = false;
+        } else if let Some(v) = p.value(a, &["defsym"])? {
+            match v.split_once('=') {
+                Some((name, expr)) => cfg.defsyms.push((name.trim().into(), expr.trim().into())),
+                None => bail!("--defsym: expected SYMBOL=EXPRESSION, got '{v}'"),
+            }
+        } else if let Some(v) = p.value(a, &["wrap"])? {
+            cfg.wraps.push(v);
+        } else if let Some(v) = p.value(a, &["init"])? {
+            cfg.init = v;
+        } else if let Some(v) = p.value(a, &["fini"])? {
+            cfg.fini = v;
+        } else if let Some(v) = p.value(a, &["image-base", "Ttext-segment"])? {
+            cfg.image_base = Some(parse_size(a, &v)?);
+        } else if p.flag(a, &["demangle"]) || a.starts_with("--demangle=") {
+            cfg.demangle = true;
+        } else if p.flag(a, &["no-demangle"]) {
+            cfg.demangle = false;
+        } else if p.flag(a, &["t", "trace"]) {
+            cfg.trace = true;
+        } else if p.flag(a, &["fatal-warnings"]) {
+            cfg.fatal_warnings = true;
+        } else if p.flag(a, &["no-fatal-warnings"]) {
+            cfg.fatal_warnings = false;
+        } else if let Some(v) = p.value(a, &["Map"])? {
+            cfg.print_map = Some(v.into());
+        } else if let Some(v) = p.value(a, &["m"])? {
+            check_emulation(&v)?;
+            cfg.emulation = Some(v);
+        } else if let Some(v) = a.strip_prefix("-m").filter(|v| !v.is_empty()) {
+            check_emulation(v)?;
+            cfg.emulation = Some(v.to_string());
+        } else if let Some(v) = p.value(a, &["T", "script", "dT", "default-script"])? {
+            // A linker script given explicitly is read like any input; the script reader
+            // reports the commands it does not support.
+            cfg.inputs.push(InputArg::Path(PathBuf::from(v), state));
+        } else if let Some(v) = a.strip_prefix("-T").filter(|v| !v.is_empty()) {
+            cfg.inputs.push(InputArg::Path(PathBuf::from(v), state));
+        } else if p.flag(a, &["pack-dyn-relocs=relr"]) {
+            cfg.pack_relative_relocs = true;
+        } else if let Some(v) = p.value(a, &["y", "trace-symbol", "Y"])? {
+            let _ = v;
+        } else if p.flag(a, &["cref", "print-map", "M", "no-map-whole-files"]) {
+            // Diagnostics GNU ld can print; solder does not produce them.
+        } else if p.flag(a, IGNORED_FLAGS) {
+        } else if ignored_with_value(&mut p, a)? {
+        } else {
+            bail!("unknown option: {a}");
+        }
+    }
+
+    if cfg.relocatable {
+        bail!("-r (relocatable output) is not supported yet");
+    }
+    if cfg.shared {
+        cfg.pie = false;
+    }
+    Ok(Action::Link(Box::new(cfg)))
+}
+
+fn ignored_with_value(p: &mut Parser, a: &str) -> Result<bool> {
+    Ok(p.value(a, IGNORED_WITH_VALUE)?.is_some())
+}
+
+fn thread_count(opt: &str, v: &str) -> Result<usize> {
+    match v.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => bail!("option {opt}: expected a positive thread count, got '{v}'"),
+    }
+}
+
+fn check_emulation(v: &str) -> Result<()> {
+    match v {
+        "elf_x86_64" | "elf_x86_64_fbsd" => Ok(()),
+        _ => bail!("unsupported emulation '{v}' (solder links x86-64 ELF: elf_x86_64)"),
+    }
+}
+
+fn parse_z(cfg: &mut Config, v: &str) -> Result<()> {
+    match v {
+        "relro" => cfg.relro = true,
+        "norelro" => cfg.relro = false,
+        "now" => cfg.now = true,
+        "lazy" => cfg.now = false,
+        "execstack" => cfg.execstack = true,
+        "noexecstack" => cfg.execstack = false,
+        "separate-code" => cfg.separate_code = true,
+        "noseparate-code" => cfg.separate_code = false,
+        "text" => cfg.text_relocs_ok = false,
+        "notext" | "textoff" => cfg.text_relocs_ok = true,
+        "defs" => cfg.z_defs = true,
+        "undefs" => cfg.z_defs = false,
+        "origin" => cfg.z_origin = true,
+        "nodelete" => cfg.z_nodelete = true,
+        "nodlopen" => cfg.z_nodlopen = true,
+        "initfirst" => cfg.z_initfirst = true,
+        "interpose" => cfg.z_interpose = true,
+        "nocopyreloc" => cfg.z_nocopyreloc = true,
+        "muldefs" => cfg.muldefs = true,
+        "pack-relative-relocs" => cfg.pack_relative_relocs = true,
+        "nopack-relative-relocs" => cfg.pack_relative_relocs = false,
+        _ => {
+            if let Some(n) = v.strip_prefix("max-page-size=") {
+                let size = parse_size("-z max-page-size", n)?;
+                if !size.is_power_of_two() {
+                    bail!("-z max-page-size: {n} is not a power of two");
+                }
+                cfg.max_page_size = size;
+            } else if let Some(n) = v.strip_prefix("stack-size=") {
+                cfg.stack_size = parse_size("-z stack-size", n)?;
+            } else if v.starts_with("common-page-size=")
+                || v.starts_with("cet-report=")
+                || v.starts_with("start-stop-visibility=")
+                || v.starts_with("x86-64-")
+                || matches!(
+                    v,
+                    "combreloc"
+                        | "nocombreloc"
+                        | "global"
+                        | "ibt"
+                        | "ibtplt"
+                        | "shstk"
+                        | "noexecheap"
+                        | "keep-text-section-prefix"
+                        | "nokeep-text-section-prefix"
+                        | "start-stop-gc"
+                        | "nostart-stop-gc"
+                        | "dynamic-undefined-weak"
+                        | "nodynamic-undefined-weak"
+                        | "noextern-protected-data"
+                        | "rodynamic"
+                        | "mark-plt"
+                        | "nomark-plt"
+                        | "lam-u48"
+                        | "lam-u57"
+                        | "nognustack"
+                        | "sectionheader"
+                        | "nosectionheader"
+                        | "unique-symbol"
+                        | "nounique-symbol"
+                )
+            {
+                // Accepted: these tune things solder does not generate or does by default.
+            } else {
+                warn(&format!("-z {v} ignored"));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub const HELP: &str = "\
+Usage: solder [options] file...
+solder is a fast ELF linker for x86-64 Linux that accepts GNU ld's command line.
+
+Common options:
+  -o FILE                    Write the output to FILE (default a.out)
+  -L DIR, -l NAME, -l:FILE   Library search path; link libNAME.so / libNAME.a; link FILE
+  -pie / -no-pie             Position-independent / position-dependent executable
+  -shared                    Shared library
+  -static                    Do not link against shared libraries
+  --no-dynamic-linker        No PT_INTERP (static-pie)
+  -dynamic-linker FILE       The program interpreter
+  -e SYM, --entry SYM        Entry point (default _start)
+  --as-needed, --no-as-needed, --push-state, --pop-state
+  --whole-archive, --no-whole-archive, -Bstatic, -Bdynamic
+  --start-group, --end-group Accepted; archives are searched until nothing changes
+  --hash-style=gnu|sysv|both
+  --build-id[=sha1|md5|uuid|0xHEX|none]
+  --eh-frame-hdr             Create .eh_frame_hdr and PT_GNU_EH_FRAME
+  -z relro|norelro|now|lazy|noexecstack|execstack|separate-code|noseparate-code|...
+  -rpath DIR, --enable-new-dtags, --disable-new-dtags
+  -s, -S                     Strip all symbols / debug information
+  -E, --export-dynamic       Export all global symbols
+  -u SYM                     Treat SYM as undefined (pulls archive members)
+  --no-undefined             Report undefined symbols in shared libraries too
+  --gc-sections              Remove unreferenced sections
+  --threads N, -j N          Use N threads (1 = no worker threads)
+  --print-timing             Print the wall time of each phase
+  --time-trace[=FILE]        Write a Chrome trace of the phases
+  @FILE                      Read options from FILE
+  -v, --version              Print the version
+  --help                     Print this help
+";

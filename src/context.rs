@@ -1,0 +1,114 @@
+//! The state of one link, passed from phase to phase.
+
+use crate::args::Config;
+use crate::dso::DsoFile;
+use crate::intern::Interner;
+use crate::layout::Layout;
+use crate::object::ObjectFile;
+use crate::symbol::{SymAux, Symbol};
+
+/// Names the linker itself references: the entry point and `-u` symbols. They act as strong
+/// undefined references, so they pull archive members like any object's references do.
+pub struct InternalFile {
+    pub names: Vec<&'static [u8]>,
+    pub hashes: Vec<u64>,
+    pub global_ids: Vec<u32>,
+}
+
+pub enum InputFile {
+    Internal(InternalFile),
+    Object(ObjectFile),
+    Dso(DsoFile),
+}
+
+impl InputFile {
+    pub fn name(&self) -> &str {
+        match self {
+            InputFile::Internal(_) => "<internal>",
+            InputFile::Object(o) => &o.name,
+            InputFile::Dso(d) => &d.name,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&ObjectFile> {
+        match self {
+            InputFile::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn as_dso(&self) -> Option<&DsoFile> {
+        match self {
+            InputFile::Dso(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OutputKind {
+    /// Position-dependent executable (`-no-pie`), dynamic or static.
+    Exec,
+    /// Position-independent executable (`-pie`), dynamic or static-pie.
+    Pie,
+    Shared,
+}
+
+pub struct Link {
+    pub cfg: Config,
+    pub kind: OutputKind,
+    /// Has a dynamic section: links shared libraries, or is PIE/shared (static-pie relocates itself).
+    pub dynamic: bool,
+    /// Has PT_INTERP.
+    pub has_interp: bool,
+    pub files: Vec<InputFile>,
+    pub interner: Interner,
+    pub nglobals: u32,
+    /// Id of the null symbol (symbol-table index 0 of every object maps to it).
+    pub null_sym: u32,
+    pub syms: Vec<Symbol>,
+    pub aux: Vec<SymAux>,
+    pub layout: Layout,
+    pub synth: crate::synth::Synth,
+    pub target: &'static dyn crate::arch::Arch,
+}
+
+impl Link {
+    pub fn is_exe(&self) -> bool {
+        self.kind != OutputKind::Shared
+    }
+
+    pub fn is_pic(&self) -> bool {
+        self.kind != OutputKind::Exec
+    }
+
+    pub fn objects(&self) -> impl Iterator<Item = &ObjectFile> {
+        self.files.iter().filter_map(InputFile::as_object)
+    }
+
+    pub fn live_objects(&self) -> impl Iterator<Item = &ObjectFile> {
+        self.objects().filter(|o| o.is_alive())
+    }
+
+    pub fn dsos(&self) -> impl Iterator<Item = &DsoFile> {
+        self.files.iter().filter_map(InputFile::as_dso)
+    }
+
+    pub fn object(&self, id: u32) -> &ObjectFile {
+        match &self.files[id as usize] {
+            InputFile::Object(o) => o,
+            _ => unreachable!("file {id} is not an object"),
+        }
+    }
+
+    pub fn dso(&self, id: u32) -> &DsoFile {
+        match &self.files[id as usize] {
+            InputFile::Dso(d) => d,
+            _ => unreachable!("file {id} is not a shared library"),
+        }
+    }
+
+    pub fn sym_by_name(&self, name: &[u8]) -> Option<u32> {
+        self.interner.lookup(name)
+    }
+}

@@ -1,0 +1,217 @@
+//! `.eh_frame`: call-frame records. Each input section is split into CIE and FDE records; an FDE
+//! whose function was discarded (a losing comdat copy, or garbage) is dropped, since its relocation
+//! would point nowhere. The output keeps every CIE and every live FDE in input order, rewrites each
+//! FDE's CIE pointer for its new position, and ends with the zero terminator that linear readers
+//! (`__register_frame_info`) need. `.eh_frame_hdr` indexes the live FDEs by start address.
+
+use crate::bail;
+use crate::context::{InputFile, Link};
+use crate::elf::*;
+use crate::error::Result;
+use crate::object::{ObjectFile, SecKind};
+use rayon::prelude::*;
+
+#[derive(Clone, Copy, Debug)]
+pub struct EhRecord {
+    /// Offset in the input section, and total size including the length field.
+    pub offset: u32,
+    pub size: u32,
+    pub is_cie: bool,
+    pub live: bool,
+    /// For an FDE: input offset of its CIE.
+    pub cie_offset: u32,
+    /// Relocations that fall inside the record: `relocs[rel_start..rel_end]`.
+    pub rel_start: u32,
+    pub rel_end: u32,
+    /// Offset of the record within this section's part of the output, once sized.
+    pub out_offset: u32,
+}
+
+pub struct EhSection {
+    pub shndx: u32,
+    pub records: Vec<EhRecord>,
+    /// Offset of this section's records within the output `.eh_frame`.
+    pub out_offset: u64,
+    pub out_size: u64,
+}
+
+/// Splits every `.eh_frame` of a linked object into records.
+pub fn parse(o: &mut ObjectFile) -> Result<()> {
+    let mut out = Vec::new();
+    for (si, s) in o.sections.iter().enumerate() {
+        if s.kind != SecKind::EhFrame {
+            continue;
+        }
+        let d = s.data;
+        let mut records = Vec::new();
+        let mut pos = 0usize;
+        let rels = s.relocs;
+        if rels
+            .windows(2)
+            .any(|w| w[0].r_offset.get(LE) > w[1].r_offset.get(LE))
+        {
+            bail!("{}: .eh_frame relocations are not sorted by offset", o.name);
+        }
+        let mut ri = 0usize;
+        while pos + 4 <= d.len() {
+            let len = get_u32(d, pos) as usize;
+            if len == 0 {
+                // A terminator ends the section's records (crtend.o's __FRAME_END__).
+                break;
+            }
+            if len == 0xffff_ffff {
+                bail!("{}: 64-bit .eh_frame records are not supported", o.name);
+            }
+            let size = len + 4;
+            if pos + size > d.len() || len < 4 {
+                bail!("{}: .eh_frame record at offset {pos} is truncated", o.name);
+            }
+            let id = get_u32(d, pos + 4);
+            let is_cie = id == 0;
+            let cie_offset = if is_cie {
+                pos as u32
+            } else {
+                match (pos + 4).checked_sub(id as usize) {
+                    Some(c) => c as u32,
+                    None => bail!(
+                        "{}: .eh_frame FDE at offset {pos} has a bad CIE pointer",
+                        o.name
+                    ),
+                }
+            };
+            while ri < rels.len() && (rels[ri].r_offset.get(LE) as usize) < pos {
+                ri += 1;
+            }
+            let rel_start = ri;
+            while ri < rels.len() && (rels[ri].r_offset.get(LE) as usize) < pos + size {
+                ri += 1;
+            }
+            records.push(EhRecord {
+                offset: pos as u32,
+                size: size as u32,
+                is_cie,
+                live: true,
+                cie_offset,
+                rel_start: rel_start as u32,
+                rel_end: ri as u32,
+                out_offset: 0,
+            });
+            pos += size;
+        }
+        out.push(EhSection {
+            shndx: si as u32,
+            records,
+            out_offset: 0,
+            out_size: 0,
+        });
+    }
+    o.eh_frame = out;
+    Ok(())
+}
+
+/// Decides which FDEs survive (their function's section is in the output) and sizes each section's
+/// share of the output. Returns the total size including the terminator, and the number of FDEs.
+pub fn finalize(link: &mut Link) -> (u64, u64) {
+    let syms = &link.syms;
+    let sizes: Vec<(u64, u64)> = link
+        .files
+        .par_iter_mut()
+        .map(|f| {
+            let InputFile::Object(o) = f else {
+                return (0, 0);
+            };
+            if !o.is_alive() {
+                return (0, 0);
+            }
+            let mut total = 0u64;
+            let mut fdes = 0u64;
+            let ObjectFile {
+                eh_frame,
+                sections,
+                symbols,
+                ..
+            } = o;
+            for eh in eh_frame.iter_mut() {
+                let rels = sections[eh.shndx as usize].relocs;
+                let mut off = 0u32;
+                for r in eh.records.iter_mut() {
+                    if !r.is_cie {
+                        r.live = fde_target_live(r, rels, symbols, syms, sections);
+                    }
+                    // Dropped records keep the offset of whatever follows them.
+                    r.out_offset = off;
+                    if r.live {
+                        off += r.size;
+                        if !r.is_cie {
+                            fdes += 1;
+                        }
+                    }
+                }
+                eh.out_size = off as u64;
+                total += off as u64;
+            }
+            (total, fdes)
+        })
+        .collect();
+    let mut off = 0u64;
+    let mut fdes = 0u64;
+    for (f, (_, n)) in link.files.iter_mut().zip(sizes) {
+        if let InputFile::Object(o) = f {
+            for eh in o.eh_frame.iter_mut() {
+                eh.out_offset = off;
+                off += eh.out_size;
+            }
+        }
+        fdes += n;
+    }
+    (off + 4, fdes)
+}
+
+fn fde_target_live(
+    r: &EhRecord,
+    rels: &[Rela],
+    symbols: &[u32],
+    syms: &[crate::symbol::Symbol],
+    sections: &[crate::object::InputSection],
+) -> bool {
+    let Some(rel) = rels[r.rel_start as usize..r.rel_end as usize].first() else {
+        return false;
+    };
+    if rel.r_offset.get(LE) != r.offset as u64 + 8 {
+        return false;
+    }
+    let Some(&id) = symbols.get(r_sym(rel) as usize) else {
+        return false;
+    };
+    let s = &syms[id as usize];
+    match s.kind {
+        crate::symbol::SymKind::Section => {
+            if s.is_local {
+                sections[s.shndx as usize].is_live()
+            } else {
+                true
+            }
+        }
+        crate::symbol::SymKind::Undefined => false,
+        _ => true,
+    }
+}
+
+/// Maps an input offset in an `.eh_frame` section (a symbol such as `__EH_FRAME_BEGIN__` may point
+/// into one) to its offset in the output `.eh_frame`.
+pub fn output_offset(o: &ObjectFile, shndx: u32, off: u64) -> u64 {
+    let Some(eh) = o.eh_frame.iter().find(|e| e.shndx == shndx) else {
+        return 0;
+    };
+    for r in &eh.records {
+        if off < (r.offset + r.size) as u64 {
+            if !r.live {
+                return eh.out_offset + r.out_offset as u64;
+            }
+            return eh.out_offset
+                + r.out_offset as u64
+                + (off - r.offset as u64).min(r.size as u64);
+        }
+    }
+    eh.out_offset + eh.out_size
+}

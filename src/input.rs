@@ -1,0 +1,319 @@
+//! Opening inputs: finding `-l` libraries, mapping files, telling objects, shared libraries, archives
+//! and linker scripts apart, and expanding archives and scripts into the ordered list of files the
+//! link works on.
+//!
+//! Mappings are leaked on purpose: every later phase borrows from them for the whole link, and the
+//! process exits right after writing the output, so unmapping would only cost time.
+
+use crate::args::{Config, InputArg, InputState};
+use crate::bail;
+use crate::error::{Error, Result};
+use crate::script;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// A relocatable object, standalone or an archive member.
+pub struct ObjectInput {
+    /// How errors name the file: `path` or `archive(member)`.
+    pub name: String,
+    pub data: &'static [u8],
+    /// An archive member that is linked only if it defines a symbol something else needs.
+    pub lazy: bool,
+}
+
+pub struct DsoInput {
+    pub name: String,
+    pub data: &'static [u8],
+    pub as_needed: bool,
+}
+
+pub enum Input {
+    Object(ObjectInput),
+    Dso(DsoInput),
+}
+
+/// Default library directories GNU ld searches after `-L` ones on Debian x86-64.
+const DEFAULT_LIB_DIRS: &[&str] = &[
+    "/usr/local/lib/x86_64-linux-gnu",
+    "/lib/x86_64-linux-gnu",
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/local/lib64",
+    "/lib64",
+    "/usr/lib64",
+    "/usr/local/lib",
+    "/lib",
+    "/usr/lib",
+];
+
+pub fn map_file(path: &Path) -> Result<&'static [u8]> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error(format!("cannot open {}: {}", path.display(), io_reason(&e))))?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        bail!("{}: is a directory", path.display());
+    }
+    if meta.len() == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: the mapping is read-only and lives until exit. As with every mmap-based linker, an input
+    // truncated by another process during the link is the user's race.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| Error(format!("cannot map {}: {}", path.display(), e)))?;
+    let map: &'static memmap2::Mmap = Box::leak(Box::new(map));
+    Ok(&map[..])
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[derive(PartialEq, Eq, Clone, Copy, Debug)]
+pub enum FileType {
+    Object,
+    Shared,
+    Archive,
+    ThinArchive,
+    Bitcode,
+    Script,
+    Unknown,
+}
+
+pub fn identify(data: &[u8]) -> FileType {
+    if data.starts_with(b"\x7fELF") {
+        if data.len() >= 18 {
+            match u16::from_le_bytes([data[16], data[17]]) {
+                crate::elf::ET_REL => return FileType::Object,
+                crate::elf::ET_DYN => return FileType::Shared,
+                _ => {}
+            }
+        }
+        return FileType::Unknown;
+    }
+    if data.starts_with(b"!<arch>\n") {
+        return FileType::Archive;
+    }
+    if data.starts_with(b"!<thin>\n") {
+        return FileType::ThinArchive;
+    }
+    if data.starts_with(b"BC\xc0\xde") || data.starts_with(&[0xde, 0xc0, 0x17, 0x0b]) {
+        return FileType::Bitcode;
+    }
+    if script::looks_like_script(data) {
+        return FileType::Script;
+    }
+    FileType::Unknown
+}
+
+/// Checks the ELF identification of an object or shared library: 64-bit, little-endian, x86-64.
+pub fn check_elf_header(name: &str, data: &[u8]) -> Result<()> {
+    if data.len() < 64 {
+        bail!("{name}: file is truncated (shorter than an ELF header)");
+    }
+    if data[4] != crate::elf::ELFCLASS64 {
+        bail!("{name}: incompatible ELF class (32-bit object; solder links 64-bit x86-64)");
+    }
+    if data[5] != crate::elf::ELFDATA2LSB {
+        bail!("{name}: incompatible byte order (big-endian)");
+    }
+    let machine = u16::from_le_bytes([data[18], data[19]]);
+    if machine != crate::elf::EM_X86_64 {
+        bail!(
+            "{name}: incompatible architecture: {} (solder links x86-64)",
+            machine_name(machine)
+        );
+    }
+    Ok(())
+}
+
+fn machine_name(m: u16) -> String {
+    match m {
+        crate::elf::EM_AARCH64 => "AArch64".into(),
+        crate::elf::EM_386 => "i386".into(),
+        crate::elf::EM_ARM => "ARM".into(),
+        crate::elf::EM_RISCV => "RISC-V".into(),
+        crate::elf::EM_PPC64 => "PowerPC64".into(),
+        _ => format!("e_machine {m}"),
+    }
+}
+
+struct Loader<'c> {
+    cfg: &'c Config,
+    search_dirs: Vec<PathBuf>,
+    out: Vec<Input>,
+    seen_dsos: HashSet<PathBuf>,
+    seen_archives: HashSet<PathBuf>,
+}
+
+pub fn load_inputs(cfg: &Config) -> Result<Vec<Input>> {
+    let mut search_dirs: Vec<PathBuf> = cfg.library_paths.clone();
+    search_dirs.extend(DEFAULT_LIB_DIRS.iter().map(PathBuf::from));
+    let mut l = Loader {
+        cfg,
+        search_dirs,
+        out: Vec::new(),
+        seen_dsos: HashSet::new(),
+        seen_archives: HashSet::new(),
+    };
+    for arg in &cfg.inputs {
+        match arg {
+            InputArg::Path(p, state) => l.add_path(p, *state, 0)?,
+            InputArg::Library(name, state) => {
+                let path = l.find_library(name, state.static_only)?;
+                l.add_path(&path, *state, 0)?;
+            }
+        }
+    }
+    Ok(l.out)
+}
+
+impl Loader<'_> {
+    fn find_library(&self, name: &str, static_only: bool) -> Result<PathBuf> {
+        if let Some(exact) = name.strip_prefix(':') {
+            for dir in &self.search_dirs {
+                let p = dir.join(exact);
+                if p.is_file() {
+                    return Ok(p);
+                }
+            }
+            bail!("cannot find -l{name}: no file {exact} in the library search path");
+        }
+        for dir in &self.search_dirs {
+            if !static_only {
+                let p = dir.join(format!("lib{name}.so"));
+                if p.is_file() && self.compatible(&p) {
+                    return Ok(p);
+                }
+            }
+            let p = dir.join(format!("lib{name}.a"));
+            if p.is_file() {
+                return Ok(p);
+            }
+        }
+        bail!("cannot find -l{name}: not found in the library search path");
+    }
+
+    /// GNU ld skips libraries of another architecture while searching (e.g. 32-bit ones).
+    fn compatible(&self, p: &Path) -> bool {
+        let Ok(data) = map_file(p) else { return false };
+        match identify(data) {
+            FileType::Shared | FileType::Object => check_elf_header("", data).is_ok(),
+            _ => true,
+        }
+    }
+
+    fn add_path(&mut self, path: &Path, state: InputState, depth: usize) -> Result<()> {
+        let data = map_file(path)?;
+        let name = path.display().to_string();
+        match identify(data) {
+            FileType::Object => {
+                check_elf_header(&name, data)?;
+                self.out.push(Input::Object(ObjectInput {
+                    name,
+                    data,
+                    lazy: false,
+                }));
+            }
+            FileType::Shared => {
+                check_elf_header(&name, data)?;
+                if self.cfg.static_flag && state.static_only {
+                    bail!("{name}: attempted static link of dynamic object");
+                }
+                let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                if self.seen_dsos.insert(key) {
+                    self.out.push(Input::Dso(DsoInput {
+                        name,
+                        data,
+                        as_needed: state.as_needed,
+                    }));
+                }
+            }
+            FileType::Archive | FileType::ThinArchive => {
+                let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                let first = self.seen_archives.insert(key);
+                // Archives are searched regardless of position, so a second mention adds nothing,
+                // unless this one is under --whole-archive.
+                if first || state.whole_archive {
+                    let thin = identify(data) == FileType::ThinArchive;
+                    crate::archive::read_members(&name, path, data, thin, |mname, mdata| {
+                        match identify(mdata) {
+                            FileType::Object => {
+                                check_elf_header(&mname, mdata)?;
+                                self.out.push(Input::Object(ObjectInput {
+                                    name: mname,
+                                    data: mdata,
+                                    lazy: !state.whole_archive,
+                                }));
+                            }
+                            FileType::Bitcode => bail!(
+                                "{mname}: LLVM bitcode (LTO) is not supported; rebuild without -flto"
+                            ),
+                            // GNU ar puts only objects in archives; anything else (an empty member,
+                            // a stray text file) defines no symbols, so it can never be pulled.
+                            _ => {}
+                        }
+                        Ok(())
+                    })?;
+                }
+            }
+            FileType::Script => {
+                if depth > 16 {
+                    bail!("{name}: linker scripts include each other too deeply");
+                }
+                let text = std::str::from_utf8(data)
+                    .map_err(|_| Error(format!("{name}: linker script is not valid UTF-8")))?;
+                let script = script::parse(&name, text)?;
+                self.search_dirs.extend(script.search_dirs.iter().cloned());
+                let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                for item in script.inputs {
+                    let mut st = state;
+                    st.as_needed |= item.as_needed;
+                    if let Some(lib) = item.name.strip_prefix("-l") {
+                        let p = self.find_library(lib, st.static_only)?;
+                        self.add_path(&p, st, depth + 1)?;
+                    } else {
+                        let p = self.find_script_input(&item.name, &base_dir)?;
+                        self.add_path(&p, st, depth + 1)?;
+                    }
+                }
+                if let Some(entry) = script.entry {
+                    // An explicit -e still wins; the script only supplies a default.
+                    let _ = entry;
+                }
+            }
+            FileType::Bitcode => {
+                bail!("{name}: LLVM bitcode (LTO) is not supported; rebuild without -flto")
+            }
+            FileType::Unknown => {
+                if data.starts_with(b"\x7fELF") {
+                    bail!(
+                        "{name}: unsupported ELF file type (not a relocatable object or shared library)"
+                    );
+                }
+                bail!("{name}: file format not recognized");
+            }
+        }
+        Ok(())
+    }
+
+    fn find_script_input(&self, name: &str, script_dir: &Path) -> Result<PathBuf> {
+        let p = PathBuf::from(name);
+        if p.is_absolute() || p.exists() {
+            return Ok(p);
+        }
+        let beside = script_dir.join(name);
+        if beside.exists() {
+            return Ok(beside);
+        }
+        for dir in &self.search_dirs {
+            let q = dir.join(name);
+            if q.exists() {
+                return Ok(q);
+            }
+        }
+        bail!("cannot find {name} (named in a linker script)");
+    }
+}

@@ -1,0 +1,195 @@
+//! A parallel, deterministic interner: maps byte strings (symbol names, comdat signatures) from every
+//! file to dense ids.
+//!
+//! Keys are split into a fixed number of shards by hash. Each shard is filled by one worker that walks
+//! the files in command-line order, so the id a key gets depends only on the inputs, never on the
+//! number of threads or their timing. Each file pre-sorts its keys by shard (a counting sort), so a
+//! shard worker touches only its own keys.
+
+use hashbrown::HashTable;
+use rayon::prelude::*;
+
+const SHARDS: usize = 64;
+
+#[inline]
+fn shard_of(hash: u64) -> usize {
+    // hashbrown uses the low bits for the bucket and the top 7 for tags; take the middle.
+    ((hash >> 32) as usize) % SHARDS
+}
+
+struct Shard {
+    table: HashTable<u32>,
+    names: Vec<&'static [u8]>,
+    /// Local id of each key processed, in processing order.
+    locals: Vec<u32>,
+    /// Where each file's keys start in `locals`.
+    file_start: Vec<u32>,
+}
+
+pub struct Interner {
+    shards: Vec<Shard>,
+    base: Vec<u32>,
+    total: u32,
+}
+
+/// The keys of one file.
+pub struct Keys<'a> {
+    pub names: &'a [&'static [u8]],
+    pub hashes: &'a [u64],
+}
+
+impl Interner {
+    /// Interns every file's keys; returns the interner and, per file, the id of each key.
+    pub fn build(files: &[Keys<'_>]) -> (Interner, Vec<Vec<u32>>) {
+        // Per file: key indices grouped by shard.
+        let sorted: Vec<(Vec<u32>, [u32; SHARDS + 1])> = files
+            .par_iter()
+            .map(|k| {
+                let mut counts = [0u32; SHARDS + 1];
+                for &h in k.hashes {
+                    counts[shard_of(h) + 1] += 1;
+                }
+                for s in 0..SHARDS {
+                    counts[s + 1] += counts[s];
+                }
+                let offsets = counts;
+                let mut next = counts;
+                let mut order = vec![0u32; k.hashes.len()];
+                for (i, &h) in k.hashes.iter().enumerate() {
+                    let s = shard_of(h);
+                    order[next[s] as usize] = i as u32;
+                    next[s] += 1;
+                }
+                (order, offsets)
+            })
+            .collect();
+
+        let shards: Vec<Shard> = (0..SHARDS)
+            .into_par_iter()
+            .map(|s| {
+                let mut sh = Shard {
+                    table: HashTable::new(),
+                    names: Vec::new(),
+                    locals: Vec::new(),
+                    file_start: Vec::with_capacity(files.len()),
+                };
+                for (f, k) in files.iter().enumerate() {
+                    sh.file_start.push(sh.locals.len() as u32);
+                    let (order, off) = &sorted[f];
+                    for &i in &order[off[s] as usize..off[s + 1] as usize] {
+                        let name = k.names[i as usize];
+                        let h = k.hashes[i as usize];
+                        let names = &mut sh.names;
+                        let local = match sh.table.find(h, |&l| names[l as usize] == name) {
+                            Some(&l) => l,
+                            None => {
+                                let l = names.len() as u32;
+                                names.push(name);
+                                sh.table.insert_unique(h, l, |&l| {
+                                    crate::hash::hash_bytes(names[l as usize])
+                                });
+                                l
+                            }
+                        };
+                        sh.locals.push(local);
+                    }
+                }
+                sh
+            })
+            .collect();
+
+        let mut base = Vec::with_capacity(SHARDS);
+        let mut total = 0u32;
+        for sh in &shards {
+            base.push(total);
+            total += sh.names.len() as u32;
+        }
+
+        let ids: Vec<Vec<u32>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(f, k)| {
+                let mut ids = vec![0u32; k.hashes.len()];
+                let (order, off) = &sorted[f];
+                for s in 0..SHARDS {
+                    let sh = &shards[s];
+                    let start = sh.file_start[f] as usize;
+                    let slice = &order[off[s] as usize..off[s + 1] as usize];
+                    for (j, &i) in slice.iter().enumerate() {
+                        ids[i as usize] = base[s] + sh.locals[start + j];
+                    }
+                }
+                ids
+            })
+            .collect();
+
+        (
+            Interner {
+                shards,
+                base,
+                total,
+            },
+            ids,
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.total as usize
+    }
+
+    pub fn lookup(&self, name: &[u8]) -> Option<u32> {
+        let h = crate::hash::hash_bytes(name);
+        let s = shard_of(h);
+        let sh = &self.shards[s];
+        sh.table
+            .find(h, |&l| sh.names[l as usize] == name)
+            .map(|&l| self.base[s] + l)
+    }
+
+    /// Names in id order.
+    pub fn names(&self) -> impl Iterator<Item = &'static [u8]> + '_ {
+        self.shards.iter().flat_map(|s| s.names.iter().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash::hash_bytes;
+
+    #[test]
+    fn same_ids_whatever_the_thread_count() {
+        let a: Vec<&'static [u8]> = vec![b"main", b"printf", b"foo", b"bar"];
+        let b: Vec<&'static [u8]> = vec![b"foo", b"baz", b"main"];
+        let ha: Vec<u64> = a.iter().map(|n| hash_bytes(n)).collect();
+        let hb: Vec<u64> = b.iter().map(|n| hash_bytes(n)).collect();
+        let run = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let files = [
+                    Keys {
+                        names: &a,
+                        hashes: &ha,
+                    },
+                    Keys {
+                        names: &b,
+                        hashes: &hb,
+                    },
+                ];
+                let (int, ids) = Interner::build(&files);
+                (int.len(), ids, int.lookup(b"baz"))
+            })
+        };
+        let one = run(1);
+        let two = run(3);
+        assert_eq!(one, two);
+        let (n, ids, baz) = one;
+        assert_eq!(n, 5);
+        assert_eq!(ids[0][2], ids[1][0], "foo interned once");
+        assert_eq!(ids[0][0], ids[1][2], "main interned once");
+        assert_eq!(baz, Some(ids[1][1]));
+    }
+}

@@ -1,0 +1,1188 @@
+//! Output layout: which output section every input section goes to, the order of output sections,
+//! the segments that group them, and every address and file offset.
+//!
+//! The order follows GNU ld's default script on x86-64 Linux with `-z separate-code`: read-only
+//! headers and dynamic-linking tables, then code on its own pages, then read-only data, then the
+//! RELRO part of the writable data (TLS template, init/fini arrays, `.dynamic`, `.got`), then the
+//! rest of the writable data and `.bss`.
+
+use crate::context::{InputFile, Link, OutputKind};
+use crate::elf::*;
+use crate::merge::MergeGroup;
+use crate::object::{NONE, SecKind};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Content {
+    /// Input sections, merged pieces, common symbols, copy-relocated data.
+    Inputs,
+    Interp,
+    BuildId,
+    Hash,
+    GnuHash,
+    Dynsym,
+    Dynstr,
+    Versym,
+    Verneed,
+    RelaDyn,
+    RelaPlt,
+    Plt,
+    Got,
+    GotPlt,
+    Dynamic,
+    EhFrame,
+    EhFrameHdr,
+    Symtab,
+    Strtab,
+    Shstrtab,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Member {
+    Input { file: u32, shndx: u32 },
+    Merge(u32),
+    Commons(u32),
+    CopyRel,
+}
+
+pub struct OutSection {
+    pub name: &'static [u8],
+    pub sh_type: u32,
+    pub flags: u64,
+    pub align: u64,
+    pub entsize: u64,
+    pub content: Content,
+    pub members: Vec<Member>,
+    /// Offsets of members, parallel to `members`.
+    pub member_offsets: Vec<u64>,
+    pub size: u64,
+    pub addr: u64,
+    pub offset: u64,
+    /// Index in the section header table (0: not emitted, e.g. empty).
+    pub shndx: u32,
+    pub link: u32,
+    pub info: u32,
+    /// Group (segment class) and position within it, for ordering.
+    pub rank: (u8, u16, u32),
+}
+
+impl OutSection {
+    pub fn new(
+        name: &'static [u8],
+        sh_type: u32,
+        flags: u64,
+        align: u64,
+        content: Content,
+    ) -> OutSection {
+        OutSection {
+            name,
+            sh_type,
+            flags,
+            align,
+            entsize: 0,
+            content,
+            members: Vec::new(),
+            member_offsets: Vec::new(),
+            size: 0,
+            addr: 0,
+            offset: 0,
+            shndx: 0,
+            link: 0,
+            info: 0,
+            rank: (0, 0, 0),
+        }
+    }
+
+    pub fn is_alloc(&self) -> bool {
+        self.flags & SHF_ALLOC as u64 != 0
+    }
+
+    pub fn is_nobits(&self) -> bool {
+        self.sh_type == SHT_NOBITS
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.flags & SHF_TLS as u64 != 0
+    }
+
+    pub fn end(&self) -> u64 {
+        self.addr + self.size
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Segment {
+    pub p_type: u32,
+    pub flags: u32,
+    pub offset: u64,
+    pub vaddr: u64,
+    pub filesz: u64,
+    pub memsz: u64,
+    pub align: u64,
+}
+
+/// Symbols the linker defines.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LinkerSym {
+    EhdrStart,
+    ExecutableStart,
+    GlobalOffsetTable,
+    Dynamic,
+    InitArrayStart,
+    InitArrayEnd,
+    FiniArrayStart,
+    FiniArrayEnd,
+    PreinitArrayStart,
+    PreinitArrayEnd,
+    Etext,
+    Edata,
+    End,
+    BssStart,
+    RelaIpltStart,
+    RelaIpltEnd,
+    TlsModuleBase,
+    EhFrameHdr,
+    /// `__start_SEC` / `__stop_SEC`: index of the output section (resolved at layout).
+    Start(&'static [u8]),
+    Stop(&'static [u8]),
+}
+
+pub const LINKER_SYMS: &[(&[u8], LinkerSym)] = &[
+    (b"__ehdr_start", LinkerSym::EhdrStart),
+    (b"__executable_start", LinkerSym::ExecutableStart),
+    (b"_GLOBAL_OFFSET_TABLE_", LinkerSym::GlobalOffsetTable),
+    (b"_DYNAMIC", LinkerSym::Dynamic),
+    (b"__init_array_start", LinkerSym::InitArrayStart),
+    (b"__init_array_end", LinkerSym::InitArrayEnd),
+    (b"__fini_array_start", LinkerSym::FiniArrayStart),
+    (b"__fini_array_end", LinkerSym::FiniArrayEnd),
+    (b"__preinit_array_start", LinkerSym::PreinitArrayStart),
+    (b"__preinit_array_end", LinkerSym::PreinitArrayEnd),
+    (b"_etext", LinkerSym::Etext),
+    (b"etext", LinkerSym::Etext),
+    (b"__etext", LinkerSym::Etext),
+    (b"_edata", LinkerSym::Edata),
+    (b"edata", LinkerSym::Edata),
+    (b"_end", LinkerSym::End),
+    (b"end", LinkerSym::End),
+    (b"__bss_start", LinkerSym::BssStart),
+    (b"__rela_iplt_start", LinkerSym::RelaIpltStart),
+    (b"__rela_iplt_end", LinkerSym::RelaIpltEnd),
+    (b"_TLS_MODULE_BASE_", LinkerSym::TlsModuleBase),
+    (b"__GNU_EH_FRAME_HDR", LinkerSym::EhFrameHdr),
+];
+
+#[derive(Default)]
+pub struct Layout {
+    pub sections: Vec<OutSection>,
+    pub merge_groups: Vec<MergeGroup>,
+    pub segments: Vec<Segment>,
+    pub linker_syms: Vec<LinkerSym>,
+    pub base: u64,
+    pub file_size: u64,
+    pub shoff: u64,
+    pub shnum: u32,
+    pub shstrndx: u32,
+    // Addresses the relocation code needs.
+    pub got_addr: u64,
+    /// `_GLOBAL_OFFSET_TABLE_`: `.got.plt` if there is one, else `.got`.
+    pub got_base: u64,
+    pub gotplt_addr: u64,
+    pub plt_addr: u64,
+    pub plt0_size: u64,
+    pub plt_entry_size: u64,
+    pub tls_start: u64,
+    pub tls_end: u64,
+    pub tls_align: u64,
+    /// The thread pointer's position relative to the TLS template (x86-64: the block ends there).
+    pub tls_tp: u64,
+    pub copyrel_addr: u64,
+    // Where synthetic sections are (index into `sections`, NONE if absent).
+    pub idx: Indices,
+    pub eh_frame_size: u64,
+    pub fde_count: u64,
+}
+
+#[derive(Clone, Copy)]
+pub struct Indices {
+    pub interp: u32,
+    pub build_id: u32,
+    pub hash: u32,
+    pub gnu_hash: u32,
+    pub dynsym: u32,
+    pub dynstr: u32,
+    pub versym: u32,
+    pub verneed: u32,
+    pub rela_dyn: u32,
+    pub rela_plt: u32,
+    pub plt: u32,
+    pub got: u32,
+    pub gotplt: u32,
+    pub dynamic: u32,
+    pub eh_frame: u32,
+    pub eh_frame_hdr: u32,
+    pub symtab: u32,
+    pub strtab: u32,
+    pub shstrtab: u32,
+    pub bss: u32,
+}
+
+impl Default for Indices {
+    fn default() -> Self {
+        Indices {
+            interp: NONE,
+            build_id: NONE,
+            hash: NONE,
+            gnu_hash: NONE,
+            dynsym: NONE,
+            dynstr: NONE,
+            versym: NONE,
+            verneed: NONE,
+            rela_dyn: NONE,
+            rela_plt: NONE,
+            plt: NONE,
+            got: NONE,
+            gotplt: NONE,
+            dynamic: NONE,
+            eh_frame: NONE,
+            eh_frame_hdr: NONE,
+            symtab: NONE,
+            strtab: NONE,
+            shstrtab: NONE,
+            bss: NONE,
+        }
+    }
+}
+
+impl Layout {
+    pub fn sec(&self, i: u32) -> Option<&OutSection> {
+        if i == NONE {
+            None
+        } else {
+            Some(&self.sections[i as usize])
+        }
+    }
+    pub fn addr_of(&self, i: u32) -> u64 {
+        self.sec(i).map_or(0, |s| s.addr)
+    }
+    pub fn eh_frame_addr(&self) -> u64 {
+        self.addr_of(self.idx.eh_frame)
+    }
+    pub fn plt_entry_addr(&self, idx: u32) -> u64 {
+        self.plt_addr + self.plt0_size + idx as u64 * self.plt_entry_size
+    }
+    pub fn find(&self, name: &[u8]) -> Option<&OutSection> {
+        self.sections.iter().find(|s| s.name == name)
+    }
+}
+
+fn starts_with_sec(name: &[u8], prefix: &[u8]) -> bool {
+    name == prefix || (name.starts_with(prefix) && name.get(prefix.len()) == Some(&b'.'))
+}
+
+/// The output section an input section goes to, by GNU ld's default script.
+pub fn output_name(name: &'static [u8], flags: u64, _ty: u32) -> &'static [u8] {
+    if flags & SHF_ALLOC as u64 == 0 {
+        return name;
+    }
+    const MAP: &[(&[u8], &[u8])] = &[
+        (b".text", b".text"),
+        (b".data.rel.ro", b".data.rel.ro"),
+        (b".data", b".data"),
+        (b".rodata", b".rodata"),
+        (b".bss", b".bss"),
+        (b".tdata", b".tdata"),
+        (b".tbss", b".tbss"),
+        (b".init_array", b".init_array"),
+        (b".fini_array", b".fini_array"),
+        (b".ctors", b".init_array"),
+        (b".dtors", b".fini_array"),
+        (b".preinit_array", b".preinit_array"),
+        (b".gcc_except_table", b".gcc_except_table"),
+        (b".gnu.linkonce.t", b".text"),
+        (b".gnu.linkonce.r", b".rodata"),
+        (b".gnu.linkonce.d", b".data"),
+        (b".gnu.linkonce.b", b".bss"),
+        (b".gnu.linkonce.tb", b".tbss"),
+        (b".gnu.linkonce.td", b".tdata"),
+        (b".ldata", b".ldata"),
+        (b".lrodata", b".lrodata"),
+        (b".lbss", b".lbss"),
+    ];
+    for (p, out) in MAP {
+        if starts_with_sec(name, p) {
+            return out;
+        }
+    }
+    match name {
+        b".data1" | b".sdata" => b".data",
+        b".rodata1" => b".rodata",
+        b".sbss" => b".bss",
+        _ => name,
+    }
+}
+
+/// Order class and position of an output section.
+fn rank(s: &OutSection, relro: bool, now: bool) -> (u8, u16) {
+    let n = s.name;
+    if !s.is_alloc() {
+        return match s.content {
+            Content::Symtab => (7, 0),
+            Content::Strtab => (7, 1),
+            Content::Shstrtab => (7, 2),
+            _ => (6, 0),
+        };
+    }
+    let exec = s.flags & SHF_EXECINSTR as u64 != 0;
+    let write = s.flags & SHF_WRITE as u64 != 0;
+    if !write && !exec {
+        return match s.content {
+            Content::Interp => (0, 0),
+            Content::BuildId => (0, 2),
+            Content::Hash => (0, 4),
+            Content::GnuHash => (0, 5),
+            Content::Dynsym => (0, 6),
+            Content::Dynstr => (0, 7),
+            Content::Versym => (0, 8),
+            Content::Verneed => (0, 9),
+            Content::RelaDyn => (0, 10),
+            Content::RelaPlt => (0, 11),
+            Content::EhFrameHdr => (2, 2),
+            Content::EhFrame => (2, 3),
+            _ if s.sh_type == SHT_NOTE => (0, if n == b".note.gnu.property" { 1 } else { 3 }),
+            _ if n == b".rodata" => (2, 0),
+            _ if n == b".gcc_except_table" => (2, 4),
+            _ => (2, 1),
+        };
+    }
+    if exec {
+        return match n {
+            b".init" => (1, 0),
+            _ if s.content == Content::Plt => (1, 1),
+            b".text" => (1, 3),
+            b".fini" => (1, 5),
+            _ => (1, 4),
+        };
+    }
+    // Writable: the RELRO part first (group 3), then the rest (group 4).
+    let relro_rank = match (s.content, n) {
+        (_, b".tdata") => Some(0),
+        (_, b".tbss") => Some(1),
+        (_, b".preinit_array") => Some(2),
+        (_, b".init_array") => Some(3),
+        (_, b".fini_array") => Some(4),
+        (_, b".data.rel.ro") => Some(5),
+        (Content::Dynamic, _) => Some(7),
+        (Content::Got, _) => Some(8),
+        (Content::GotPlt, _) if now => Some(9),
+        _ if s.is_tls() => Some(1),
+        _ => None,
+    };
+    if let Some(r) = relro_rank {
+        // Without RELRO these still come first, in the same order, but in the ordinary RW segment.
+        return (if relro { 3 } else { 4 }, r);
+    }
+    let r = match (s.content, n) {
+        (Content::GotPlt, _) => 10,
+        (_, b".data") => 11,
+        _ if s.is_nobits() && n == b".bss" => 14,
+        _ if s.is_nobits() => 15,
+        _ => 12,
+    };
+    (4, r)
+}
+
+fn init_priority(name: &[u8]) -> u32 {
+    let parse = |s: &[u8]| {
+        std::str::from_utf8(s)
+            .ok()
+            .and_then(|t| t.parse::<u32>().ok())
+    };
+    if let Some(rest) = name
+        .strip_prefix(b".init_array.")
+        .or_else(|| name.strip_prefix(b".fini_array."))
+    {
+        return parse(rest).unwrap_or(65536);
+    }
+    if let Some(rest) = name
+        .strip_prefix(b".ctors.")
+        .or_else(|| name.strip_prefix(b".dtors."))
+    {
+        return parse(rest).map_or(65536, |p| 65535u32.saturating_sub(p));
+    }
+    65536
+}
+
+pub fn is_c_ident(name: &[u8]) -> bool {
+    !name.is_empty()
+        && !name[0].is_ascii_digit()
+        && name.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// Assigns every live input section, merge group and synthetic section to an output section.
+pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
+    let strip_debug = link.cfg.strip_debug || link.cfg.strip_all;
+    // Per file: (section index, output name) for sections that go to the output.
+    let per_file: Vec<Vec<(u32, &'static [u8])>> = link
+        .files
+        .par_iter()
+        .map(|f| {
+            let mut v = Vec::new();
+            if let InputFile::Object(o) = f {
+                if o.is_alive() {
+                    for (i, s) in o.sections.iter().enumerate() {
+                        if s.kind != SecKind::Regular {
+                            continue;
+                        }
+                        if strip_debug
+                            && !s.is_alloc()
+                            && (s.name.starts_with(b".debug") || s.name.starts_with(b".zdebug"))
+                        {
+                            continue;
+                        }
+                        v.push((i as u32, output_name(s.name, s.flags, s.sh_type)));
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+
+    let mut sections: Vec<OutSection> = Vec::new();
+    let mut by_name: HashMap<&'static [u8], u32> = HashMap::new();
+    let mut get =
+        |sections: &mut Vec<OutSection>, name: &'static [u8], ty: u32, flags: u64| -> u32 {
+            let i = *by_name.entry(name).or_insert_with(|| {
+                sections.push(OutSection::new(name, ty, 0, 1, Content::Inputs));
+                (sections.len() - 1) as u32
+            });
+            let s = &mut sections[i as usize];
+            // PROGBITS wins over NOBITS: a NOBITS member of a PROGBITS section is written as zeros.
+            if s.flags == 0 || (s.sh_type == SHT_NOBITS && ty != SHT_NOBITS) {
+                s.sh_type = ty;
+            }
+            s.flags |= flags
+                & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS | SHF_MERGE | SHF_STRINGS)
+                    as u64;
+            i
+        };
+
+    for (fi, list) in per_file.iter().enumerate() {
+        let InputFile::Object(o) = &link.files[fi] else {
+            continue;
+        };
+        for &(si, name) in list {
+            let s = &o.sections[si as usize];
+            let ty = match s.sh_type {
+                SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY if name == b".init_array" => {
+                    SHT_INIT_ARRAY
+                }
+                SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY if name == b".fini_array" => {
+                    SHT_FINI_ARRAY
+                }
+                SHT_PROGBITS if name == b".init_array" => SHT_INIT_ARRAY,
+                SHT_PROGBITS if name == b".fini_array" => SHT_FINI_ARRAY,
+                t => t,
+            };
+            let oi = get(&mut sections, name, ty, s.flags);
+            let os = &mut sections[oi as usize];
+            os.align = os.align.max(s.align);
+            os.members.push(Member::Input {
+                file: fi as u32,
+                shndx: si,
+            });
+        }
+    }
+    // Merged strings and constants.
+    for (g, grp) in merge_groups.iter().enumerate() {
+        if strip_debug && grp.out_name.starts_with(b".debug") {
+            continue;
+        }
+        let oi = get(&mut sections, grp.out_name, SHT_PROGBITS, grp.flags);
+        let os = &mut sections[oi as usize];
+        os.align = os.align.max(grp.align);
+        if grp.flags & SHF_ALLOC as u64 == 0 {
+            os.entsize = grp.entsize;
+        }
+        os.members.push(Member::Merge(g as u32));
+    }
+    // A non-alloc output section keeps SHF_MERGE|SHF_STRINGS only if all of it is merged strings.
+    for s in sections.iter_mut() {
+        let all_merged = s.members.iter().all(|m| matches!(m, Member::Merge(_)));
+        if !all_merged || s.is_alloc() {
+            s.flags &= !((SHF_MERGE | SHF_STRINGS) as u64);
+            s.entsize = 0;
+        }
+    }
+
+    // Sort .init_array/.fini_array members by priority.
+    for s in sections.iter_mut() {
+        if s.name == b".init_array" || s.name == b".fini_array" || s.name == b".preinit_array" {
+            let files = &link.files;
+            s.members.sort_by_key(|m| match m {
+                Member::Input { file, shndx } => {
+                    let o = files[*file as usize].as_object().unwrap();
+                    init_priority(o.sections[*shndx as usize].name)
+                }
+                _ => 65536,
+            });
+        }
+    }
+
+    // COMMON symbols: each file's block goes to .bss.
+    let has_commons: Vec<u32> = link
+        .files
+        .iter()
+        .filter_map(|f| f.as_object())
+        .filter(|o| o.is_alive() && o.common_offset > 0)
+        .map(|o| o.id)
+        .collect();
+    let need_bss = !has_commons.is_empty() || !link.synth.copyrels.is_empty();
+    let bss_exists = sections.iter().any(|s| s.name == b".bss");
+    let bss = if need_bss || bss_exists {
+        let i = get(
+            &mut sections,
+            b".bss",
+            SHT_NOBITS,
+            (SHF_ALLOC | SHF_WRITE) as u64,
+        );
+        Some(i)
+    } else {
+        None
+    };
+    if let Some(b) = bss {
+        let s = &mut sections[b as usize];
+        for f in has_commons {
+            s.members.push(Member::Commons(f));
+            let o = link.files[f as usize].as_object().unwrap();
+            s.align = s.align.max(o.common_align);
+        }
+        if !link.synth.copyrels.is_empty() {
+            s.members.push(Member::CopyRel);
+            s.align = s.align.max(link.synth.copyrel_align);
+        }
+    }
+    drop(get);
+
+    let mut layout = std::mem::take(&mut link.layout);
+    layout.merge_groups = merge_groups;
+    layout.sections = sections;
+    link.layout = layout;
+    crate::synth::add_synthetic_sections(link);
+
+    // Order.
+    let relro = link.cfg.relro;
+    let now = link.cfg.now;
+    for (i, s) in link.layout.sections.iter_mut().enumerate() {
+        let (g, r) = rank(s, relro, now);
+        s.rank = (g, r, i as u32);
+    }
+    link.layout.sections.sort_by_key(|s| s.rank);
+    reindex(link);
+}
+
+/// After sorting: record where the synthetic sections and merge groups ended up.
+fn reindex(link: &mut Link) {
+    let mut idx = Indices::default();
+    for (i, s) in link.layout.sections.iter().enumerate() {
+        let i = i as u32;
+        match s.content {
+            Content::Interp => idx.interp = i,
+            Content::BuildId => idx.build_id = i,
+            Content::Hash => idx.hash = i,
+            Content::GnuHash => idx.gnu_hash = i,
+            Content::Dynsym => idx.dynsym = i,
+            Content::Dynstr => idx.dynstr = i,
+            Content::Versym => idx.versym = i,
+            Content::Verneed => idx.verneed = i,
+            Content::RelaDyn => idx.rela_dyn = i,
+            Content::RelaPlt => idx.rela_plt = i,
+            Content::Plt => idx.plt = i,
+            Content::Got => idx.got = i,
+            Content::GotPlt => idx.gotplt = i,
+            Content::Dynamic => idx.dynamic = i,
+            Content::EhFrame => idx.eh_frame = i,
+            Content::EhFrameHdr => idx.eh_frame_hdr = i,
+            Content::Symtab => idx.symtab = i,
+            Content::Strtab => idx.strtab = i,
+            Content::Shstrtab => idx.shstrtab = i,
+            Content::Inputs => {
+                if s.name == b".bss" {
+                    idx.bss = i
+                }
+            }
+        }
+    }
+    link.layout.idx = idx;
+    let mut outs: Vec<(usize, u32)> = Vec::new();
+    for (i, s) in link.layout.sections.iter().enumerate() {
+        for m in &s.members {
+            if let Member::Merge(g) = m {
+                outs.push((*g as usize, i as u32));
+            }
+        }
+    }
+    for (g, i) in outs {
+        link.layout.merge_groups[g].out = i;
+    }
+    // Input sections learn their output section.
+    let sections = &link.layout.sections;
+    let mut assign: Vec<Vec<(u32, u32)>> = vec![Vec::new(); link.files.len()];
+    for (i, s) in sections.iter().enumerate() {
+        for m in &s.members {
+            if let Member::Input { file, shndx } = m {
+                assign[*file as usize].push((*shndx, i as u32));
+            }
+        }
+    }
+    link.files
+        .par_iter_mut()
+        .zip(assign.into_par_iter())
+        .for_each(|(f, a)| {
+            if let InputFile::Object(o) = f {
+                for (sh, out) in a {
+                    o.sections[sh as usize].out = out;
+                }
+            }
+        });
+}
+
+/// Sizes each output section by placing its members in order.
+pub fn size_sections(link: &mut Link) {
+    let files = &link.files;
+    let groups = &link.layout.merge_groups;
+    let synth = &link.synth;
+    let sizes: Vec<(Vec<u64>, u64)> = link
+        .layout
+        .sections
+        .par_iter()
+        .map(|s| {
+            if s.content != Content::Inputs {
+                return (Vec::new(), s.size);
+            }
+            let mut off = 0u64;
+            let mut offs = Vec::with_capacity(s.members.len());
+            for m in &s.members {
+                let (align, size) = match *m {
+                    Member::Input { file, shndx } => {
+                        let sec =
+                            &files[file as usize].as_object().unwrap().sections[shndx as usize];
+                        (sec.align, sec.size)
+                    }
+                    Member::Merge(g) => (groups[g as usize].align, groups[g as usize].size),
+                    Member::Commons(file) => {
+                        let o = files[file as usize].as_object().unwrap();
+                        (o.common_align, o.common_offset)
+                    }
+                    Member::CopyRel => (synth.copyrel_align, synth.copyrel_size),
+                };
+                off = align_to(off, align);
+                offs.push(off);
+                off += size;
+            }
+            (offs, off)
+        })
+        .collect();
+    for (s, (offs, size)) in link.layout.sections.iter_mut().zip(sizes) {
+        if s.content == Content::Inputs {
+            s.member_offsets = offs;
+            s.size = size;
+        }
+    }
+    // Hand offsets back to members.
+    let mut per_file: Vec<Vec<(u32, u64)>> = vec![Vec::new(); link.files.len()];
+    for s in &link.layout.sections {
+        for (m, &off) in s.members.iter().zip(&s.member_offsets) {
+            match *m {
+                Member::Input { file, shndx } => per_file[file as usize].push((shndx, off)),
+                Member::Merge(g) => link.layout.merge_groups[g as usize].offset = off,
+                Member::Commons(_) | Member::CopyRel => {}
+            }
+        }
+    }
+    link.files
+        .par_iter_mut()
+        .zip(per_file.into_par_iter())
+        .for_each(|(f, v)| {
+            if let InputFile::Object(o) = f {
+                for (sh, off) in v {
+                    o.sections[sh as usize].offset = off;
+                }
+            }
+        });
+}
+
+fn seg_flags(s: &OutSection) -> u32 {
+    let mut f = PF_R;
+    if s.flags & SHF_WRITE as u64 != 0 {
+        f |= PF_W;
+    }
+    if s.flags & SHF_EXECINSTR as u64 != 0 {
+        f |= PF_X;
+    }
+    f
+}
+
+/// Which sections appear in the output: non-empty ones, and the synthetic ones that must exist.
+fn emitted(s: &OutSection) -> bool {
+    s.size > 0
+        || matches!(
+            s.content,
+            Content::Dynamic | Content::Dynsym | Content::Dynstr | Content::Shstrtab
+        )
+}
+
+/// Plans program headers, then assigns addresses and file offsets.
+pub fn assign_addresses(link: &mut Link) {
+    let cfg = &link.cfg;
+    let page = cfg.max_page_size;
+    let base = cfg.image_base.unwrap_or(if link.kind == OutputKind::Exec {
+        0x400000
+    } else {
+        0
+    });
+    let relro = cfg.relro;
+    let lay = &mut link.layout;
+    lay.base = base;
+
+    // Load segment of each emitted alloc section: its flags, and whether it starts RELRO.
+    let alloc: Vec<usize> = (0..lay.sections.len())
+        .filter(|&i| lay.sections[i].is_alloc() && emitted(&lay.sections[i]))
+        .collect();
+    let seg_key = |s: &OutSection| -> (u32, bool) { (seg_flags(s), relro && s.rank.0 == 3) };
+    let mut nload = 0;
+    let mut prev: Option<(u32, bool)> = None;
+    for &i in &alloc {
+        let k = seg_key(&lay.sections[i]);
+        if prev != Some(k) {
+            nload += 1;
+            prev = Some(k);
+        }
+    }
+    let has_tls = alloc.iter().any(|&i| lay.sections[i].is_tls());
+    let has_relro = relro && alloc.iter().any(|&i| lay.sections[i].rank.0 == 3);
+    let notes = note_groups(lay, &alloc);
+    let mut nphdr = nload + notes.len() + 1; // + GNU_STACK
+    if lay.idx.interp != NONE {
+        nphdr += 2; // PHDR, INTERP
+    }
+    if lay.idx.dynamic != NONE {
+        nphdr += 1;
+    }
+    if has_tls {
+        nphdr += 1;
+    }
+    if has_relro {
+        nphdr += 1;
+    }
+    if lay.sec(lay.idx.eh_frame_hdr).is_some_and(|s| s.size > 0) {
+        nphdr += 1;
+    }
+
+    let hdr_size = EHDR_SIZE + nphdr as u64 * PHDR_SIZE;
+    let mut off = hdr_size;
+    let mut addr = base + hdr_size;
+    let mut loads: Vec<Segment> = Vec::new();
+    let mut cur: Option<(u32, bool)> = None;
+    let mut tls: Option<(u64, u64, u64, u64)> = None; // start, filesz end, memsz end, align
+    let mut relro_range: Option<(u64, u64, u64)> = None; // offset, start, end
+    let tls_align = alloc
+        .iter()
+        .filter(|&&i| lay.sections[i].is_tls())
+        .map(|&i| lay.sections[i].align)
+        .max()
+        .unwrap_or(1);
+
+    for &i in &alloc {
+        let k = seg_key(&lay.sections[i]);
+        if cur != Some(k) {
+            let prev_exec = cur.is_some_and(|c| c.0 & PF_X != 0);
+            let first = cur.is_none();
+            if !first {
+                if cfg.separate_code && (prev_exec || k.0 & PF_X != 0) {
+                    off = align_to(off, page);
+                    addr = align_to(addr, page);
+                } else {
+                    addr = align_to(addr, page) + (off & (page - 1));
+                }
+            }
+            loads.push(Segment {
+                p_type: PT_LOAD,
+                flags: k.0,
+                offset: if first { 0 } else { off },
+                vaddr: if first { base } else { addr },
+                filesz: 0,
+                memsz: 0,
+                align: page,
+            });
+            cur = Some(k);
+        }
+        let s = &mut lay.sections[i];
+        let mut align = s.align;
+        if s.is_tls() && tls.is_none() {
+            align = align.max(tls_align);
+        }
+        let new_addr = align_to(addr, align);
+        if !s.is_nobits() {
+            off += new_addr - addr;
+        }
+        addr = new_addr;
+        s.addr = addr;
+        s.offset = off;
+        if s.is_tls() {
+            let t = tls.get_or_insert((addr, addr, addr, tls_align));
+            t.2 = t.2.max(addr + s.size);
+            if !s.is_nobits() {
+                t.1 = addr + s.size;
+            }
+        }
+        if k.1 {
+            let r = relro_range.get_or_insert((off, addr, addr));
+            r.2 = addr + s.size;
+        }
+        // .tbss occupies no address space outside the TLS template.
+        let tbss = s.is_tls() && s.is_nobits();
+        if !tbss {
+            addr += s.size;
+        }
+        if !s.is_nobits() {
+            off += s.size;
+        }
+        let seg = loads.last_mut().unwrap();
+        if !tbss {
+            seg.memsz = addr - seg.vaddr;
+        }
+        if !s.is_nobits() {
+            seg.filesz = off - seg.offset;
+        }
+    }
+
+    // Non-alloc sections follow, then the section header table.
+    let sections = &mut lay.sections;
+    for s in sections.iter_mut().filter(|s| !s.is_alloc()) {
+        off = align_to(off, s.align);
+        s.offset = off;
+        s.addr = 0;
+        off += s.size;
+    }
+    // Section header indices.
+    let mut n = 1u32;
+    for s in sections.iter_mut() {
+        if emitted(s) {
+            s.shndx = n;
+            n += 1;
+        }
+    }
+    lay.shnum = n;
+    lay.shstrndx = lay
+        .sections
+        .get(lay.idx.shstrtab as usize)
+        .map_or(0, |s| s.shndx);
+    off = align_to(off, 8);
+    lay.shoff = off;
+    lay.file_size = off + n as u64 * SHDR_SIZE;
+
+    // Program headers, in GNU ld's order.
+    let mut segs = Vec::with_capacity(nphdr);
+    if lay.idx.interp != NONE {
+        segs.push(Segment {
+            p_type: PT_PHDR,
+            flags: PF_R,
+            offset: EHDR_SIZE,
+            vaddr: base + EHDR_SIZE,
+            filesz: hdr_size - EHDR_SIZE,
+            memsz: hdr_size - EHDR_SIZE,
+            align: 8,
+        });
+        let s = &lay.sections[lay.idx.interp as usize];
+        segs.push(Segment {
+            p_type: PT_INTERP,
+            flags: PF_R,
+            offset: s.offset,
+            vaddr: s.addr,
+            filesz: s.size,
+            memsz: s.size,
+            align: 1,
+        });
+    }
+    segs.extend(loads.iter().copied());
+    if lay.idx.dynamic != NONE {
+        let s = &lay.sections[lay.idx.dynamic as usize];
+        segs.push(Segment {
+            p_type: PT_DYNAMIC,
+            flags: PF_R | PF_W,
+            offset: s.offset,
+            vaddr: s.addr,
+            filesz: s.size,
+            memsz: s.size,
+            align: 8,
+        });
+    }
+    for g in &notes {
+        let first = &lay.sections[g[0]];
+        let last = &lay.sections[*g.last().unwrap()];
+        let size = last.end() - first.addr;
+        segs.push(Segment {
+            p_type: PT_NOTE,
+            flags: PF_R,
+            offset: first.offset,
+            vaddr: first.addr,
+            filesz: size,
+            memsz: size,
+            align: first.align,
+        });
+    }
+    if let Some((start, fend, mend, align)) = tls {
+        let offset = lay
+            .sections
+            .iter()
+            .find(|s| s.is_tls() && emitted(s))
+            .map_or(0, |s| s.offset);
+        segs.push(Segment {
+            p_type: PT_TLS,
+            flags: PF_R,
+            offset,
+            vaddr: start,
+            filesz: fend - start,
+            memsz: mend - start,
+            align,
+        });
+        lay.tls_start = start;
+        lay.tls_end = mend;
+        lay.tls_align = align;
+        lay.tls_tp = start + align_to(mend - start, align);
+    }
+    if let Some(s) = lay.sec(lay.idx.eh_frame_hdr).filter(|s| s.size > 0) {
+        segs.push(Segment {
+            p_type: PT_GNU_EH_FRAME,
+            flags: PF_R,
+            offset: s.offset,
+            vaddr: s.addr,
+            filesz: s.size,
+            memsz: s.size,
+            align: 4,
+        });
+    }
+    segs.push(Segment {
+        p_type: PT_GNU_STACK,
+        flags: if link.cfg.execstack {
+            PF_R | PF_W | PF_X
+        } else {
+            PF_R | PF_W
+        },
+        offset: 0,
+        vaddr: 0,
+        filesz: 0,
+        memsz: link.cfg.stack_size,
+        align: 16,
+    });
+    if let Some((roff, start, end)) = relro_range.filter(|_| has_relro) {
+        // The whole last page counts as RELRO: the next segment starts on a fresh page.
+        let size = align_to(end, page) - start;
+        segs.push(Segment {
+            p_type: PT_GNU_RELRO,
+            flags: PF_R,
+            offset: roff,
+            vaddr: start,
+            filesz: size,
+            memsz: size,
+            align: 1,
+        });
+    }
+    debug_assert_eq!(segs.len(), nphdr);
+    lay.segments = segs;
+
+    lay.got_addr = lay.addr_of(lay.idx.got);
+    lay.gotplt_addr = lay.addr_of(lay.idx.gotplt);
+    lay.got_base = match lay.sec(lay.idx.gotplt) {
+        Some(s) if s.size > 0 || lay.idx.got == NONE => s.addr,
+        _ => lay.got_addr,
+    };
+    lay.plt_addr = lay.addr_of(lay.idx.plt);
+    let copyrel = lay.sec(lay.idx.bss).and_then(|b| {
+        b.members
+            .iter()
+            .zip(&b.member_offsets)
+            .find(|(m, _)| matches!(m, Member::CopyRel))
+            .map(|(_, off)| b.addr + off)
+    });
+    if let Some(a) = copyrel {
+        lay.copyrel_addr = a;
+    }
+}
+
+/// Consecutive note sections with equal alignment form one PT_NOTE.
+fn note_groups(lay: &Layout, alloc: &[usize]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut prev_note = false;
+    for &i in alloc {
+        let s = &lay.sections[i];
+        let is_note = s.sh_type == SHT_NOTE;
+        if is_note {
+            match groups.last_mut() {
+                Some(g) if prev_note && lay.sections[*g.last().unwrap()].align == s.align => {
+                    g.push(i)
+                }
+                _ => groups.push(vec![i]),
+            }
+        }
+        prev_note = is_note;
+    }
+    groups
+}
+
+/// Final addresses of all symbols.
+pub fn compute_symbol_values(link: &mut Link) {
+    let lay = &link.layout;
+    let files = &link.files;
+    let aux = &link.aux;
+    let synth = &link.synth;
+    let linker_vals: Vec<u64> = lay
+        .linker_syms
+        .iter()
+        .map(|l| linker_sym_value(link, *l))
+        .collect();
+    link.syms.par_iter_mut().for_each(|s| {
+        let v = match s.kind {
+            crate::symbol::SymKind::Undefined => 0,
+            crate::symbol::SymKind::Abs => s.value,
+            crate::symbol::SymKind::Section => {
+                let o = files[s.file as usize].as_object().unwrap();
+                let i = if s.is_local {
+                    s.idx as usize
+                } else {
+                    s.idx as usize
+                };
+                let st_value = o.symtab[i].st_value.get(LE);
+                let sec = &o.sections[s.shndx as usize];
+                match sec.kind {
+                    SecKind::Merge => {
+                        if s.ty == STT_SECTION {
+                            0
+                        } else {
+                            let slot = o.merge_slot(s.shndx);
+                            let (id, inner) = crate::merge::locate(slot, st_value);
+                            let g = &lay.merge_groups[slot.group as usize];
+                            lay.sections[g.out as usize].addr
+                                + g.offset
+                                + g.piece_offset(id)
+                                + inner
+                        }
+                    }
+                    SecKind::EhFrame => {
+                        lay.eh_frame_addr() + crate::eh_frame::output_offset(o, s.shndx, st_value)
+                    }
+                    SecKind::Regular if sec.out != NONE => {
+                        lay.sections[sec.out as usize].addr + sec.offset + st_value
+                    }
+                    _ => 0,
+                }
+            }
+            crate::symbol::SymKind::Common => {
+                let o = files[s.file as usize].as_object().unwrap();
+                let b = &lay.sections[lay.idx.bss as usize];
+                let block = b
+                    .members
+                    .iter()
+                    .zip(&b.member_offsets)
+                    .find(|(m, _)| matches!(m, Member::Commons(f) if *f == o.id))
+                    .map_or(0, |(_, off)| *off);
+                b.addr + block + s.value
+            }
+            crate::symbol::SymKind::Dso => 0,
+            crate::symbol::SymKind::Linker => linker_vals[s.idx as usize],
+        };
+        s.value = v;
+        if s.aux != NONE {
+            let a = &aux[s.aux as usize];
+            if let Some(&off) = synth.copyrel_offset.get(&(s.aux)) {
+                s.value = lay.copyrel_addr + off;
+            } else if a.plt != NONE && (s.flags() & crate::symbol::NEEDS_CPLT != 0) {
+                s.value = lay.plt_entry_addr(a.plt);
+            }
+        }
+    });
+}
+
+fn linker_sym_value(link: &Link, l: LinkerSym) -> u64 {
+    let lay = &link.layout;
+    let by_name = |n: &[u8]| lay.sections.iter().find(|s| s.name == n && s.is_alloc());
+    // Where an absent array would have been: the start of the writable data.
+    let anchor = lay
+        .sections
+        .iter()
+        .find(|s| s.is_alloc() && s.flags & SHF_WRITE as u64 != 0 && !s.is_tls())
+        .map_or(lay.base, |s| s.addr);
+    let start_of = |n: &[u8]| by_name(n).map_or(anchor, |s| s.addr);
+    let end_of = |n: &[u8]| by_name(n).map_or(anchor, |s| s.end());
+    match l {
+        LinkerSym::EhdrStart | LinkerSym::ExecutableStart => lay.base,
+        LinkerSym::GlobalOffsetTable => lay.got_base,
+        LinkerSym::Dynamic => lay.addr_of(lay.idx.dynamic),
+        LinkerSym::InitArrayStart => start_of(b".init_array"),
+        LinkerSym::InitArrayEnd => end_of(b".init_array"),
+        LinkerSym::FiniArrayStart => start_of(b".fini_array"),
+        LinkerSym::FiniArrayEnd => end_of(b".fini_array"),
+        LinkerSym::PreinitArrayStart => start_of(b".preinit_array"),
+        LinkerSym::PreinitArrayEnd => end_of(b".preinit_array"),
+        LinkerSym::Etext => lay
+            .sections
+            .iter()
+            .filter(|s| s.is_alloc() && s.flags & SHF_EXECINSTR as u64 != 0)
+            .map(|s| s.end())
+            .max()
+            .unwrap_or(lay.base),
+        LinkerSym::Edata => lay
+            .sections
+            .iter()
+            .filter(|s| s.is_alloc() && !s.is_nobits() && s.size > 0)
+            .map(|s| s.end())
+            .max()
+            .unwrap_or(lay.base),
+        LinkerSym::End => lay
+            .sections
+            .iter()
+            .filter(|s| s.is_alloc() && !(s.is_tls() && s.is_nobits()))
+            .map(|s| s.end())
+            .max()
+            .unwrap_or(lay.base),
+        LinkerSym::BssStart => lay
+            .sections
+            .iter()
+            .filter(|s| s.is_alloc() && s.is_nobits() && !s.is_tls() && s.size > 0)
+            .map(|s| s.addr)
+            .min()
+            .unwrap_or_else(|| {
+                lay.sections
+                    .iter()
+                    .filter(|s| s.is_alloc() && !s.is_nobits())
+                    .map(|s| s.end())
+                    .max()
+                    .unwrap_or(lay.base)
+            }),
+        LinkerSym::RelaIpltStart | LinkerSym::RelaIpltEnd => {
+            // Static position-dependent executables keep IRELATIVE relocations in .rela.plt for
+            // their start code to apply; everywhere else the range is empty.
+            match lay.sec(lay.idx.rela_plt) {
+                Some(s) if !link.dynamic => {
+                    if l == LinkerSym::RelaIpltStart {
+                        s.addr
+                    } else {
+                        s.end()
+                    }
+                }
+                Some(s) => s.addr,
+                None => lay.addr_of(lay.idx.rela_dyn).max(lay.base),
+            }
+        }
+        LinkerSym::TlsModuleBase => lay.tls_start,
+        LinkerSym::EhFrameHdr => lay.addr_of(lay.idx.eh_frame_hdr),
+        LinkerSym::Start(n) => start_of_named(lay, n),
+        LinkerSym::Stop(n) => lay.find(n).map_or(0, |s| s.end()),
+    }
+}
+
+fn start_of_named(lay: &Layout, n: &[u8]) -> u64 {
+    lay.find(n).map_or(0, |s| s.addr)
+}

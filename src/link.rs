@@ -1,0 +1,151 @@
+//! The link pipeline: each step is a whole-program phase, mostly a parallel loop over files or
+//! sections, whose results are joined in command-line order.
+
+use crate::args::Config;
+use crate::context::{InputFile, InternalFile, Link, OutputKind};
+use crate::dso::DsoFile;
+use crate::error::{Result, warn};
+use crate::input::Input;
+use crate::object::ObjectFile;
+use crate::timing::Timer;
+use rayon::prelude::*;
+use std::sync::atomic::Ordering;
+
+pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
+    timer.phase("open inputs");
+    let inputs = crate::input::load_inputs(&cfg)?;
+    if inputs.is_empty() {
+        crate::bail!("no input files");
+    }
+
+    timer.phase("parse");
+    let mut files = parse_files(&cfg, inputs)?;
+
+    timer.phase("resolve symbols");
+    let (interner, nglobals) = crate::resolve::intern_symbols(&mut files);
+    let kind = if cfg.shared {
+        OutputKind::Shared
+    } else if cfg.pie {
+        OutputKind::Pie
+    } else {
+        OutputKind::Exec
+    };
+    let mut link = Link {
+        cfg,
+        kind,
+        dynamic: false,
+        has_interp: false,
+        files,
+        interner,
+        nglobals,
+        null_sym: 0,
+        syms: Vec::new(),
+        aux: Vec::new(),
+        layout: Default::default(),
+        synth: Default::default(),
+        target: &crate::arch::x86_64::X86_64,
+    };
+    crate::resolve::resolve(&mut link)?;
+    let needed_dsos = link.dsos().any(|d| d.needed.load(Ordering::Relaxed));
+    link.dynamic = link.kind != OutputKind::Exec || needed_dsos;
+    link.has_interp = link.is_exe() && link.dynamic && !link.cfg.no_dynamic_linker;
+    if link.is_exe() && !link.dynamic && link.cfg.dynamic_linker.is_some() && needed_dsos {
+        link.has_interp = true;
+    }
+    crate::synth::define_linker_symbols(&mut link);
+    crate::synth::classify(&mut link);
+    crate::synth::assign_commons(&mut link);
+    check_entry(&link);
+
+    timer.phase("merge sections");
+    let groups = crate::merge::merge_sections(&mut link)?;
+    link.files.par_iter_mut().try_for_each(|f| match f {
+        InputFile::Object(o) if o.is_alive() => crate::eh_frame::parse(o),
+        _ => Ok(()),
+    })?;
+
+    timer.phase("scan relocations");
+    crate::scan::scan(&mut link)?;
+
+    timer.phase("synthetic sections");
+    let (eh_size, fdes) = crate::eh_frame::finalize(&mut link);
+    link.layout.eh_frame_size = eh_size;
+    link.layout.fde_count = fdes;
+    crate::synth::plan(&mut link);
+
+    timer.phase("layout");
+    crate::layout::create_output_sections(&mut link, groups);
+    crate::layout::size_sections(&mut link);
+    crate::synth::size_dynamic(&mut link);
+    let symtab_plan = crate::symtab::plan(&link);
+    crate::symtab::set_sizes(&mut link, &symtab_plan);
+    crate::layout::assign_addresses(&mut link);
+    crate::layout::compute_symbol_values(&mut link);
+
+    timer.phase("write");
+    let (file, mut map) = crate::write::create_output(&link.cfg.output, link.layout.file_size)?;
+    crate::write::write_output(&link, &mut map, &symtab_plan)?;
+    timer.phase("build id");
+    crate::write::write_build_id(&link, &mut map);
+    timer.phase("commit");
+    drop(map);
+    file.commit(true)?;
+    timer.finish();
+    // Freeing the link's memory would only delay exit.
+    std::mem::forget(link);
+    Ok(())
+}
+
+fn parse_files(cfg: &Config, inputs: Vec<Input>) -> Result<Vec<InputFile>> {
+    let mut names: Vec<&'static [u8]> = Vec::new();
+    if !cfg.shared || cfg.entry.is_some() {
+        let entry = cfg.entry.clone().unwrap_or_else(|| "_start".into());
+        names.push(Box::leak(entry.into_bytes().into_boxed_slice()));
+    }
+    for u in &cfg.undefined {
+        names.push(Box::leak(u.clone().into_bytes().into_boxed_slice()));
+    }
+    let hashes = names.iter().map(|n| crate::hash::hash_bytes(n)).collect();
+    let internal = InputFile::Internal(InternalFile {
+        names,
+        hashes,
+        global_ids: Vec::new(),
+    });
+
+    let parsed: Vec<InputFile> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, inp)| -> Result<InputFile> {
+            let id = i as u32 + 1;
+            Ok(match inp {
+                Input::Object(o) => {
+                    InputFile::Object(ObjectFile::parse(id, o.name, o.data, o.lazy)?)
+                }
+                Input::Dso(d) => InputFile::Dso(DsoFile::parse(id, d.name, d.data, d.as_needed)?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if parsed.len() >= (1 << 24) - 1 {
+        crate::bail!("too many input files ({})", parsed.len());
+    }
+    let mut files = Vec::with_capacity(parsed.len() + 1);
+    files.push(internal);
+    files.extend(parsed);
+    Ok(files)
+}
+
+fn check_entry(link: &Link) {
+    if !link.is_exe() {
+        return;
+    }
+    let name = link.cfg.entry.as_deref().unwrap_or("_start");
+    let defined = link
+        .sym_by_name(name.as_bytes())
+        .is_some_and(|id| link.syms[id as usize].kind != crate::symbol::SymKind::Undefined);
+    let numeric = name.starts_with("0x") || name.bytes().all(|b| b.is_ascii_digit());
+    if !defined && !numeric {
+        warn(&format!(
+            "cannot find entry symbol {name}; not setting start address"
+        ));
+    }
+}

@@ -1,0 +1,263 @@
+//! `SHF_MERGE` sections: string literals (`SHF_STRINGS`, split at terminators) and fixed-size
+//! constants (split every `sh_entsize` bytes), deduplicated across the whole link.
+//!
+//! Sections merge within a group keyed by (output section name, entry size, strings or not,
+//! alignment). Each group is deduplicated with the sharded interner, so the order of unique pieces,
+//! and with it the output, depends only on the inputs. Every piece keeps the section's alignment (the
+//! compiler may rely on it for aligned loads); there is no tail merging.
+
+use crate::context::{InputFile, Link};
+use crate::elf::*;
+use crate::error::Result;
+use crate::intern::{Interner, Keys};
+use crate::object::{NONE, SecKind};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// A merge section of one object: where its pieces start and which unique piece each one is.
+pub struct MergeSlot {
+    pub shndx: u32,
+    pub group: u32,
+    /// Input offsets where pieces start (ascending).
+    pub starts: Vec<u32>,
+    pub ids: Vec<u32>,
+}
+
+pub struct MergeGroup {
+    pub out_name: &'static [u8],
+    pub flags: u64,
+    pub entsize: u64,
+    pub align: u64,
+    /// Unique pieces in output order, and their offsets within the group.
+    pub pieces: Vec<&'static [u8]>,
+    pub offsets: Vec<u64>,
+    pub size: u64,
+    /// Set by layout: output section, and the group's offset in it.
+    pub out: u32,
+    pub offset: u64,
+}
+
+impl MergeGroup {
+    pub fn piece_offset(&self, id: u32) -> u64 {
+        self.offsets[id as usize]
+    }
+}
+
+/// Splits a merge section into pieces: strings end at an all-zero entry (the terminator is part of
+/// the piece); constants are `entsize` bytes each.
+fn split(
+    name: &str,
+    data: &'static [u8],
+    entsize: usize,
+    strings: bool,
+    out: &mut Vec<(u32, &'static [u8])>,
+) -> Result<()> {
+    if strings {
+        let mut pos = 0;
+        while pos < data.len() {
+            let mut end = pos;
+            loop {
+                if end + entsize > data.len() {
+                    crate::bail!("{name}: string in a mergeable section is not terminated");
+                }
+                if data[end..end + entsize].iter().all(|&b| b == 0) {
+                    break;
+                }
+                end += entsize;
+            }
+            out.push((pos as u32, &data[pos..end + entsize]));
+            pos = end + entsize;
+        }
+    } else {
+        if data.len() % entsize != 0 {
+            crate::bail!("{name}: mergeable section size is not a multiple of its entry size");
+        }
+        for (i, c) in data.chunks_exact(entsize).enumerate() {
+            out.push(((i * entsize) as u32, c));
+        }
+    }
+    Ok(())
+}
+
+pub const COMMENT: &[u8] = concat!("solder ", env!("CARGO_PKG_VERSION"), "\0").as_bytes();
+
+/// Splits and deduplicates every live merge section; returns the groups.
+pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
+    // Assign groups in a fixed order: by first appearance in file order.
+    let mut group_index: HashMap<(&'static [u8], u64, u64, u64), u32> = HashMap::new();
+    let mut groups: Vec<MergeGroup> = Vec::new();
+    let mut group_of: Vec<Vec<(u32, u32)>> = Vec::with_capacity(link.files.len());
+    for f in &link.files {
+        let mut v = Vec::new();
+        if let InputFile::Object(o) = f {
+            if o.is_alive() {
+                for (i, s) in o.sections.iter().enumerate() {
+                    if s.kind != SecKind::Merge {
+                        continue;
+                    }
+                    let out_name = crate::layout::output_name(s.name, s.flags, s.sh_type);
+                    let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
+                    let key = (out_name, flags, s.entsize, s.align);
+                    let g = *group_index.entry(key).or_insert_with(|| {
+                        groups.push(MergeGroup {
+                            out_name,
+                            flags,
+                            entsize: s.entsize,
+                            align: s.align,
+                            pieces: Vec::new(),
+                            offsets: Vec::new(),
+                            size: 0,
+                            out: NONE,
+                            offset: 0,
+                        });
+                        (groups.len() - 1) as u32
+                    });
+                    v.push((i as u32, g));
+                }
+            }
+        }
+        group_of.push(v);
+    }
+    // `.comment` always carries solder's own line.
+    let comment_group = match groups.iter().position(|g| g.out_name == b".comment") {
+        Some(g) => g as u32,
+        None => {
+            groups.push(MergeGroup {
+                out_name: b".comment",
+                flags: (SHF_MERGE | SHF_STRINGS) as u64,
+                entsize: 1,
+                align: 1,
+                pieces: Vec::new(),
+                offsets: Vec::new(),
+                size: 0,
+                out: NONE,
+                offset: 0,
+            });
+            (groups.len() - 1) as u32
+        }
+    };
+
+    // Split every merge section into pieces, in parallel per file.
+    type Split = Vec<(u32, u32, Vec<(u32, &'static [u8])>)>;
+    let splits: Vec<Split> = link
+        .files
+        .par_iter()
+        .zip(group_of.par_iter())
+        .map(|(f, gs)| -> Result<Split> {
+            let mut out = Vec::with_capacity(gs.len());
+            if let InputFile::Object(o) = f {
+                for &(si, g) in gs {
+                    let s = &o.sections[si as usize];
+                    let mut pieces = Vec::new();
+                    let strings = s.flags & SHF_STRINGS as u64 != 0;
+                    split(&o.name, s.data, s.entsize as usize, strings, &mut pieces)?;
+                    out.push((si, g, pieces));
+                }
+            }
+            Ok(out)
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    // Per group, the ordered list of (file, slot) contributing, then intern.
+    let ngroups = groups.len();
+    let mut members: Vec<Vec<(usize, usize)>> = vec![Vec::new(); ngroups];
+    for (fi, sp) in splits.iter().enumerate() {
+        for (k, (_, g, _)) in sp.iter().enumerate() {
+            members[*g as usize].push((fi, k));
+        }
+    }
+    let comment_piece: Vec<&'static [u8]> = vec![COMMENT];
+    let comment_hash = vec![crate::hash::hash_bytes(COMMENT)];
+
+    type Interned = (Vec<&'static [u8]>, Vec<Vec<u32>>);
+    let interned: Vec<Interned> = members
+        .par_iter()
+        .enumerate()
+        .map(|(g, mem)| {
+            let names: Vec<Vec<&'static [u8]>> = mem
+                .iter()
+                .map(|&(fi, k)| splits[fi][k].2.iter().map(|p| p.1).collect())
+                .collect();
+            let hashes: Vec<Vec<u64>> = names
+                .par_iter()
+                .map(|ns| ns.iter().map(|n| crate::hash::hash_bytes(n)).collect())
+                .collect();
+            let mut keys: Vec<Keys<'_>> = names
+                .iter()
+                .zip(&hashes)
+                .map(|(n, h)| Keys {
+                    names: n,
+                    hashes: h,
+                })
+                .collect();
+            if g as u32 == comment_group {
+                keys.push(Keys {
+                    names: &comment_piece,
+                    hashes: &comment_hash,
+                });
+            }
+            let (int, ids) = Interner::build(&keys);
+            (int.names().collect(), ids)
+        })
+        .collect();
+
+    for (g, (pieces, _)) in interned.iter().enumerate() {
+        let grp = &mut groups[g];
+        let mut off = 0u64;
+        grp.offsets = Vec::with_capacity(pieces.len());
+        for p in pieces {
+            off = align_to(off, grp.align);
+            grp.offsets.push(off);
+            off += p.len() as u64;
+        }
+        grp.size = off;
+        grp.pieces = pieces.clone();
+    }
+
+    // Hand each object its slots.
+    let mut slots: Vec<Vec<MergeSlot>> = (0..link.files.len()).map(|_| Vec::new()).collect();
+    for (g, (_, ids)) in interned.into_iter().enumerate() {
+        for (m, ids) in members[g].iter().zip(ids) {
+            let (fi, k) = *m;
+            let (si, _, pieces) = &splits[fi][k];
+            slots[fi].push(MergeSlot {
+                shndx: *si,
+                group: g as u32,
+                starts: pieces.iter().map(|p| p.0).collect(),
+                ids,
+            });
+        }
+    }
+    for (f, s) in link.files.iter_mut().zip(slots) {
+        if let InputFile::Object(o) = f {
+            let mut s = s;
+            s.sort_unstable_by_key(|m| m.shndx);
+            o.merge = s;
+        }
+    }
+    Ok(groups)
+}
+
+impl crate::object::ObjectFile {
+    /// The merge slot of section `shndx`.
+    pub fn merge_slot(&self, shndx: u32) -> &MergeSlot {
+        let i = self
+            .merge
+            .binary_search_by_key(&shndx, |m| m.shndx)
+            .expect("merge section has a slot");
+        &self.merge[i]
+    }
+}
+
+/// Where input offset `off` of a merge section ends up: (piece id, offset within the piece).
+pub fn locate(slot: &MergeSlot, off: u64) -> (u32, u64) {
+    let i = match slot
+        .starts
+        .binary_search(&(off.min(u32::MAX as u64) as u32))
+    {
+        Ok(i) => i,
+        Err(0) => 0,
+        Err(i) => i - 1,
+    };
+    (slot.ids[i], off - slot.starts[i] as u64)
+}

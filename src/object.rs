@@ -1,0 +1,449 @@
+//! Relocatable objects (`ET_REL`): the section table, symbol table and relocations, read in place
+//! from the mapping. Parsing validates every offset and index once, so the later phases index
+//! without checks.
+
+use crate::bail;
+use crate::elf::*;
+use crate::error::Result;
+use crate::hash::hash_bytes;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SecKind {
+    /// Not copied to the output: symbol/string/relocation tables, groups, markers.
+    Meta,
+    /// Copied (or, for SHT_NOBITS, allocated) as a unit.
+    Regular,
+    /// SHF_MERGE: split into pieces and deduplicated; the index is into `ObjectFile::merge`.
+    Merge,
+    /// `.eh_frame`: split into CIE/FDE records.
+    EhFrame,
+    /// Dropped: a comdat group another file already supplies, SHF_EXCLUDE, or garbage-collected.
+    Discarded,
+}
+
+pub struct InputSection {
+    pub name: &'static [u8],
+    pub sh_type: u32,
+    pub flags: u64,
+    pub align: u64,
+    pub size: u64,
+    pub entsize: u64,
+    pub info: u32,
+    pub data: &'static [u8],
+    pub relocs: &'static [Rela],
+    pub kind: SecKind,
+    /// The output section this section goes to, once laid out.
+    pub out: u32,
+    /// Offset within the output section.
+    pub offset: u64,
+    /// This section's run of `.rela.dyn` entries (from relocation scanning).
+    pub dynrel_start: u32,
+    pub dynrel_count: u32,
+}
+
+impl InputSection {
+    pub fn is_alloc(&self) -> bool {
+        self.flags & SHF_ALLOC as u64 != 0
+    }
+    pub fn is_live(&self) -> bool {
+        !matches!(self.kind, SecKind::Meta | SecKind::Discarded)
+    }
+}
+
+pub struct ComdatGroup {
+    pub signature: &'static [u8],
+    pub members: Vec<u32>,
+}
+
+pub struct ObjectFile {
+    pub id: u32,
+    pub name: String,
+    pub data: &'static [u8],
+    pub lazy: bool,
+    pub alive: AtomicBool,
+    pub sections: Vec<InputSection>,
+    pub symtab: &'static [Sym],
+    pub strtab: &'static [u8],
+    /// `SHT_SYMTAB_SHNDX`: real section indices for symbols whose st_shndx is SHN_XINDEX.
+    pub symtab_shndx: &'static [U32<LE>],
+    pub first_global: u32,
+    pub groups: Vec<ComdatGroup>,
+    /// `Some(true)` if `.note.GNU-stack` asks for an executable stack, `None` if the note is absent.
+    pub exec_stack: Option<bool>,
+    /// GCC LTO bytecode only (no machine code): needs the LTO plugin.
+    pub lto_slim: bool,
+    /// Names and hashes of the global symbols (index `first_global + i`), for interning.
+    pub global_names: Vec<&'static [u8]>,
+    pub global_hashes: Vec<u64>,
+    /// Global symbol ids, filled by interning (index `i` is symbol `first_global + i`).
+    pub global_ids: Vec<u32>,
+    /// Symbol id of every symbol-table entry; locals get ids once the file is known to be live.
+    pub symbols: Vec<u32>,
+    /// Per merge section (by section index): its pieces. Filled by the merge phase.
+    pub merge: Vec<crate::merge::MergeSlot>,
+    pub eh_frame: Vec<crate::eh_frame::EhSection>,
+    /// Size and alignment of the block in `.bss` holding the COMMON symbols this file owns.
+    pub common_offset: u64,
+    pub common_align: u64,
+}
+
+fn section_name(
+    name: &str,
+    shstrtab: &'static [u8],
+    off: u32,
+    idx: usize,
+) -> Result<&'static [u8]> {
+    match cstr(shstrtab, off) {
+        Some(n) => Ok(n),
+        None => bail!("{name}: section {idx} has an invalid name offset"),
+    }
+}
+
+impl ObjectFile {
+    pub fn parse(id: u32, name: String, data: &'static [u8], lazy: bool) -> Result<ObjectFile> {
+        let n = name.as_str();
+        let Some(ehdr) = read::<Ehdr>(data, 0) else {
+            bail!("{n}: file is truncated (no ELF header)")
+        };
+        let shoff = ehdr.e_shoff.get(LE);
+        if shoff == 0 {
+            bail!("{n}: object has no section header table");
+        }
+        if ehdr.e_shentsize.get(LE) as u64 != SHDR_SIZE {
+            bail!(
+                "{n}: unexpected section header size {}",
+                ehdr.e_shentsize.get(LE)
+            );
+        }
+        let Some(sh0) = read::<Shdr>(data, shoff) else {
+            bail!("{n}: section header table is outside the file (truncated?)")
+        };
+        let mut shnum = ehdr.e_shnum.get(LE) as u64;
+        if shnum == 0 {
+            shnum = sh0.sh_size.get(LE);
+        }
+        let Some(shdrs) = read_slice::<Shdr>(data, shoff, shnum) else {
+            bail!("{n}: section header table is outside the file (truncated?)")
+        };
+        let mut shstrndx = ehdr.e_shstrndx.get(LE) as u32;
+        if shstrndx == SHN_XINDEX as u32 {
+            shstrndx = sh0.sh_link.get(LE);
+        }
+        let Some(shstr_hdr) = shdrs.get(shstrndx as usize) else {
+            bail!("{n}: invalid section name table index {shstrndx}")
+        };
+        let shstrtab = section_bytes(n, data, shstr_hdr, shstrndx as usize)?;
+
+        let mut sections = Vec::with_capacity(shdrs.len());
+        let mut symtab_idx = None;
+        let mut exec_stack = None;
+        let mut lto_slim = false;
+        let mut has_lto = false;
+        for (i, sh) in shdrs.iter().enumerate() {
+            let sname = section_name(n, shstrtab, sh.sh_name.get(LE), i)?;
+            let sh_type = sh.sh_type.get(LE);
+            let flags = sh.sh_flags.get(LE);
+            let mut data_slice: &'static [u8] = if sh_type == SHT_NOBITS || i == 0 {
+                &[]
+            } else {
+                section_bytes(n, data, sh, i)?
+            };
+            let mut size = sh.sh_size.get(LE);
+            let align = sh.sh_addralign.get(LE).max(1);
+            if !align.is_power_of_two() {
+                bail!(
+                    "{n}: section {} has alignment {align}, not a power of two",
+                    name_str(sname)
+                );
+            }
+            let mut kind = SecKind::Regular;
+            match sh_type {
+                SHT_NULL | SHT_SYMTAB | SHT_STRTAB | SHT_RELA | SHT_GROUP | SHT_SYMTAB_SHNDX => {
+                    kind = SecKind::Meta;
+                }
+                SHT_REL => bail!(
+                    "{n}: SHT_REL relocations are not valid for x86-64 (section {})",
+                    name_str(sname)
+                ),
+                // LLVM's address-significance table and other linker-directed metadata.
+                0x6fff4c00..=0x6fff4cff => kind = SecKind::Meta,
+                _ => {}
+            }
+            if sh_type == SHT_SYMTAB {
+                if symtab_idx.is_some() {
+                    bail!("{n}: more than one symbol table");
+                }
+                symtab_idx = Some(i);
+            }
+            if sname == b".note.GNU-stack" {
+                exec_stack = Some(flags & SHF_EXECINSTR as u64 != 0);
+                kind = SecKind::Meta;
+            } else if sname.starts_with(b".gnu.lto_") {
+                has_lto = true;
+                kind = SecKind::Meta;
+            } else if sname == b".note.gnu.property" || sname.starts_with(b".gnu.warning") {
+                // Properties are merged per output, not concatenated; link-time warnings are
+                // GNU ld diagnostics, not output contents.
+                kind = SecKind::Meta;
+            } else if flags & SHF_EXCLUDE as u64 != 0 && kind == SecKind::Regular {
+                kind = SecKind::Discarded;
+            } else if kind == SecKind::Regular && sname == b".eh_frame" && sh_type == SHT_PROGBITS {
+                kind = SecKind::EhFrame;
+            }
+            if flags & SHF_COMPRESSED as u64 != 0 && kind == SecKind::Regular {
+                if flags & SHF_ALLOC as u64 != 0 {
+                    bail!(
+                        "{n}: section {} is compressed but allocated",
+                        name_str(sname)
+                    );
+                }
+                data_slice = decompress(n, sname, data_slice)?;
+                size = data_slice.len() as u64;
+            }
+            if kind == SecKind::Regular
+                && flags & SHF_MERGE as u64 != 0
+                && sh.sh_entsize.get(LE) > 0
+                && size > 0
+                && sh_type == SHT_PROGBITS
+            {
+                kind = SecKind::Merge;
+            }
+            sections.push(InputSection {
+                name: sname,
+                sh_type,
+                flags,
+                align,
+                size,
+                entsize: sh.sh_entsize.get(LE),
+                info: sh.sh_info.get(LE),
+                data: data_slice,
+                relocs: &[],
+                kind,
+                out: NONE,
+                offset: 0,
+                dynrel_start: 0,
+                dynrel_count: 0,
+            });
+        }
+        if let Some(s) = sections.first_mut() {
+            s.kind = SecKind::Meta;
+        }
+
+        // Relocation sections attach to their targets.
+        for (i, sh) in shdrs.iter().enumerate() {
+            if sh.sh_type.get(LE) != SHT_RELA {
+                continue;
+            }
+            let target = sh.sh_info.get(LE) as usize;
+            if target == 0 || target >= sections.len() {
+                bail!("{n}: relocation section {i} applies to invalid section {target}");
+            }
+            if sh.sh_entsize.get(LE) != RELA_SIZE && sh.sh_entsize.get(LE) != 0 {
+                bail!(
+                    "{n}: relocation section {i} has entry size {}",
+                    sh.sh_entsize.get(LE)
+                );
+            }
+            let count = sh.sh_size.get(LE) / RELA_SIZE;
+            let Some(rels) = read_slice::<Rela>(data, sh.sh_offset.get(LE), count) else {
+                bail!("{n}: relocation section {i} extends past the end of the file (truncated?)")
+            };
+            sections[target].relocs = rels;
+        }
+
+        let (symtab, strtab, first_global, symtab_shndx) = match symtab_idx {
+            None => (&[][..], &[][..], 0u32, &[][..]),
+            Some(si) => {
+                let sh = &shdrs[si];
+                if sh.sh_entsize.get(LE) != SYM_SIZE {
+                    bail!("{n}: symbol table has entry size {}", sh.sh_entsize.get(LE));
+                }
+                let count = sh.sh_size.get(LE) / SYM_SIZE;
+                let Some(syms) = read_slice::<Sym>(data, sh.sh_offset.get(LE), count) else {
+                    bail!("{n}: symbol table extends past the end of the file (truncated?)")
+                };
+                let link = sh.sh_link.get(LE) as usize;
+                let Some(strsh) = shdrs.get(link) else {
+                    bail!("{n}: symbol table has invalid string table link")
+                };
+                let strtab = section_bytes(n, data, strsh, link)?;
+                let first_global = sh.sh_info.get(LE);
+                if first_global as u64 > count || (count > 0 && first_global == 0) {
+                    bail!("{n}: symbol table has invalid first-global index {first_global}");
+                }
+                let mut shndx_tab: &[U32<LE>] = &[];
+                for (j, s2) in shdrs.iter().enumerate() {
+                    if s2.sh_type.get(LE) == SHT_SYMTAB_SHNDX && s2.sh_link.get(LE) as usize == si {
+                        match read_slice::<U32<LE>>(data, s2.sh_offset.get(LE), count) {
+                            Some(t) => shndx_tab = t,
+                            None => bail!("{n}: extended section index table {j} is truncated"),
+                        }
+                    }
+                }
+                (syms, strtab, first_global, shndx_tab)
+            }
+        };
+
+        let nsec = sections.len() as u32;
+        let mut global_names =
+            Vec::with_capacity(symtab.len().saturating_sub(first_global as usize));
+        let mut global_hashes = Vec::with_capacity(global_names.capacity());
+        for (i, s) in symtab.iter().enumerate() {
+            let Some(nm) = cstr(strtab, s.st_name.get(LE)) else {
+                bail!("{n}: symbol {i} has an invalid name offset");
+            };
+            let shndx = s.st_shndx.get(LE);
+            let real = if shndx == SHN_XINDEX {
+                match symtab_shndx.get(i) {
+                    Some(x) => x.get(LE),
+                    None => {
+                        bail!("{n}: symbol {i} needs an extended section index that is missing")
+                    }
+                }
+            } else {
+                shndx as u32
+            };
+            if shndx != SHN_UNDEF && shndx != SHN_ABS && shndx != SHN_COMMON && real >= nsec {
+                bail!(
+                    "{n}: symbol {} refers to invalid section {real}",
+                    name_str(nm)
+                );
+            }
+            if nm == b"__gnu_lto_slim" {
+                lto_slim = true;
+            }
+            if i >= first_global as usize {
+                global_names.push(nm);
+                global_hashes.push(hash_bytes(nm));
+            }
+        }
+        let lto_slim = lto_slim && has_lto;
+
+        // Comdat groups.
+        let mut groups = Vec::new();
+        for (i, sh) in shdrs.iter().enumerate() {
+            if sh.sh_type.get(LE) != SHT_GROUP {
+                continue;
+            }
+            let words = section_bytes(n, data, sh, i)?;
+            if words.len() < 4 || words.len() % 4 != 0 {
+                bail!("{n}: malformed section group {i}");
+            }
+            let flag = u32::from_le_bytes(words[0..4].try_into().unwrap());
+            let sig_idx = sh.sh_info.get(LE) as usize;
+            let Some(sig_sym) = symtab.get(sig_idx) else {
+                bail!("{n}: section group {i} has invalid signature symbol")
+            };
+            let mut signature = cstr(strtab, sig_sym.st_name.get(LE)).unwrap_or(b"");
+            // GNU as names a group after its section when the signature symbol is a section symbol.
+            if st_type(sig_sym) == STT_SECTION {
+                let s = sig_sym.st_shndx.get(LE) as usize;
+                signature = sections.get(s).map_or(b"", |sec| sec.name);
+            }
+            let mut members = Vec::with_capacity(words.len() / 4 - 1);
+            for w in words[4..].chunks_exact(4) {
+                let m = u32::from_le_bytes(w.try_into().unwrap());
+                if m == 0 || m >= nsec {
+                    bail!("{n}: section group {i} names invalid section {m}");
+                }
+                members.push(m);
+            }
+            if flag & GRP_COMDAT != 0 {
+                groups.push(ComdatGroup { signature, members });
+            }
+        }
+
+        let global_count = global_names.len();
+        Ok(ObjectFile {
+            id,
+            name,
+            data,
+            lazy,
+            alive: AtomicBool::new(!lazy),
+            sections,
+            symtab,
+            strtab,
+            symtab_shndx,
+            first_global,
+            groups,
+            exec_stack,
+            lto_slim,
+            global_names,
+            global_hashes,
+            global_ids: vec![NONE; global_count],
+            symbols: Vec::new(),
+            merge: Vec::new(),
+            eh_frame: Vec::new(),
+            common_offset: 0,
+            common_align: 1,
+        })
+    }
+
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::Relaxed)
+    }
+
+    /// The section index a symbol is defined in, resolving SHN_XINDEX.
+    #[inline]
+    pub fn sym_shndx(&self, idx: usize) -> u32 {
+        let s = self.symtab[idx].st_shndx.get(LE);
+        if s == SHN_XINDEX {
+            self.symtab_shndx[idx].get(LE)
+        } else {
+            s as u32
+        }
+    }
+
+    #[inline]
+    pub fn sym_name(&self, idx: usize) -> &'static [u8] {
+        cstr(self.strtab, self.symtab[idx].st_name.get(LE)).unwrap_or(b"")
+    }
+
+    /// Is the symbol defined in a section that is part of the output?
+    pub fn sym_in_live_section(&self, idx: usize) -> bool {
+        let s = self.symtab[idx].st_shndx.get(LE);
+        match s {
+            SHN_UNDEF => false,
+            SHN_ABS | SHN_COMMON => true,
+            _ => self.sections[self.sym_shndx(idx) as usize].kind != SecKind::Discarded,
+        }
+    }
+}
+
+fn section_bytes(n: &str, data: &'static [u8], sh: &Shdr, i: usize) -> Result<&'static [u8]> {
+    let off = sh.sh_offset.get(LE);
+    let size = sh.sh_size.get(LE);
+    match off.checked_add(size) {
+        Some(end) if end <= data.len() as u64 => Ok(&data[off as usize..end as usize]),
+        _ => bail!("{n}: section {i} extends past the end of the file (truncated?)"),
+    }
+}
+
+fn decompress(n: &str, sname: &[u8], data: &'static [u8]) -> Result<&'static [u8]> {
+    let Some(ch) = read::<Chdr>(data, 0) else {
+        bail!("{n}: compressed section {} is truncated", name_str(sname))
+    };
+    let size = ch.ch_size.get(LE) as usize;
+    let body = &data[std::mem::size_of::<Chdr>()..];
+    let mut out = Vec::with_capacity(size);
+    let ok = match ch.ch_type.get(LE) {
+        ELFCOMPRESS_ZLIB => {
+            use std::io::Read;
+            flate2::read::ZlibDecoder::new(body)
+                .read_to_end(&mut out)
+                .is_ok()
+        }
+        ELFCOMPRESS_ZSTD => zstd::stream::copy_decode(body, &mut out).is_ok(),
+        t => bail!(
+            "{n}: section {} uses unknown compression type {t}",
+            name_str(sname)
+        ),
+    };
+    if !ok || out.len() != size {
+        bail!("{n}: section {} could not be decompressed", name_str(sname));
+    }
+    Ok(Box::leak(out.into_boxed_slice()))
+}

@@ -1,0 +1,540 @@
+//! Symbol resolution.
+//!
+//! Every definition of a global name gets a rank; the lowest rank owns the name. Ranks order
+//! definitions the way GNU ld's rules do (a strong definition in an object beats a common one, which
+//! beats a weak one, which beats any definition in a shared library or an archive member not yet
+//! linked) and break ties by command-line position, so the owner never depends on thread timing: each
+//! file proposes its definitions with an atomic `fetch_min`.
+//!
+//! Archive members are linked by reachability: starting from the objects on the command line, any
+//! strong reference to a name owned by an unlinked member links that member, until nothing changes.
+//! Resolution then runs again over the linked files only, after comdat deduplication.
+
+use crate::bail;
+use crate::context::{InputFile, Link};
+use crate::elf::*;
+use crate::error::Result;
+use crate::intern::{Interner, Keys};
+use crate::object::{NONE, ObjectFile, SecKind};
+use crate::symbol::{SymKind, Symbol, demangle};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
+
+const CLASS_STRONG: u64 = 0;
+const CLASS_COMMON: u64 = 1;
+const CLASS_WEAK: u64 = 2;
+const CLASS_SHARED_STRONG: u64 = 3;
+const CLASS_SHARED_WEAK: u64 = 4;
+const CLASS_LAZY_COMMON: u64 = 5;
+const UNOWNED: u64 = u64::MAX;
+
+#[inline]
+fn rank(class: u64, file: u32, idx: u32) -> u64 {
+    (class << 56) | ((file as u64) << 32) | idx as u64
+}
+
+#[inline]
+fn rank_class(r: u64) -> u64 {
+    r >> 56
+}
+
+#[inline]
+fn rank_file(r: u64) -> u32 {
+    ((r >> 32) & 0x00ff_ffff) as u32
+}
+
+#[inline]
+fn rank_idx(r: u64) -> u32 {
+    r as u32
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Pass {
+    /// Unlinked archive members take part, ranked like shared libraries, to find who would supply
+    /// each name.
+    WithLazy,
+    /// Only linked objects, and every shared library.
+    Final,
+    /// Linked objects and the shared libraries that are needed.
+    NeededOnly,
+}
+
+/// Interns all global names and assigns each file's global symbols their ids.
+pub fn intern_symbols(files: &mut [InputFile]) -> (Interner, u32) {
+    let keys: Vec<Keys<'_>> = files
+        .iter()
+        .map(|f| match f {
+            InputFile::Internal(i) => Keys {
+                names: &i.names,
+                hashes: &i.hashes,
+            },
+            InputFile::Object(o) => Keys {
+                names: &o.global_names,
+                hashes: &o.global_hashes,
+            },
+            InputFile::Dso(d) => Keys {
+                names: &d.global_names,
+                hashes: &d.global_hashes,
+            },
+        })
+        .collect();
+    let (interner, ids) = Interner::build(&keys);
+    drop(keys);
+    for (f, ids) in files.iter_mut().zip(ids) {
+        match f {
+            InputFile::Internal(i) => i.global_ids = ids,
+            InputFile::Object(o) => o.global_ids = ids,
+            InputFile::Dso(d) => d.global_ids = ids,
+        }
+    }
+    let n = interner.len() as u32;
+    (interner, n)
+}
+
+fn object_rank(o: &ObjectFile, i: usize, pass: Pass) -> Option<u64> {
+    let s = &o.symtab[i];
+    let shndx = s.st_shndx.get(LE);
+    if shndx == SHN_UNDEF {
+        return None;
+    }
+    let lazy = !o.is_alive();
+    if lazy && pass != Pass::WithLazy {
+        return None;
+    }
+    if !lazy && shndx != SHN_ABS && shndx != SHN_COMMON {
+        let sec = o.sym_shndx(i) as usize;
+        if o.sections[sec].kind == SecKind::Discarded {
+            return None;
+        }
+    }
+    let weak = st_bind(s) == STB_WEAK;
+    let class = match (lazy, shndx == SHN_COMMON, weak) {
+        (false, true, _) => CLASS_COMMON,
+        (false, false, false) => CLASS_STRONG,
+        (false, false, true) => CLASS_WEAK,
+        (true, true, _) => CLASS_LAZY_COMMON,
+        (true, false, false) => CLASS_SHARED_STRONG,
+        (true, false, true) => CLASS_SHARED_WEAK,
+    };
+    Some(rank(class, o.id, i as u32))
+}
+
+fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU64> {
+    let owners: Vec<AtomicU64> = (0..nglobals).map(|_| AtomicU64::new(UNOWNED)).collect();
+    files.par_iter().for_each(|f| match f {
+        InputFile::Internal(_) => {}
+        InputFile::Object(o) => {
+            if !o.is_alive() && !(pass == Pass::WithLazy && o.lazy) {
+                return;
+            }
+            for (j, &id) in o.global_ids.iter().enumerate() {
+                let i = o.first_global as usize + j;
+                if let Some(r) = object_rank(o, i, pass) {
+                    owners[id as usize].fetch_min(r, Ordering::Relaxed);
+                }
+            }
+        }
+        InputFile::Dso(d) => {
+            if pass == Pass::NeededOnly && !d.needed.load(Ordering::Relaxed) {
+                return;
+            }
+            for (j, &id) in d.global_ids.iter().enumerate() {
+                let si = d.sym_index[j];
+                let s = &d.dynsym[si as usize];
+                if s.st_shndx.get(LE) == SHN_UNDEF {
+                    continue;
+                }
+                let class = if st_bind(s) == STB_WEAK {
+                    CLASS_SHARED_WEAK
+                } else {
+                    CLASS_SHARED_STRONG
+                };
+                owners[id as usize].fetch_min(rank(class, d.id, si), Ordering::Relaxed);
+            }
+        }
+    });
+    owners
+}
+
+/// Strong (non-weak) undefined references of a file, as global ids.
+fn for_each_strong_ref(f: &InputFile, mut g: impl FnMut(u32)) {
+    match f {
+        InputFile::Internal(i) => i.global_ids.iter().for_each(|&id| g(id)),
+        InputFile::Object(o) => {
+            for (j, &id) in o.global_ids.iter().enumerate() {
+                let s = &o.symtab[o.first_global as usize + j];
+                if s.st_shndx.get(LE) == SHN_UNDEF && st_bind(s) != STB_WEAK {
+                    g(id);
+                }
+            }
+        }
+        InputFile::Dso(_) => {}
+    }
+}
+
+/// Links the archive members that supply names the linked files need, until nothing changes.
+fn mark_live_members(files: &[InputFile], owners: &[AtomicU64]) {
+    let mut frontier: Vec<u32> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| match f {
+            InputFile::Internal(_) => true,
+            InputFile::Object(o) => o.is_alive(),
+            InputFile::Dso(_) => false,
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    while !frontier.is_empty() {
+        frontier = frontier
+            .par_iter()
+            .flat_map_iter(|&fid| {
+                let mut found = Vec::new();
+                for_each_strong_ref(&files[fid as usize], |id| {
+                    let r = owners[id as usize].load(Ordering::Relaxed);
+                    if r == UNOWNED {
+                        return;
+                    }
+                    if let InputFile::Object(o) = &files[rank_file(r) as usize] {
+                        if !o.is_alive() && !o.alive.swap(true, Ordering::Relaxed) {
+                            found.push(o.id);
+                        }
+                    }
+                });
+                found
+            })
+            .collect();
+        // Visit in a fixed order; the set reached does not depend on it, but it keeps runs identical.
+        frontier.sort_unstable();
+    }
+}
+
+/// Keeps the first linked copy (in command-line order) of every comdat group.
+fn dedup_comdats(files: &mut [InputFile]) {
+    let keys: Vec<(Vec<&'static [u8]>, Vec<u64>)> = files
+        .par_iter()
+        .map(|f| match f {
+            InputFile::Object(o) if o.is_alive() => {
+                let names: Vec<&'static [u8]> = o.groups.iter().map(|g| g.signature).collect();
+                let hashes = names.iter().map(|n| crate::hash::hash_bytes(n)).collect();
+                (names, hashes)
+            }
+            _ => (Vec::new(), Vec::new()),
+        })
+        .collect();
+    if keys.iter().all(|k| k.0.is_empty()) {
+        return;
+    }
+    let kv: Vec<Keys<'_>> = keys
+        .iter()
+        .map(|(n, h)| Keys {
+            names: n,
+            hashes: h,
+        })
+        .collect();
+    let (int, ids) = Interner::build(&kv);
+    let winner: Vec<AtomicU32> = (0..int.len()).map(|_| AtomicU32::new(NONE)).collect();
+    files.par_iter().zip(ids.par_iter()).for_each(|(f, ids)| {
+        if let InputFile::Object(o) = f {
+            for &id in ids {
+                winner[id as usize].fetch_min(o.id, Ordering::Relaxed);
+            }
+        }
+    });
+    files
+        .par_iter_mut()
+        .zip(ids.par_iter())
+        .for_each(|(f, ids)| {
+            if let InputFile::Object(o) = f {
+                for (g, &id) in ids.iter().enumerate() {
+                    if winner[id as usize].load(Ordering::Relaxed) != o.id {
+                        for &m in &o.groups[g].members {
+                            o.sections[m as usize].kind = SecKind::Discarded;
+                        }
+                    }
+                }
+            }
+        });
+}
+
+/// Decides which `--as-needed` libraries are needed: those that own a name a linked object
+/// references strongly.
+fn mark_needed_dsos(files: &[InputFile], owners: &[AtomicU64]) -> bool {
+    files.par_iter().for_each(|f| {
+        let linked = match f {
+            InputFile::Internal(_) => true,
+            InputFile::Object(o) => o.is_alive(),
+            InputFile::Dso(_) => false,
+        };
+        if !linked {
+            return;
+        }
+        for_each_strong_ref(f, |id| {
+            let r = owners[id as usize].load(Ordering::Relaxed);
+            if r != UNOWNED && rank_class(r) >= CLASS_SHARED_STRONG {
+                if let InputFile::Dso(d) = &files[rank_file(r) as usize] {
+                    d.needed.store(true, Ordering::Relaxed);
+                }
+            }
+        });
+    });
+    files
+        .iter()
+        .any(|f| matches!(f, InputFile::Dso(d) if !d.needed.load(Ordering::Relaxed)))
+}
+
+pub fn resolve(link: &mut Link) -> Result<()> {
+    let n = link.nglobals;
+    let owners = compute_owners(&link.files, n, Pass::WithLazy);
+    mark_live_members(&link.files, &owners);
+    drop(owners);
+
+    for o in link.live_objects() {
+        if o.lto_slim {
+            bail!(
+                "{}: contains GCC LTO bytecode (GIMPLE) only; solder does not run the LTO plugin: rebuild without -flto or with -ffat-lto-objects",
+                o.name
+            );
+        }
+    }
+
+    dedup_comdats(&mut link.files);
+
+    let mut owners = compute_owners(&link.files, n, Pass::Final);
+    if mark_needed_dsos(&link.files, &owners) {
+        owners = compute_owners(&link.files, n, Pass::NeededOnly);
+    }
+
+    build_symbols(link, &owners);
+    check_duplicates(link)?;
+    Ok(())
+}
+
+/// Visibility, most constraining wins: default < protected < hidden < internal.
+fn vis_strength(v: u8) -> u8 {
+    match v {
+        STV_PROTECTED => 1,
+        STV_HIDDEN => 2,
+        STV_INTERNAL => 3,
+        _ => 0,
+    }
+}
+
+fn strength_vis(s: u8) -> u8 {
+    match s {
+        1 => STV_PROTECTED,
+        2 => STV_HIDDEN,
+        3 => STV_INTERNAL,
+        _ => STV_DEFAULT,
+    }
+}
+
+fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
+    let n = link.nglobals as usize;
+    // Visibility is the most constraining one any linked object gives the name; a name is weakly
+    // referenced only if no linked object references it strongly.
+    let vis: Vec<AtomicU8> = (0..n).map(|_| AtomicU8::new(0)).collect();
+    let strong_ref: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
+    link.files.par_iter().for_each(|f| {
+        if let InputFile::Object(o) = f {
+            if !o.is_alive() {
+                return;
+            }
+            for (j, &id) in o.global_ids.iter().enumerate() {
+                let s = &o.symtab[o.first_global as usize + j];
+                let v = vis_strength(st_visibility(s));
+                if v > 0 {
+                    vis[id as usize].fetch_max(v, Ordering::Relaxed);
+                }
+            }
+        }
+        for_each_strong_ref(f, |id| {
+            strong_ref[id as usize].store(true, Ordering::Relaxed)
+        });
+    });
+
+    let files = &link.files;
+    let mut syms: Vec<Symbol> = link.interner.names().map(Symbol::new).collect();
+    syms.par_iter_mut().enumerate().for_each(|(id, sym)| {
+        let r = owners[id].load(Ordering::Relaxed);
+        sym.vis = strength_vis(vis[id].load(Ordering::Relaxed));
+        if r == UNOWNED {
+            sym.kind = SymKind::Undefined;
+            sym.bind = if strong_ref[id].load(Ordering::Relaxed) {
+                STB_GLOBAL
+            } else {
+                STB_WEAK
+            };
+            return;
+        }
+        let (fid, idx) = (rank_file(r), rank_idx(r));
+        sym.file = fid;
+        sym.idx = idx;
+        match &files[fid as usize] {
+            InputFile::Object(o) => {
+                let s = &o.symtab[idx as usize];
+                sym.ty = st_type(s);
+                sym.bind = st_bind(s);
+                sym.size = s.st_size.get(LE);
+                sym.value = s.st_value.get(LE);
+                match s.st_shndx.get(LE) {
+                    SHN_ABS => sym.kind = SymKind::Abs,
+                    SHN_COMMON => {
+                        sym.kind = SymKind::Common;
+                        sym.ty = STT_OBJECT;
+                    }
+                    _ => {
+                        sym.kind = SymKind::Section;
+                        sym.shndx = o.sym_shndx(idx as usize);
+                    }
+                }
+            }
+            InputFile::Dso(d) => {
+                let s = &d.dynsym[idx as usize];
+                sym.kind = SymKind::Dso;
+                sym.ty = st_type(s);
+                sym.bind = if strong_ref[id].load(Ordering::Relaxed) {
+                    STB_GLOBAL
+                } else {
+                    STB_WEAK
+                };
+                sym.size = s.st_size.get(LE);
+                sym.value = s.st_value.get(LE);
+                sym.ver = d.version_of(idx as usize);
+                // A reference resolves to the library's definition; its visibility there is its own.
+                sym.vis = STV_DEFAULT;
+            }
+            InputFile::Internal(_) => unreachable!(),
+        }
+    });
+
+    // The null symbol, then each linked object's locals.
+    let null_sym = syms.len() as u32;
+    let mut null = Symbol::new(b"");
+    null.kind = SymKind::Abs;
+    null.is_local = true;
+    syms.push(null);
+    let mut next = syms.len() as u32;
+    let mut bases = Vec::with_capacity(files.len());
+    for f in files.iter() {
+        bases.push(next);
+        if let InputFile::Object(o) = f {
+            if o.is_alive() {
+                next += o.first_global.saturating_sub(1);
+            }
+        }
+    }
+    let locals: Vec<Vec<Symbol>> = files
+        .par_iter()
+        .map(|f| match f {
+            InputFile::Object(o) if o.is_alive() => (1..o.first_global as usize)
+                .map(|i| {
+                    let s = &o.symtab[i];
+                    let mut sym = Symbol::new(o.sym_name(i));
+                    sym.file = o.id;
+                    sym.idx = i as u32;
+                    sym.ty = st_type(s);
+                    sym.bind = STB_LOCAL;
+                    sym.vis = st_visibility(s);
+                    sym.size = s.st_size.get(LE);
+                    sym.value = s.st_value.get(LE);
+                    sym.is_local = true;
+                    match s.st_shndx.get(LE) {
+                        SHN_UNDEF => sym.kind = SymKind::Undefined,
+                        SHN_ABS => sym.kind = SymKind::Abs,
+                        _ => {
+                            sym.kind = SymKind::Section;
+                            sym.shndx = o.sym_shndx(i);
+                        }
+                    }
+                    sym
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    syms.reserve(next as usize - syms.len());
+    for l in locals {
+        syms.extend(l);
+    }
+
+    link.files.par_iter_mut().enumerate().for_each(|(fi, f)| {
+        if let InputFile::Object(o) = f {
+            if !o.is_alive() {
+                return;
+            }
+            let base = bases[fi];
+            let mut ids = Vec::with_capacity(o.symtab.len());
+            if !o.symtab.is_empty() {
+                ids.push(null_sym);
+            }
+            for i in 1..o.first_global {
+                ids.push(base + i - 1);
+            }
+            ids.extend_from_slice(&o.global_ids);
+            o.symbols = ids;
+        }
+    });
+    link.syms = syms;
+    link.null_sym = null_sym;
+}
+
+/// Two strong definitions of one name in linked objects is an error naming both files.
+fn check_duplicates(link: &Link) -> Result<()> {
+    if link.cfg.muldefs {
+        return Ok(());
+    }
+    let mut dups: Vec<(u32, u32, u32)> = link
+        .files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let mut v = Vec::new();
+            if let InputFile::Object(o) = f {
+                if o.is_alive() {
+                    for (j, &id) in o.global_ids.iter().enumerate() {
+                        let i = o.first_global as usize + j;
+                        let s = &o.symtab[i];
+                        let shndx = s.st_shndx.get(LE);
+                        if shndx == SHN_UNDEF || shndx == SHN_COMMON || st_bind(s) == STB_WEAK {
+                            continue;
+                        }
+                        if !o.sym_in_live_section(i) {
+                            continue;
+                        }
+                        let sym = &link.syms[id as usize];
+                        if sym.file != o.id
+                            && matches!(sym.kind, SymKind::Section | SymKind::Abs)
+                            && sym.bind != STB_WEAK
+                        {
+                            v.push((id, sym.file, o.id));
+                        }
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    if dups.is_empty() {
+        return Ok(());
+    }
+    dups.sort_unstable_by_key(|d| (d.2, d.0));
+    let mut msg = String::new();
+    for (k, (id, first, second)) in dups.iter().enumerate() {
+        if k == 10 {
+            msg.push_str(&format!(
+                "\nsolder: error: ... and {} more duplicate symbols",
+                dups.len() - 10
+            ));
+            break;
+        }
+        if k > 0 {
+            msg.push_str("\nsolder: error: ");
+        }
+        msg.push_str(&format!(
+            "duplicate symbol: {}\n>>> defined in {}\n>>> defined in {}",
+            demangle(link.syms[*id as usize].name),
+            link.files[*first as usize].name(),
+            link.files[*second as usize].name()
+        ));
+    }
+    Err(crate::error::Error(msg))
+}

@@ -1,0 +1,121 @@
+//! Relocation scanning: every live allocated section's relocations are read once, in parallel per
+//! file, to decide what each symbol needs (GOT, PLT, copy relocation, ...) and how many dynamic
+//! relocations each section emits. Each section's dynamic relocations then get their own run of
+//! `.rela.dyn` by a prefix sum in file order.
+
+use crate::arch::ScanResult;
+use crate::context::{InputFile, Link};
+use crate::error::{Error, Result, warn};
+use crate::object::SecKind;
+use crate::symbol::demangle;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+pub fn scan(link: &mut Link) -> Result<()> {
+    let target = link.target;
+    let results: Vec<(Vec<(u32, u32)>, ScanResult)> = link
+        .files
+        .par_iter()
+        .map(|f| {
+            let mut counts = Vec::new();
+            let mut total = ScanResult::default();
+            if let InputFile::Object(o) = f {
+                if o.is_alive() {
+                    for (i, s) in o.sections.iter().enumerate() {
+                        if s.kind != SecKind::Regular || !s.is_alloc() || s.relocs.is_empty() {
+                            continue;
+                        }
+                        let before = total.dynrels;
+                        target.scan_section(link, o, i, &mut total);
+                        if total.dynrels != before {
+                            counts.push((i as u32, total.dynrels - before));
+                        }
+                    }
+                    total.undefined.sort_unstable();
+                    total.undefined.dedup();
+                }
+            }
+            (counts, total)
+        })
+        .collect();
+
+    let mut errors: Vec<String> = Vec::new();
+    // Undefined symbols, each with the files that reference it, in first-reference order.
+    let mut undefined: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut order: Vec<u32> = Vec::new();
+    let mut textrel = false;
+    for (fi, (_, r)) in results.iter().enumerate() {
+        errors.extend(r.errors.iter().cloned());
+        textrel |= r.textrel;
+        for &id in &r.undefined {
+            let e = undefined.entry(id).or_default();
+            if e.is_empty() {
+                order.push(id);
+            }
+            e.push(fi as u32);
+        }
+    }
+    if !errors.is_empty() {
+        errors.dedup();
+        return Err(Error(errors.join("\nsolder: error: ")));
+    }
+    if !order.is_empty() {
+        let mut msg = String::new();
+        for (k, id) in order.iter().enumerate() {
+            if k == 20 {
+                msg.push_str(&format!(
+                    "\nsolder: error: too many undefined symbols ({} in all)",
+                    order.len()
+                ));
+                break;
+            }
+            if k > 0 {
+                msg.push_str("\nsolder: error: ");
+            }
+            msg.push_str(&format!(
+                "undefined symbol: {}",
+                demangle(link.syms[*id as usize].name)
+            ));
+            for &f in &undefined[id] {
+                msg.push_str(&format!(
+                    "\n>>> referenced by {}",
+                    link.files[f as usize].name()
+                ));
+            }
+        }
+        if link.cfg.unresolved_report {
+            return Err(Error(msg));
+        }
+        warn(&msg);
+    }
+    if textrel {
+        warn("creating DT_TEXTREL in a position-independent output; recompile with -fPIC");
+    }
+
+    // Give each section its run of .rela.dyn, in file order.
+    let mut next = 0u32;
+    let mut starts: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(results.len());
+    for (counts, _) in &results {
+        let mut v = Vec::with_capacity(counts.len());
+        for &(sec, n) in counts {
+            v.push((sec, next, n));
+            next += n;
+        }
+        starts.push(v);
+    }
+    link.files
+        .par_iter_mut()
+        .zip(starts.into_par_iter())
+        .for_each(|(f, v)| {
+            if let InputFile::Object(o) = f {
+                for (sec, start, n) in v {
+                    let s = &mut o.sections[sec as usize];
+                    s.dynrel_start = start;
+                    s.dynrel_count = n;
+                }
+            }
+        });
+    link.synth.sec_rels = next;
+    link.synth.textrel = textrel;
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The static symbol table (`.symtab`/`.strtab`) for debuggers and tools, and `.shstrtab`.
+//!
+//! Each file's share (its local symbols) is counted in parallel, placed by prefix sums, and written
+//! in parallel into its own slice; global symbols follow the locals, as ELF requires.
+
+use crate::context::{InputFile, Link};
+use crate::elf::*;
+use crate::layout::Content;
+use crate::object::{NONE, ObjectFile, SecKind};
+use crate::symbol::{SymKind, Symbol};
+use rayon::prelude::*;
+
+pub struct SymtabPlan {
+    /// Per file: (first symbol index, first string offset) of its locals.
+    pub file_start: Vec<(u64, u64)>,
+    pub file_counts: Vec<(u64, u64)>,
+    pub globals: Vec<u32>,
+    pub globals_start: (u64, u64),
+    pub nsyms: u64,
+    pub strsize: u64,
+}
+
+fn keep_local(link: &Link, o: &ObjectFile, i: usize) -> bool {
+    let s = &o.symtab[i];
+    let ty = st_type(s);
+    if ty == STT_SECTION || link.cfg.discard_all {
+        return false;
+    }
+    let name = o.sym_name(i);
+    if name.is_empty() || name.starts_with(b".L") {
+        return false;
+    }
+    match s.st_shndx.get(LE) {
+        SHN_UNDEF => false,
+        SHN_ABS => true,
+        _ => {
+            let sec = &o.sections[o.sym_shndx(i) as usize];
+            sec.is_live() && (sec.out != NONE || sec.kind != SecKind::Regular)
+        }
+    }
+}
+
+fn keep_global(s: &Symbol) -> bool {
+    match s.kind {
+        SymKind::Section | SymKind::Common | SymKind::Abs | SymKind::Linker => true,
+        SymKind::Dso => s.aux != NONE,
+        SymKind::Undefined => false,
+    }
+}
+
+pub fn plan(link: &Link) -> SymtabPlan {
+    let file_counts: Vec<(u64, u64)> = link
+        .files
+        .par_iter()
+        .map(|f| match f {
+            InputFile::Object(o) if o.is_alive() => {
+                let mut n = 0u64;
+                let mut bytes = 0u64;
+                for i in 1..o.first_global as usize {
+                    if keep_local(link, o, i) {
+                        n += 1;
+                        bytes += o.sym_name(i).len() as u64 + 1;
+                    }
+                }
+                (n, bytes)
+            }
+            _ => (0, 0),
+        })
+        .collect();
+    let mut file_start = Vec::with_capacity(file_counts.len());
+    let mut idx = 1u64;
+    let mut str_off = 1u64;
+    for &(n, b) in &file_counts {
+        file_start.push((idx, str_off));
+        idx += n;
+        str_off += b;
+    }
+    let globals: Vec<u32> = (0..link.nglobals)
+        .into_par_iter()
+        .filter(|&i| keep_global(&link.syms[i as usize]))
+        .collect();
+    let gbytes: u64 = globals
+        .par_iter()
+        .map(|&i| crate::synth::dyn_name(link, i).len() as u64 + 1)
+        .sum();
+    let globals_start = (idx, str_off);
+    SymtabPlan {
+        file_start,
+        file_counts,
+        nsyms: idx + globals.len() as u64,
+        strsize: str_off + gbytes,
+        globals,
+        globals_start,
+    }
+}
+
+/// The output section index holding an address (for symbols the linker defines).
+fn shndx_for_addr(link: &Link, addr: u64) -> u16 {
+    for s in &link.layout.sections {
+        if s.is_alloc() && s.shndx != 0 && addr >= s.addr && addr <= s.end() && s.size > 0 {
+            return s.shndx as u16;
+        }
+    }
+    SHN_ABS
+}
+
+pub fn out_shndx(link: &Link, s: &Symbol) -> u16 {
+    match s.kind {
+        SymKind::Section => {
+            let o = link.files[s.file as usize].as_object().unwrap();
+            let sec = &o.sections[s.shndx as usize];
+            let out = match sec.kind {
+                SecKind::Merge => {
+                    link.layout.merge_groups[o.merge_slot(s.shndx).group as usize].out
+                }
+                SecKind::EhFrame => link.layout.idx.eh_frame,
+                _ => sec.out,
+            };
+            if out == NONE {
+                SHN_ABS
+            } else {
+                link.layout.sections[out as usize].shndx as u16
+            }
+        }
+        SymKind::Common => link
+            .layout
+            .sec(link.layout.idx.bss)
+            .map_or(SHN_ABS, |b| b.shndx as u16),
+        SymKind::Abs => SHN_ABS,
+        SymKind::Linker => shndx_for_addr(link, s.value),
+        SymKind::Dso if s.value != 0 => shndx_for_addr(link, s.value),
+        _ => SHN_UNDEF,
+    }
+}
+
+/// A symbol's st_value in the output: TLS symbols are offsets in the TLS template.
+pub fn out_value(link: &Link, s: &Symbol) -> u64 {
+    if s.ty == STT_TLS && s.kind != SymKind::Dso {
+        s.value.wrapping_sub(link.layout.tls_start)
+    } else {
+        s.value
+    }
+}
+
+pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8]) {
+    if symtab.is_empty() {
+        return;
+    }
+    symtab[..24].fill(0);
+    strtab[0] = 0;
+    let sym_ptr = crate::write::SyncPtr::new(symtab);
+    let str_ptr = crate::write::SyncPtr::new(strtab);
+    link.files.par_iter().enumerate().for_each(|(fi, f)| {
+        let InputFile::Object(o) = f else { return };
+        let (n, bytes) = plan.file_counts[fi];
+        if n == 0 {
+            return;
+        }
+        let (start, soff) = plan.file_start[fi];
+        // SAFETY: every file owns a disjoint range of symbols and of string bytes.
+        let syms = unsafe { sym_ptr.slice(start as usize * 24, n as usize * 24) };
+        let strs = unsafe { str_ptr.slice(soff as usize, bytes as usize) };
+        let mut k = 0usize;
+        let mut p = 0usize;
+        for i in 1..o.first_global as usize {
+            if !keep_local(link, o, i) {
+                continue;
+            }
+            let es = &o.symtab[i];
+            let name = o.sym_name(i);
+            strs[p..p + name.len()].copy_from_slice(name);
+            strs[p + name.len()] = 0;
+            let s = &link.syms[o.symbols[i] as usize];
+            let shndx = if es.st_shndx.get(LE) == SHN_ABS {
+                SHN_ABS
+            } else {
+                out_shndx(link, s)
+            };
+            let value = if st_type(es) == STT_FILE {
+                0
+            } else {
+                out_value(link, s)
+            };
+            write_sym(
+                &mut syms[k * 24..k * 24 + 24],
+                (soff as usize + p) as u32,
+                es.st_info,
+                es.st_other,
+                shndx,
+                value,
+                es.st_size.get(LE),
+            );
+            k += 1;
+            p += name.len() + 1;
+        }
+    });
+    let (gstart, gsoff) = plan.globals_start;
+    let mut p = gsoff as usize;
+    for (k, &id) in plan.globals.iter().enumerate() {
+        let s = &link.syms[id as usize];
+        let name = crate::synth::dyn_name(link, id);
+        strtab[p..p + name.len()].copy_from_slice(name);
+        strtab[p + name.len()] = 0;
+        let off = (gstart as usize + k) * 24;
+        let info = (s.bind << 4) | s.ty;
+        write_sym(
+            &mut symtab[off..off + 24],
+            p as u32,
+            info,
+            s.vis,
+            out_shndx(link, s),
+            out_value(link, s),
+            s.size,
+        );
+        p += name.len() + 1;
+    }
+}
+
+/// Section names for `.shstrtab`: returns the table and each section's name offset.
+pub fn shstrtab(link: &Link) -> (Vec<u8>, Vec<u32>) {
+    let mut data = vec![0u8];
+    let mut offs = Vec::with_capacity(link.layout.sections.len());
+    let mut seen: std::collections::HashMap<&[u8], u32> = std::collections::HashMap::new();
+    for s in &link.layout.sections {
+        let o = *seen.entry(s.name).or_insert_with(|| {
+            let o = data.len() as u32;
+            data.extend_from_slice(s.name);
+            data.push(0);
+            o
+        });
+        offs.push(o);
+    }
+    (data, offs)
+}
+
+pub fn set_sizes(link: &mut Link, plan: &SymtabPlan) {
+    let (shstr, _) = shstrtab(link);
+    let lay = &mut link.layout;
+    for s in lay.sections.iter_mut() {
+        match s.content {
+            Content::Symtab => {
+                s.size = plan.nsyms * SYM_SIZE;
+                s.info = (plan.globals_start.0) as u32;
+            }
+            Content::Strtab => s.size = plan.strsize,
+            Content::Shstrtab => s.size = shstr.len() as u64,
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,892 @@
+//! Synthetic sections: what the linker creates rather than copies. Planning happens once relocation
+//! scanning has said what every symbol needs; slots are handed out in symbol-id order, which depends
+//! only on the inputs, so the output is the same whatever the thread count.
+
+use crate::context::{InputFile, Link, OutputKind};
+use crate::elf::*;
+use crate::layout::{Content, LINKER_SYMS, LinkerSym, OutSection};
+use crate::object::NONE;
+use crate::symbol::*;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GotKind {
+    /// The symbol's address.
+    Addr,
+    /// The symbol's offset from the thread pointer (initial-exec TLS).
+    TpOff,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct GotSlot {
+    pub kind: GotKind,
+    pub sym: u32,
+}
+
+pub struct CopyRel {
+    pub sym: u32,
+    pub offset: u64,
+}
+
+#[derive(Default)]
+pub struct Synth {
+    /// PLT entries go through PLT0 and the dynamic loader's lazy resolver.
+    pub lazy_plt: bool,
+    pub got: Vec<GotSlot>,
+    pub plt: Vec<u32>,
+    pub copyrels: Vec<CopyRel>,
+    /// Copy-relocated symbols and their aliases (by aux index): offset in the copy area.
+    pub copyrel_offset: HashMap<u32, u64>,
+    pub copyrel_size: u64,
+    pub copyrel_align: u64,
+    pub dynsyms: Vec<u32>,
+    pub dynsym_names: Vec<u32>,
+    pub versyms: Vec<u16>,
+    /// Index (in .dynsym, counting the null entry) of the first symbol in the GNU hash table.
+    pub gnu_hash_first: u32,
+    pub gnu_hash_buckets: u32,
+    pub gnu_bloom_words: u32,
+    pub dynstr: Vec<u8>,
+    pub needed: Vec<u32>,
+    pub runpath: Option<u32>,
+    pub soname: Option<u32>,
+    pub verneed: Vec<u8>,
+    pub verneed_count: u32,
+    pub got_rels: u32,
+    pub sec_rels: u32,
+    pub irel_in_dyn: u32,
+    pub plt_rels: u32,
+    pub textrel: bool,
+    pub interp: Vec<u8>,
+    pub build_id_size: u64,
+}
+
+/// Defines the linker-provided symbols that something references but nothing defines.
+pub fn define_linker_symbols(link: &mut Link) {
+    let mut defs: Vec<(u32, LinkerSym)> = Vec::new();
+    for &(name, kind) in LINKER_SYMS {
+        if kind == LinkerSym::Dynamic && !link.dynamic {
+            continue;
+        }
+        if let Some(id) = link.sym_by_name(name) {
+            if link.syms[id as usize].kind == SymKind::Undefined {
+                defs.push((id, kind));
+            }
+        }
+    }
+    // __start_SEC / __stop_SEC for output sections named like C identifiers.
+    let mut names: BTreeSet<&'static [u8]> = BTreeSet::new();
+    for o in link.live_objects() {
+        for s in &o.sections {
+            if s.is_alloc() && s.is_live() && crate::layout::is_c_ident(s.name) {
+                names.insert(crate::layout::output_name(s.name, s.flags, s.sh_type));
+            }
+        }
+    }
+    for id in 0..link.nglobals {
+        let s = &link.syms[id as usize];
+        if s.kind != SymKind::Undefined {
+            continue;
+        }
+        if let Some(sec) = s.name.strip_prefix(b"__start_") {
+            if let Some(n) = names.get(sec) {
+                defs.push((id, LinkerSym::Start(n)));
+            }
+        } else if let Some(sec) = s.name.strip_prefix(b"__stop_") {
+            if let Some(n) = names.get(sec) {
+                defs.push((id, LinkerSym::Stop(n)));
+            }
+        }
+    }
+    for (id, kind) in defs {
+        let idx = link.layout.linker_syms.len() as u32;
+        link.layout.linker_syms.push(kind);
+        let s = &mut link.syms[id as usize];
+        s.kind = SymKind::Linker;
+        s.idx = idx;
+        s.bind = STB_GLOBAL;
+        s.ty = STT_NOTYPE;
+        if matches!(kind, LinkerSym::GlobalOffsetTable | LinkerSym::Dynamic) {
+            s.ty = STT_OBJECT;
+        }
+    }
+}
+
+/// Decides which symbols come from shared libraries at run time and which this output exports.
+pub fn classify(link: &mut Link) {
+    let n = link.nglobals as usize;
+    let dso_ref: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
+    link.files.par_iter().for_each(|f| {
+        if let InputFile::Dso(d) = f {
+            if !d.needed.load(Ordering::Relaxed) {
+                return;
+            }
+            for (j, &id) in d.global_ids.iter().enumerate() {
+                if d.dynsym[d.sym_index[j] as usize].st_shndx.get(LE) == SHN_UNDEF {
+                    dso_ref[id as usize].store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    });
+    let export_all = link.cfg.export_dynamic || link.kind == OutputKind::Shared;
+    // Undefined weak references stay dynamic only where a dynamic loader can bind them later.
+    let weak_dynamic = link.has_interp;
+    link.syms[..n]
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(id, s)| {
+            s.imported = match s.kind {
+                SymKind::Dso => true,
+                SymKind::Undefined => s.bind == STB_WEAK && weak_dynamic,
+                _ => false,
+            };
+            let defined = matches!(
+                s.kind,
+                SymKind::Section | SymKind::Common | SymKind::Abs | SymKind::Linker
+            );
+            let visible = s.vis == STV_DEFAULT || s.vis == STV_PROTECTED;
+            s.exported = defined
+                && visible
+                && link.dynamic
+                && (export_all || dso_ref[id].load(Ordering::Relaxed));
+        });
+}
+
+/// Allocates COMMON symbols: each owning file gets a block in `.bss` holding its commons, at the
+/// largest size and alignment any definition asked for.
+pub fn assign_commons(link: &mut Link) {
+    let mut req: HashMap<u32, (u64, u64)> = HashMap::new();
+    for o in link.live_objects() {
+        for (j, &id) in o.global_ids.iter().enumerate() {
+            let s = &o.symtab[o.first_global as usize + j];
+            if s.st_shndx.get(LE) == SHN_COMMON {
+                let e = req.entry(id).or_insert((0, 1));
+                e.0 = e.0.max(s.st_size.get(LE));
+                e.1 = e.1.max(s.st_value.get(LE).max(1));
+            }
+        }
+    }
+    if req.is_empty() {
+        return;
+    }
+    let mut by_file: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (&id, _) in req.iter() {
+        let s = &link.syms[id as usize];
+        if s.kind == SymKind::Common {
+            by_file.entry(s.file).or_default().push(id);
+        }
+    }
+    for (file, mut ids) in by_file {
+        // Symbol-table order of the owner, or by decreasing alignment with --sort-common.
+        ids.sort_unstable_by_key(|&id| link.syms[id as usize].idx);
+        if link.cfg.sort_common {
+            ids.sort_by_key(|&id| std::cmp::Reverse(req[&id].1));
+        }
+        let mut off = 0u64;
+        let mut max_align = 1;
+        for id in ids {
+            let (size, align) = req[&id];
+            off = align_to(off, align);
+            let s = &mut link.syms[id as usize];
+            s.value = off;
+            s.size = size;
+            off += size;
+            max_align = u64::max(max_align, align);
+        }
+        if let InputFile::Object(o) = &mut link.files[file as usize] {
+            o.common_offset = off.max(1);
+            o.common_align = max_align;
+        }
+    }
+}
+
+fn aux_of(link: &mut Link, id: u32) -> usize {
+    let s = &mut link.syms[id as usize];
+    if s.aux == NONE {
+        s.aux = link.aux.len() as u32;
+        link.aux.push(SymAux::default());
+    }
+    s.aux as usize
+}
+
+/// Hands out GOT, PLT, copy-relocation and dynamic-symbol slots, and builds the dynamic tables
+/// whose contents do not depend on addresses.
+pub fn plan(link: &mut Link) {
+    let mut sy = std::mem::take(&mut link.synth);
+    sy.lazy_plt = link.has_interp;
+    let flagged: Vec<u32> = (0..link.syms.len() as u32)
+        .into_par_iter()
+        .filter(|&i| link.syms[i as usize].flags() & !REFERENCED != 0)
+        .collect();
+
+    // Copy relocations, with aliases: every other name the library gives the same address must
+    // resolve to the copy too.
+    let mut alias_index: HashMap<u32, HashMap<u64, Vec<u32>>> = HashMap::new();
+    let mut copy_off = 0u64;
+    let mut copy_align = 1u64;
+    for &id in &flagged {
+        let s = &link.syms[id as usize];
+        if s.flags() & NEEDS_COPYREL == 0 || s.kind != SymKind::Dso {
+            continue;
+        }
+        let (file, value, size) = (s.file, s.value, s.size);
+        if link.aux.get(s.aux as usize).is_some() && sy.copyrel_offset.contains_key(&s.aux) {
+            continue; // already placed as another symbol's alias
+        }
+        // Alignment: what the address guarantees, at most 64.
+        let align = if value == 0 {
+            64
+        } else {
+            (1u64 << value.trailing_zeros()).min(64)
+        };
+        copy_off = align_to(copy_off, align);
+        copy_align = copy_align.max(align);
+        let off = copy_off;
+        copy_off += size.max(1);
+        let idx = alias_index.entry(file).or_insert_with(|| {
+            let d = link.dso(file);
+            let mut m: HashMap<u64, Vec<u32>> = HashMap::new();
+            for (j, &gid) in d.global_ids.iter().enumerate() {
+                let si = d.sym_index[j] as usize;
+                let ds = &d.dynsym[si];
+                if ds.st_shndx.get(LE) != SHN_UNDEF
+                    && matches!(st_type(ds), STT_OBJECT | STT_NOTYPE)
+                {
+                    m.entry(ds.st_value.get(LE)).or_default().push(gid);
+                }
+            }
+            m
+        });
+        let mut names: Vec<u32> = idx.get(&value).cloned().unwrap_or_default();
+        if !names.contains(&id) {
+            names.push(id);
+        }
+        names.sort_unstable();
+        names.dedup();
+        sy.copyrels.push(CopyRel {
+            sym: id,
+            offset: off,
+        });
+        for a in names {
+            let s = &link.syms[a as usize];
+            if s.kind != SymKind::Dso || s.file != file {
+                continue;
+            }
+            let ai = aux_of(link, a) as u32;
+            sy.copyrel_offset.insert(ai, off);
+            link.syms[a as usize].exported = true;
+        }
+    }
+    sy.copyrel_size = copy_off;
+    sy.copyrel_align = copy_align;
+
+    // GOT and PLT slots.
+    for &id in &flagged {
+        let f = link.syms[id as usize].flags();
+        if f & (NEEDS_GOT | NEEDS_GOTTP) != 0 {
+            let a = aux_of(link, id);
+            if f & NEEDS_GOT != 0 {
+                link.aux[a].got = sy.got.len() as u32;
+                sy.got.push(GotSlot {
+                    kind: GotKind::Addr,
+                    sym: id,
+                });
+            }
+            if f & NEEDS_GOTTP != 0 {
+                link.aux[a].gottp = sy.got.len() as u32;
+                sy.got.push(GotSlot {
+                    kind: GotKind::TpOff,
+                    sym: id,
+                });
+            }
+        }
+        if f & NEEDS_PLT != 0 {
+            let a = aux_of(link, id);
+            link.aux[a].plt = sy.plt.len() as u32;
+            sy.plt.push(id);
+        }
+    }
+
+    // Dynamic relocation counts.
+    let pic = link.is_pic();
+    for g in &sy.got {
+        let s = &link.syms[g.sym as usize];
+        let needs = match g.kind {
+            GotKind::Addr => {
+                s.imported
+                    || (pic
+                        && (s.is_ifunc()
+                            || matches!(
+                                s.kind,
+                                SymKind::Section | SymKind::Common | SymKind::Linker
+                            )))
+            }
+            GotKind::TpOff => s.imported,
+        };
+        sy.got_rels += needs as u32;
+    }
+    if sy.lazy_plt || !link.dynamic {
+        // Dynamic executables: one JUMP_SLOT/IRELATIVE per entry in .rela.plt. Static ones: only
+        // IFUNC entries exist, and their IRELATIVEs go to .rela.plt for the start code to apply.
+        sy.plt_rels = sy.plt.len() as u32;
+    } else {
+        // static-pie: the self-relocation code applies .rela.dyn, IRELATIVEs last.
+        sy.irel_in_dyn = sy.plt.len() as u32;
+    }
+
+    // Dynamic symbols.
+    if link.dynamic {
+        build_dynsym(link, &mut sy, &flagged);
+    }
+    sy.interp = if link.has_interp {
+        let mut v = link
+            .cfg
+            .dynamic_linker
+            .clone()
+            .unwrap_or_else(|| "/lib64/ld-linux-x86-64.so.2".into())
+            .into_bytes();
+        v.push(0);
+        v
+    } else {
+        Vec::new()
+    };
+    sy.build_id_size = match &link.cfg.build_id {
+        crate::args::BuildId::None => 0,
+        crate::args::BuildId::Hash20 => 20,
+        crate::args::BuildId::Hash16 | crate::args::BuildId::Uuid => 16,
+        crate::args::BuildId::Hex(v) => v.len() as u64,
+    };
+    link.synth = sy;
+}
+
+struct StrTab {
+    data: Vec<u8>,
+    index: HashMap<Vec<u8>, u32>,
+}
+
+impl StrTab {
+    fn new() -> StrTab {
+        StrTab {
+            data: vec![0],
+            index: HashMap::new(),
+        }
+    }
+    fn add(&mut self, s: &[u8]) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(&o) = self.index.get(s) {
+            return o;
+        }
+        let o = self.data.len() as u32;
+        self.data.extend_from_slice(s);
+        self.data.push(0);
+        self.index.insert(s.to_vec(), o);
+        o
+    }
+}
+
+fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
+    const IMPORT_USE: u32 = NEEDS_GOT
+        | NEEDS_PLT
+        | NEEDS_GOTTP
+        | NEEDS_TLSGD
+        | NEEDS_TLSDESC
+        | NEEDS_DYNSYM
+        | NEEDS_COPYREL
+        | NEEDS_CPLT;
+    let nglobals = link.nglobals;
+    let mut undef: Vec<u32> = Vec::new();
+    let mut def: Vec<u32> = Vec::new();
+    let exported: Vec<u32> = (0..nglobals)
+        .into_par_iter()
+        .filter(|&i| link.syms[i as usize].exported)
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for &id in flagged.iter().filter(|&&i| i < nglobals) {
+        let s = &link.syms[id as usize];
+        if s.imported && !s.exported && s.flags() & IMPORT_USE != 0 && seen.insert(id) {
+            undef.push(id);
+        }
+    }
+    for id in exported {
+        if seen.insert(id) {
+            def.push(id);
+        }
+    }
+    undef.sort_unstable();
+
+    let mut st = StrTab::new();
+    // DT_NEEDED names first, in command-line order.
+    for d in link.dsos() {
+        if d.needed.load(Ordering::Relaxed) {
+            sy.needed.push(st.add(&d.soname));
+        }
+    }
+    if let Some(so) = &link.cfg.soname {
+        sy.soname = Some(st.add(so.as_bytes()));
+    }
+    if !link.cfg.rpaths.is_empty() {
+        sy.runpath = Some(st.add(link.cfg.rpaths.join(":").as_bytes()));
+    }
+
+    // GNU hash order for the defined ones.
+    let gnu = link.cfg.hash_style != crate::args::HashStyle::Sysv;
+    let nb = if def.is_empty() {
+        1
+    } else {
+        (def.len() / 4).max(1) as u32
+    };
+    if gnu {
+        let names: Vec<(u32, u32)> = def
+            .iter()
+            .map(|&id| (id, gnu_hash(dyn_name(link, id)) % nb))
+            .collect();
+        let mut sorted = names;
+        sorted.sort_by_key(|&(id, b)| (b, id));
+        def = sorted.into_iter().map(|x| x.0).collect();
+    }
+    sy.gnu_hash_buckets = nb;
+    sy.gnu_bloom_words = ((def.len() * 12 / 64).max(1)).next_power_of_two() as u32;
+    sy.gnu_hash_first = 1 + undef.len() as u32;
+
+    sy.dynsyms = undef;
+    sy.dynsyms.extend(def);
+    for (i, &id) in sy.dynsyms.iter().enumerate() {
+        let a = aux_of(link, id);
+        link.aux[a].dynsym = i as u32 + 1;
+    }
+
+    // Versions: each needed library's versions, numbered from 2 in library order.
+    let mut ver_map: HashMap<(u32, u16), u16> = HashMap::new();
+    let mut per_lib: Vec<(u32, BTreeSet<u16>)> = Vec::new();
+    for &id in &sy.dynsyms {
+        let s = &link.syms[id as usize];
+        if s.kind == SymKind::Dso && s.ver >= 2 {
+            match per_lib.iter_mut().find(|(f, _)| *f == s.file) {
+                Some((_, set)) => {
+                    set.insert(s.ver);
+                }
+                None => per_lib.push((s.file, BTreeSet::from([s.ver]))),
+            }
+        }
+    }
+    per_lib.sort_by_key(|(f, _)| *f);
+    let mut next = 2u16;
+    let mut vn = Vec::new();
+    for (k, (file, vers)) in per_lib.iter().enumerate() {
+        let d = link.dso(*file);
+        let file_off = st.add(&d.soname);
+        let count = vers.len();
+        let mut h = [0u8; 16];
+        put_u16(&mut h, 0, 1);
+        put_u16(&mut h, 2, count as u16);
+        put_u32(&mut h, 4, file_off);
+        put_u32(&mut h, 8, 16);
+        put_u32(
+            &mut h,
+            12,
+            if k + 1 == per_lib.len() {
+                0
+            } else {
+                16 + 16 * count as u32
+            },
+        );
+        vn.extend_from_slice(&h);
+        for (j, &v) in vers.iter().enumerate() {
+            let name = d.version_names.get(v as usize).copied().unwrap_or(b"");
+            let name_off = st.add(name);
+            let mut a = [0u8; 16];
+            put_u32(&mut a, 0, sysv_hash(name));
+            put_u16(&mut a, 4, 0);
+            put_u16(&mut a, 6, next);
+            put_u32(&mut a, 8, name_off);
+            put_u32(&mut a, 12, if j + 1 == count { 0 } else { 16 });
+            vn.extend_from_slice(&a);
+            ver_map.insert((*file, v), next);
+            next += 1;
+        }
+    }
+    sy.verneed = vn;
+    sy.verneed_count = per_lib.len() as u32;
+
+    sy.versyms = vec![0];
+    for &id in &sy.dynsyms {
+        let s = &link.syms[id as usize];
+        let name = dyn_name(link, id);
+        sy.dynsym_names.push(st.add(name));
+        let v = if s.kind == SymKind::Dso {
+            ver_map.get(&(s.file, s.ver)).copied().unwrap_or(1)
+        } else {
+            1
+        };
+        sy.versyms.push(v);
+    }
+    sy.dynstr = st.data;
+}
+
+/// The name a symbol has in .dynsym: a library's symbol without any `@VERSION` suffix.
+pub fn dyn_name(link: &Link, id: u32) -> &'static [u8] {
+    let s = &link.syms[id as usize];
+    if s.kind == SymKind::Dso {
+        return link.dso(s.file).sym_name(s.idx as usize);
+    }
+    match s.name.iter().position(|&c| c == b'@') {
+        Some(p) => &s.name[..p],
+        None => s.name,
+    }
+}
+
+/// Adds the synthetic output sections this link needs, with their sizes.
+pub fn add_synthetic_sections(link: &mut Link) {
+    let mut new: Vec<OutSection> = Vec::new();
+    let sy = &link.synth;
+    let a = SHF_ALLOC as u64;
+    let aw = (SHF_ALLOC | SHF_WRITE) as u64;
+    let ax = (SHF_ALLOC | SHF_EXECINSTR) as u64;
+    let mut add = |name: &'static [u8],
+                   ty: u32,
+                   flags: u64,
+                   align: u64,
+                   content: Content,
+                   size: u64,
+                   entsize: u64| {
+        let mut s = OutSection::new(name, ty, flags, align, content);
+        s.size = size;
+        s.entsize = entsize;
+        new.push(s);
+    };
+    if link.has_interp {
+        add(
+            b".interp",
+            SHT_PROGBITS,
+            a,
+            1,
+            Content::Interp,
+            sy.interp.len() as u64,
+            0,
+        );
+    }
+    if sy.build_id_size > 0 {
+        add(
+            b".note.gnu.build-id",
+            SHT_NOTE,
+            a,
+            4,
+            Content::BuildId,
+            16 + sy.build_id_size,
+            0,
+        );
+    }
+    if link.dynamic {
+        let ndyn = sy.dynsyms.len() as u64 + 1;
+        let style = link.cfg.hash_style;
+        if style != crate::args::HashStyle::Gnu {
+            add(
+                b".hash",
+                SHT_HASH,
+                a,
+                8,
+                Content::Hash,
+                4 * (2 + ndyn + ndyn),
+                4,
+            );
+        }
+        if style != crate::args::HashStyle::Sysv {
+            let hashed = ndyn - sy.gnu_hash_first as u64;
+            let size =
+                16 + 8 * sy.gnu_bloom_words as u64 + 4 * sy.gnu_hash_buckets as u64 + 4 * hashed;
+            add(b".gnu.hash", SHT_GNU_HASH, a, 8, Content::GnuHash, size, 0);
+        }
+        add(
+            b".dynsym",
+            SHT_DYNSYM,
+            a,
+            8,
+            Content::Dynsym,
+            ndyn * SYM_SIZE,
+            SYM_SIZE,
+        );
+        add(
+            b".dynstr",
+            SHT_STRTAB,
+            a,
+            1,
+            Content::Dynstr,
+            sy.dynstr.len() as u64,
+            0,
+        );
+        if sy.verneed_count > 0 {
+            add(
+                b".gnu.version",
+                SHT_GNU_VERSYM,
+                a,
+                2,
+                Content::Versym,
+                2 * ndyn,
+                2,
+            );
+            add(
+                b".gnu.version_r",
+                SHT_GNU_VERNEED,
+                a,
+                8,
+                Content::Verneed,
+                sy.verneed.len() as u64,
+                0,
+            );
+        }
+    }
+    let nrel_dyn =
+        sy.got_rels as u64 + sy.copyrels.len() as u64 + sy.sec_rels as u64 + sy.irel_in_dyn as u64;
+    if nrel_dyn > 0 || link.dynamic {
+        add(
+            b".rela.dyn",
+            SHT_RELA,
+            a,
+            8,
+            Content::RelaDyn,
+            nrel_dyn * RELA_SIZE,
+            RELA_SIZE,
+        );
+    }
+    if sy.plt_rels > 0 {
+        let flags = if link.dynamic {
+            a | SHF_INFO_LINK as u64
+        } else {
+            a
+        };
+        add(
+            b".rela.plt",
+            SHT_RELA,
+            flags,
+            8,
+            Content::RelaPlt,
+            sy.plt_rels as u64 * RELA_SIZE,
+            RELA_SIZE,
+        );
+    }
+    let plt0 = if sy.lazy_plt {
+        link.target.plt0_size()
+    } else {
+        0
+    };
+    if !sy.plt.is_empty() {
+        let size = plt0 + sy.plt.len() as u64 * link.target.plt_entry_size();
+        add(b".plt", SHT_PROGBITS, ax, 16, Content::Plt, size, 16);
+    }
+    if !sy.got.is_empty() {
+        add(
+            b".got",
+            SHT_PROGBITS,
+            aw,
+            8,
+            Content::Got,
+            8 * sy.got.len() as u64,
+            8,
+        );
+    }
+    let gotplt_hdr = if sy.lazy_plt { 3 } else { 0 };
+    let gotplt_entries = gotplt_hdr + sy.plt.len() as u64;
+    if gotplt_entries > 0
+        || link
+            .syms
+            .iter()
+            .any(|s| s.kind == SymKind::Linker && s.name == b"_GLOBAL_OFFSET_TABLE_")
+    {
+        add(
+            b".got.plt",
+            SHT_PROGBITS,
+            aw,
+            8,
+            Content::GotPlt,
+            8 * gotplt_entries,
+            8,
+        );
+    }
+    if link.dynamic {
+        // Sized by `size_dynamic` once the other sections' sizes are known.
+        add(
+            b".dynamic",
+            SHT_DYNAMIC,
+            aw,
+            8,
+            Content::Dynamic,
+            0,
+            DYN_SIZE,
+        );
+    }
+    if link.layout.eh_frame_size > 4 {
+        add(
+            b".eh_frame",
+            SHT_PROGBITS,
+            a,
+            8,
+            Content::EhFrame,
+            link.layout.eh_frame_size,
+            0,
+        );
+        if link.cfg.eh_frame_hdr {
+            add(
+                b".eh_frame_hdr",
+                SHT_PROGBITS,
+                a,
+                4,
+                Content::EhFrameHdr,
+                12 + 8 * link.layout.fde_count,
+                0,
+            );
+        }
+    }
+    if !link.cfg.strip_all {
+        add(b".symtab", SHT_SYMTAB, 0, 8, Content::Symtab, 0, SYM_SIZE);
+        add(b".strtab", SHT_STRTAB, 0, 1, Content::Strtab, 0, 0);
+    }
+    add(b".shstrtab", SHT_STRTAB, 0, 1, Content::Shstrtab, 0, 0);
+    drop(add);
+    link.layout.sections.extend(new);
+    link.layout.plt0_size = plt0;
+    link.layout.plt_entry_size = link.target.plt_entry_size();
+}
+
+/// `.dynamic`'s size: which entries exist depends on which sections are non-empty.
+pub fn size_dynamic(link: &mut Link) {
+    if link.layout.idx.dynamic == NONE {
+        return;
+    }
+    let n = dynamic_entries(link).len() as u64;
+    let i = link.layout.idx.dynamic as usize;
+    link.layout.sections[i].size = n * DYN_SIZE;
+}
+
+/// The `.dynamic` entries. Called before layout for the count (addresses are then zero) and after
+/// it for the values.
+pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
+    let sy = &link.synth;
+    let lay = &link.layout;
+    let mut v: Vec<(u32, u64)> = Vec::new();
+    for &n in &sy.needed {
+        v.push((DT_NEEDED, n as u64));
+    }
+    if let Some(s) = sy.soname {
+        v.push((DT_SONAME, s as u64));
+    }
+    if let Some(r) = sy.runpath {
+        v.push((
+            if link.cfg.new_dtags {
+                DT_RUNPATH
+            } else {
+                DT_RPATH
+            },
+            r as u64,
+        ));
+    }
+    let defined = |name: &str| -> Option<u64> {
+        let id = link.sym_by_name(name.as_bytes())?;
+        let s = &link.syms[id as usize];
+        matches!(s.kind, SymKind::Section).then_some(s.value)
+    };
+    if let Some(a) = defined(&link.cfg.init) {
+        v.push((DT_INIT, a));
+    }
+    if let Some(a) = defined(&link.cfg.fini) {
+        v.push((DT_FINI, a));
+    }
+    let arr = |name: &[u8]| {
+        lay.sections
+            .iter()
+            .find(|s| s.name == name && s.size > 0 && s.is_alloc())
+    };
+    if link.is_exe() {
+        if let Some(s) = arr(b".preinit_array") {
+            v.push((DT_PREINIT_ARRAY, s.addr));
+            v.push((DT_PREINIT_ARRAYSZ, s.size));
+        }
+    }
+    if let Some(s) = arr(b".init_array") {
+        v.push((DT_INIT_ARRAY, s.addr));
+        v.push((DT_INIT_ARRAYSZ, s.size));
+    }
+    if let Some(s) = arr(b".fini_array") {
+        v.push((DT_FINI_ARRAY, s.addr));
+        v.push((DT_FINI_ARRAYSZ, s.size));
+    }
+    if lay.idx.hash != NONE {
+        v.push((DT_HASH, lay.addr_of(lay.idx.hash)));
+    }
+    if lay.idx.gnu_hash != NONE {
+        v.push((DT_GNU_HASH, lay.addr_of(lay.idx.gnu_hash)));
+    }
+    v.push((DT_STRTAB, lay.addr_of(lay.idx.dynstr)));
+    v.push((DT_SYMTAB, lay.addr_of(lay.idx.dynsym)));
+    v.push((DT_STRSZ, sy.dynstr.len() as u64));
+    v.push((DT_SYMENT, SYM_SIZE));
+    if link.is_exe() {
+        v.push((DT_DEBUG, 0));
+    }
+    if lay.idx.gotplt != NONE && sy.lazy_plt {
+        v.push((DT_PLTGOT, lay.addr_of(lay.idx.gotplt)));
+    }
+    if sy.plt_rels > 0 {
+        v.push((DT_PLTRELSZ, sy.plt_rels as u64 * RELA_SIZE));
+        v.push((DT_PLTREL, DT_RELA as u64));
+        v.push((DT_JMPREL, lay.addr_of(lay.idx.rela_plt)));
+    }
+    let nrel =
+        sy.got_rels as u64 + sy.copyrels.len() as u64 + sy.sec_rels as u64 + sy.irel_in_dyn as u64;
+    if nrel > 0 {
+        v.push((DT_RELA, lay.addr_of(lay.idx.rela_dyn)));
+        v.push((DT_RELASZ, nrel * RELA_SIZE));
+        v.push((DT_RELAENT, RELA_SIZE));
+    }
+    if sy.textrel {
+        v.push((DT_TEXTREL, 0));
+    }
+    let mut flags = 0u64;
+    if link.cfg.now {
+        flags |= DF_BIND_NOW as u64;
+    }
+    if sy.textrel {
+        flags |= DF_TEXTREL as u64;
+    }
+    if link.cfg.z_origin {
+        flags |= DF_ORIGIN as u64;
+    }
+    if flags != 0 {
+        v.push((DT_FLAGS, flags));
+    }
+    let mut flags1 = 0u64;
+    if link.cfg.now {
+        flags1 |= DF_1_NOW as u64;
+    }
+    if link.kind == OutputKind::Pie {
+        flags1 |= DF_1_PIE as u64;
+    }
+    if link.cfg.z_nodelete {
+        flags1 |= DF_1_NODELETE as u64;
+    }
+    if link.cfg.z_nodlopen {
+        flags1 |= DF_1_NOOPEN as u64;
+    }
+    if link.cfg.z_initfirst {
+        flags1 |= DF_1_INITFIRST as u64;
+    }
+    if link.cfg.z_interpose {
+        flags1 |= DF_1_INTERPOSE as u64;
+    }
+    if link.cfg.z_origin {
+        flags1 |= DF_1_ORIGIN as u64;
+    }
+    if flags1 != 0 {
+        v.push((DT_FLAGS_1, flags1));
+    }
+    if sy.verneed_count > 0 {
+        v.push((DT_VERSYM, lay.addr_of(lay.idx.versym)));
+        v.push((DT_VERNEED, lay.addr_of(lay.idx.verneed)));
+        v.push((DT_VERNEEDNUM, sy.verneed_count as u64));
+    }
+    v.push((DT_NULL, 0));
+    v
+}

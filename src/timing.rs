@@ -1,0 +1,65 @@
+//! Per-phase wall-clock timing: `--print-timing` prints a table, `--time-trace=FILE` writes a Chrome
+//! trace (open it in Perfetto or chrome://tracing). Phases are recorded by the main thread only, so the
+//! cost is one `Instant::now()` per phase.
+
+use std::io::Write;
+use std::time::Instant;
+
+pub struct Timer {
+    start: Instant,
+    phases: Vec<(&'static str, f64, f64)>,
+    current: Option<(&'static str, Instant)>,
+}
+
+impl Timer {
+    pub fn new() -> Self {
+        Timer {
+            start: Instant::now(),
+            phases: Vec::new(),
+            current: None,
+        }
+    }
+
+    /// Ends the running phase (if any) and starts `name`.
+    pub fn phase(&mut self, name: &'static str) {
+        self.finish();
+        self.current = Some((name, Instant::now()));
+    }
+
+    pub fn finish(&mut self) {
+        if let Some((name, t)) = self.current.take() {
+            let begin = t.duration_since(self.start).as_secs_f64();
+            let len = t.elapsed().as_secs_f64();
+            self.phases.push((name, begin, len));
+        }
+    }
+
+    pub fn print(&mut self) {
+        self.finish();
+        let total = self.start.elapsed().as_secs_f64();
+        let mut out = std::io::stderr().lock();
+        let _ = writeln!(out, "{:>10}  phase", "ms");
+        for (name, _, len) in &self.phases {
+            let _ = writeln!(out, "{:>10.3}  {}", len * 1e3, name);
+        }
+        let _ = writeln!(out, "{:>10.3}  total", total * 1e3);
+    }
+
+    pub fn write_trace(&mut self, path: &str) -> std::io::Result<()> {
+        self.finish();
+        let mut s = String::from("{\"traceEvents\":[");
+        for (i, (name, begin, len)) in self.phases.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&format!(
+                "{{\"name\":\"{}\",\"ph\":\"X\",\"ts\":{:.1},\"dur\":{:.1},\"pid\":1,\"tid\":1}}",
+                name,
+                begin * 1e6,
+                len * 1e6
+            ));
+        }
+        s.push_str("]}\n");
+        std::fs::write(path, s)
+    }
+}

@@ -1,0 +1,786 @@
+//! Writing the output: a temporary file beside the target is sized and mapped up front, every input
+//! section is copied and relocated into its own slice in parallel, then the synthetic sections and
+//! headers are written, the build id is computed, and the file is renamed over the target. A failed
+//! link removes the temporary file and leaves any existing output untouched; renaming (rather than
+//! writing in place) also means a running program can be replaced (no ETXTBSY).
+
+use crate::bail;
+use crate::context::{InputFile, Link};
+use crate::elf::*;
+use crate::error::{Error, Result};
+use crate::layout::Content;
+use crate::object::{NONE, SecKind};
+use crate::symbol::SymKind;
+use crate::synth::GotKind;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A raw pointer to the output image that tasks share; each task writes a disjoint range.
+#[derive(Clone, Copy)]
+pub struct SyncPtr {
+    ptr: *mut u8,
+    len: usize,
+}
+
+unsafe impl Send for SyncPtr {}
+unsafe impl Sync for SyncPtr {}
+
+impl SyncPtr {
+    pub fn new(buf: &mut [u8]) -> SyncPtr {
+        SyncPtr {
+            ptr: buf.as_mut_ptr(),
+            len: buf.len(),
+        }
+    }
+
+    /// # Safety
+    /// No two live slices obtained from the same `SyncPtr` may overlap.
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn slice(&self, off: usize, len: usize) -> &mut [u8] {
+        assert!(
+            off.checked_add(len).is_some_and(|e| e <= self.len),
+            "output range out of bounds"
+        );
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(off), len) }
+    }
+}
+
+/// The temporary output file; removed on drop unless committed.
+pub struct OutputFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+pub fn create_output(target: &Path, size: u64) -> Result<(OutputFile, memmap2::MmapMut)> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let base = target
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "a.out".into());
+    let tmp = dir.join(format!(".{base}.solder-{}", std::process::id()));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)
+        .map_err(|e| {
+            Error(format!(
+                "cannot create output file {}: {e}",
+                target.display()
+            ))
+        })?;
+    let guard = OutputFile {
+        tmp,
+        target: target.to_path_buf(),
+        committed: false,
+    };
+    file.set_len(size)
+        .map_err(|e| Error(format!("cannot size output file {}: {e}", target.display())))?;
+    // SAFETY: the file is ours (just created under a unique name) and is not resized while mapped.
+    let map = unsafe { memmap2::MmapMut::map_mut(&file) }
+        .map_err(|e| Error(format!("cannot map output file {}: {e}", target.display())))?;
+    Ok((guard, map))
+}
+
+impl OutputFile {
+    pub fn commit(mut self, executable: bool) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if executable { 0o777 } else { 0o666 };
+        // Apply the umask the way open(2) would.
+        let umask = unsafe_umask();
+        let perm = std::fs::Permissions::from_mode(mode & !umask);
+        std::fs::set_permissions(&self.tmp, perm)?;
+        std::fs::rename(&self.tmp, &self.target)
+            .map_err(|e| Error(format!("cannot write {}: {e}", self.target.display())))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+fn unsafe_umask() -> u32 {
+    // Reading the umask means setting it; set it back at once. Single call, before threads write.
+    unsafe extern "C" {
+        fn umask(mask: u32) -> u32;
+    }
+    // SAFETY: umask is always safe to call.
+    let old = unsafe { umask(0o022) };
+    unsafe { umask(old) };
+    old
+}
+
+pub fn write_output(
+    link: &Link,
+    buf: &mut [u8],
+    symtab_plan: &crate::symtab::SymtabPlan,
+) -> Result<()> {
+    let out = SyncPtr::new(buf);
+    let lay = &link.layout;
+
+    // Input sections and merged pieces (in parallel), then synthetic sections.
+    let rela_dyn_off = lay.sec(lay.idx.rela_dyn).map(|s| s.offset);
+    let sec_rel_base = link.synth.got_rels as u64 + link.synth.copyrels.len() as u64;
+    let errors: Vec<Error> = link
+        .files
+        .par_iter()
+        .filter_map(|f| {
+            let InputFile::Object(o) = f else { return None };
+            if !o.is_alive() {
+                return None;
+            }
+            write_object(link, o, out, rela_dyn_off, sec_rel_base).err()
+        })
+        .collect();
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e);
+    }
+    lay.merge_groups.par_iter().for_each(|g| {
+        if g.out == NONE {
+            return;
+        }
+        let sec = &lay.sections[g.out as usize];
+        let base = (sec.offset + g.offset) as usize;
+        // SAFETY: each group owns [offset, offset+size) of its output section.
+        let dst = unsafe { out.slice(base, g.size as usize) };
+        for (p, off) in g.pieces.iter().zip(&g.offsets) {
+            dst[*off as usize..*off as usize + p.len()].copy_from_slice(p);
+        }
+    });
+
+    let synth_sections: Vec<usize> = (0..lay.sections.len())
+        .filter(|&i| {
+            lay.sections[i].content != Content::Inputs
+                && lay.sections[i].content != Content::EhFrame
+        })
+        .collect();
+    synth_sections.par_iter().try_for_each(|&i| -> Result<()> {
+        let s = &lay.sections[i];
+        if s.is_nobits() || s.size == 0 && s.content != Content::Symtab {
+            return Ok(());
+        }
+        // SAFETY: each output section owns its file range.
+        let dst = unsafe { out.slice(s.offset as usize, s.size as usize) };
+        write_synthetic(link, s.content, dst, symtab_plan, out)
+    })?;
+    if let Some(s) = lay.sec(lay.idx.eh_frame) {
+        // The zero terminator after the last record.
+        let end = (s.offset + s.size - 4) as usize;
+        unsafe { out.slice(end, 4) }.fill(0);
+    }
+
+    // SAFETY: headers occupy the start of the file and the section header table at its end,
+    // outside every section.
+    write_headers(link, unsafe {
+        out.slice(
+            0,
+            (EHDR_SIZE + lay.segments.len() as u64 * PHDR_SIZE) as usize,
+        )
+    });
+    let shdr_bytes = lay.shnum as usize * SHDR_SIZE as usize;
+    write_section_headers(link, unsafe { out.slice(lay.shoff as usize, shdr_bytes) });
+    Ok(())
+}
+
+fn write_object(
+    link: &Link,
+    o: &crate::object::ObjectFile,
+    out: SyncPtr,
+    rela_dyn_off: Option<u64>,
+    sec_rel_base: u64,
+) -> Result<()> {
+    let lay = &link.layout;
+    for (i, s) in o.sections.iter().enumerate() {
+        if s.kind != SecKind::Regular || s.out == NONE {
+            continue;
+        }
+        let os = &lay.sections[s.out as usize];
+        if s.sh_type == SHT_NOBITS || os.is_nobits() {
+            continue;
+        }
+        let off = (os.offset + s.offset) as usize;
+        // SAFETY: each input section owns [offset, offset+size) of its output section.
+        let dst = unsafe { out.slice(off, s.size as usize) };
+        dst.copy_from_slice(&s.data[..s.size as usize]);
+        if s.relocs.is_empty() {
+            continue;
+        }
+        let dynrel: &mut [u8] = if s.dynrel_count > 0 {
+            let Some(base) = rela_dyn_off else {
+                bail!("internal error: dynamic relocations without .rela.dyn")
+            };
+            let start = base as usize + (sec_rel_base + s.dynrel_start as u64) as usize * 24;
+            // SAFETY: scanning gave each section its own run of .rela.dyn entries.
+            unsafe { out.slice(start, s.dynrel_count as usize * 24) }
+        } else {
+            &mut []
+        };
+        link.target
+            .apply_relocs(link, o, i, s.relocs, dst, 0, os.addr + s.offset, dynrel)?;
+    }
+    // .eh_frame records.
+    if let Some(eh_out) = lay.sec(lay.idx.eh_frame) {
+        for eh in &o.eh_frame {
+            let s = &o.sections[eh.shndx as usize];
+            if eh.out_size == 0 {
+                continue;
+            }
+            let base = eh_out.offset + eh.out_offset;
+            // SAFETY: each .eh_frame input section owns its run of the output .eh_frame.
+            let dst = unsafe { out.slice(base as usize, eh.out_size as usize) };
+            for r in eh.records.iter().filter(|r| r.live) {
+                let d = &mut dst[r.out_offset as usize..(r.out_offset + r.size) as usize];
+                d.copy_from_slice(&s.data[r.offset as usize..(r.offset + r.size) as usize]);
+                let rels = &s.relocs[r.rel_start as usize..r.rel_end as usize];
+                let addr = eh_out.addr + eh.out_offset + r.out_offset as u64;
+                link.target.apply_relocs(
+                    link,
+                    o,
+                    eh.shndx as usize,
+                    rels,
+                    d,
+                    r.offset as u64,
+                    addr,
+                    &mut [],
+                )?;
+                if !r.is_cie {
+                    let cie = eh
+                        .records
+                        .iter()
+                        .find(|c| c.offset == r.cie_offset && c.is_cie);
+                    let Some(cie) = cie else {
+                        bail!("{}: .eh_frame FDE points to a missing CIE", o.name)
+                    };
+                    put_u32(d, 4, (r.out_offset + 4 - cie.out_offset) as u32);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_headers(link: &Link, buf: &mut [u8]) {
+    let lay = &link.layout;
+    let entry = entry_address(link);
+    buf[..16].copy_from_slice(&[
+        0x7f,
+        b'E',
+        b'L',
+        b'F',
+        ELFCLASS64,
+        ELFDATA2LSB,
+        EV_CURRENT,
+        ELFOSABI_NONE,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]);
+    let e_type = if link.kind == crate::context::OutputKind::Exec {
+        ET_EXEC
+    } else {
+        ET_DYN
+    };
+    put_u16(buf, 16, e_type);
+    put_u16(buf, 18, link.target.machine());
+    put_u32(buf, 20, EV_CURRENT as u32);
+    put_u64(buf, 24, entry);
+    put_u64(buf, 32, EHDR_SIZE);
+    put_u64(buf, 40, lay.shoff);
+    put_u32(buf, 48, 0);
+    put_u16(buf, 52, EHDR_SIZE as u16);
+    put_u16(buf, 54, PHDR_SIZE as u16);
+    put_u16(buf, 56, lay.segments.len() as u16);
+    put_u16(buf, 58, SHDR_SIZE as u16);
+    put_u16(
+        buf,
+        60,
+        if lay.shnum >= SHN_LORESERVE as u32 {
+            0
+        } else {
+            lay.shnum as u16
+        },
+    );
+    put_u16(
+        buf,
+        62,
+        if lay.shstrndx >= SHN_LORESERVE as u32 {
+            SHN_XINDEX
+        } else {
+            lay.shstrndx as u16
+        },
+    );
+    for (i, p) in lay.segments.iter().enumerate() {
+        let o = EHDR_SIZE as usize + i * PHDR_SIZE as usize;
+        let b = &mut buf[o..o + PHDR_SIZE as usize];
+        put_u32(b, 0, p.p_type);
+        put_u32(b, 4, p.flags);
+        put_u64(b, 8, p.offset);
+        put_u64(b, 16, p.vaddr);
+        put_u64(b, 24, p.vaddr);
+        put_u64(b, 32, p.filesz);
+        put_u64(b, 40, p.memsz);
+        put_u64(b, 48, p.align);
+    }
+}
+
+pub fn entry_address(link: &Link) -> u64 {
+    if link.kind == crate::context::OutputKind::Shared && link.cfg.entry.is_none() {
+        return 0;
+    }
+    let name = link.cfg.entry.as_deref().unwrap_or("_start");
+    match link.sym_by_name(name.as_bytes()) {
+        Some(id) if link.syms[id as usize].kind != SymKind::Undefined => {
+            link.syms[id as usize].value
+        }
+        _ => {
+            // GNU ld accepts a number as the entry address.
+            let n = name.strip_prefix("0x").map_or_else(
+                || name.parse::<u64>().ok(),
+                |h| u64::from_str_radix(h, 16).ok(),
+            );
+            n.unwrap_or(0)
+        }
+    }
+}
+
+fn write_section_headers(link: &Link, buf: &mut [u8]) {
+    let lay = &link.layout;
+    buf[..64].fill(0);
+    if lay.shnum >= SHN_LORESERVE as u32 {
+        put_u64(buf, 32, lay.shnum as u64);
+    }
+    if lay.shstrndx >= SHN_LORESERVE as u32 {
+        put_u32(buf, 40, lay.shstrndx);
+    }
+    let (_, names) = crate::symtab::shstrtab(link);
+    let shndx_of = |i: u32| lay.sec(i).map_or(0, |s| s.shndx);
+    for (i, s) in lay.sections.iter().enumerate() {
+        if s.shndx == 0 {
+            continue;
+        }
+        let b = &mut buf[s.shndx as usize * 64..s.shndx as usize * 64 + 64];
+        let (link_to, info) = match s.content {
+            Content::Dynsym => (shndx_of(lay.idx.dynstr), 1),
+            Content::Hash | Content::GnuHash | Content::Versym => (shndx_of(lay.idx.dynsym), 0),
+            Content::Verneed => (shndx_of(lay.idx.dynstr), link.synth.verneed_count),
+            Content::RelaDyn => (shndx_of(lay.idx.dynsym), 0),
+            Content::RelaPlt => {
+                if link.dynamic {
+                    (shndx_of(lay.idx.dynsym), shndx_of(lay.idx.gotplt))
+                } else {
+                    (0, shndx_of(lay.idx.gotplt))
+                }
+            }
+            Content::Dynamic => (shndx_of(lay.idx.dynstr), 0),
+            Content::Symtab => (shndx_of(lay.idx.strtab), s.info),
+            _ => (s.link, s.info),
+        };
+        put_u32(b, 0, names[i]);
+        put_u32(b, 4, s.sh_type);
+        put_u64(b, 8, s.flags);
+        put_u64(b, 16, s.addr);
+        put_u64(b, 24, s.offset);
+        put_u64(b, 32, s.size);
+        put_u32(b, 40, link_to);
+        put_u32(b, 44, info);
+        put_u64(b, 48, s.align);
+        put_u64(b, 56, s.entsize);
+    }
+}
+
+fn write_synthetic(
+    link: &Link,
+    content: Content,
+    dst: &mut [u8],
+    symtab_plan: &crate::symtab::SymtabPlan,
+    out: SyncPtr,
+) -> Result<()> {
+    let lay = &link.layout;
+    let sy = &link.synth;
+    let dt = link.target.dynrel();
+    match content {
+        Content::Inputs | Content::EhFrame => {}
+        Content::Interp => dst.copy_from_slice(&sy.interp),
+        Content::BuildId => {
+            put_u32(dst, 0, 4);
+            put_u32(dst, 4, sy.build_id_size as u32);
+            put_u32(dst, 8, NT_GNU_BUILD_ID);
+            dst[12..16].copy_from_slice(b"GNU\0");
+        }
+        Content::Dynstr => dst.copy_from_slice(&sy.dynstr),
+        Content::Dynsym => write_dynsym(link, dst),
+        Content::Versym => {
+            for (i, v) in sy.versyms.iter().enumerate() {
+                put_u16(dst, i * 2, *v);
+            }
+        }
+        Content::Verneed => dst.copy_from_slice(&sy.verneed),
+        Content::Hash => write_sysv_hash(link, dst),
+        Content::GnuHash => write_gnu_hash(link, dst),
+        Content::Dynamic => {
+            for (i, (tag, val)) in crate::synth::dynamic_entries(link).iter().enumerate() {
+                write_dyn(&mut dst[i * 16..i * 16 + 16], *tag, *val);
+            }
+        }
+        Content::Got => write_got(link, dst, out)?,
+        Content::GotPlt => {
+            let hdr = if sy.lazy_plt { 3 } else { 0 };
+            if sy.lazy_plt {
+                put_u64(dst, 0, lay.addr_of(lay.idx.dynamic));
+            }
+            for (k, &id) in sy.plt.iter().enumerate() {
+                let s = &link.syms[id as usize];
+                let v = if s.is_ifunc() {
+                    resolver_address(link, id)
+                } else if sy.lazy_plt {
+                    lay.plt_entry_addr(k as u32) + 6
+                } else {
+                    0
+                };
+                put_u64(dst, (hdr + k) * 8, v);
+            }
+        }
+        Content::Plt => {
+            let plt = lay.plt_addr;
+            if sy.lazy_plt {
+                link.target.write_plt0(dst, plt, lay.gotplt_addr);
+            }
+            let hdr = if sy.lazy_plt { 3 } else { 0 };
+            let p0 = lay.plt0_size as usize;
+            let es = lay.plt_entry_size as usize;
+            for k in 0..sy.plt.len() {
+                let entry = lay.plt_entry_addr(k as u32);
+                let slot = lay.gotplt_addr + 8 * (hdr + k) as u64;
+                let b = &mut dst[p0 + k * es..p0 + (k + 1) * es];
+                if sy.lazy_plt {
+                    link.target.write_plt_entry(b, entry, slot, k as u32, plt);
+                } else {
+                    link.target.write_plt_entry_static(b, entry, slot);
+                }
+            }
+        }
+        Content::RelaPlt => {
+            let hdr = if sy.lazy_plt { 3 } else { 0 };
+            for (k, &id) in sy.plt.iter().enumerate() {
+                let s = &link.syms[id as usize];
+                let slot = lay.gotplt_addr + 8 * (hdr + k) as u64;
+                let e = &mut dst[k * 24..k * 24 + 24];
+                if s.is_ifunc() {
+                    write_rela(e, slot, 0, dt.irelative, resolver_address(link, id) as i64);
+                } else {
+                    write_rela(e, slot, link.aux[s.aux as usize].dynsym, dt.jump_slot, 0);
+                }
+            }
+        }
+        Content::RelaDyn => write_rela_dyn(link, dst),
+        Content::EhFrameHdr => write_eh_frame_hdr(link, dst)?,
+        Content::Symtab => {
+            let strtab = lay.sec(lay.idx.strtab).unwrap();
+            // SAFETY: .strtab is a different output section than .symtab.
+            let strs = unsafe { out.slice(strtab.offset as usize, strtab.size as usize) };
+            crate::symtab::write(link, symtab_plan, dst, strs);
+        }
+        Content::Strtab => {}
+        Content::Shstrtab => {
+            let (data, _) = crate::symtab::shstrtab(link);
+            dst.copy_from_slice(&data);
+        }
+    }
+    Ok(())
+}
+
+/// An IFUNC symbol's resolver: its address in its section (its `value` is the PLT entry).
+fn resolver_address(link: &Link, id: u32) -> u64 {
+    let s = &link.syms[id as usize];
+    let o = link.files[s.file as usize].as_object().unwrap();
+    let sec = &o.sections[s.shndx as usize];
+    link.layout.sections[sec.out as usize].addr
+        + sec.offset
+        + o.symtab[s.idx as usize].st_value.get(LE)
+}
+
+fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
+    let lay = &link.layout;
+    let sy = &link.synth;
+    let dt = link.target.dynrel();
+    let pic = link.is_pic();
+    let mut rels: Vec<(u64, u32, u32, i64)> = Vec::new();
+    for (k, g) in sy.got.iter().enumerate() {
+        let s = &link.syms[g.sym as usize];
+        let addr = lay.got_addr + 8 * k as u64;
+        let v = match g.kind {
+            GotKind::Addr => {
+                if s.imported {
+                    if s.kind != SymKind::Undefined || s.aux != NONE {
+                        rels.push((addr, link.aux[s.aux as usize].dynsym, dt.glob_dat, 0));
+                    }
+                    0
+                } else if s.kind == SymKind::Undefined {
+                    0
+                } else if s.kind == SymKind::Abs {
+                    s.value
+                } else {
+                    if pic {
+                        rels.push((addr, 0, dt.relative, s.value as i64));
+                    }
+                    s.value
+                }
+            }
+            GotKind::TpOff => {
+                if s.imported {
+                    rels.push((addr, link.aux[s.aux as usize].dynsym, dt.tpoff64, 0));
+                    0
+                } else {
+                    s.value.wrapping_sub(lay.tls_tp)
+                }
+            }
+        };
+        put_u64(dst, k * 8, v);
+    }
+    if rels.len() as u32 != sy.got_rels {
+        bail!(
+            "internal error: GOT relocation count changed ({} planned, {} written)",
+            sy.got_rels,
+            rels.len()
+        );
+    }
+    if !rels.is_empty() {
+        let rd = lay.sec(lay.idx.rela_dyn).unwrap();
+        // SAFETY: the first `got_rels` entries of .rela.dyn belong to the GOT.
+        let b = unsafe { out.slice(rd.offset as usize, rels.len() * 24) };
+        for (i, (off, sym, ty, add)) in rels.into_iter().enumerate() {
+            write_rela(&mut b[i * 24..i * 24 + 24], off, sym, ty, add);
+        }
+    }
+    Ok(())
+}
+
+/// .rela.dyn: [GOT relocations, written with the GOT] [COPY] [input sections'] [IRELATIVE].
+fn write_rela_dyn(link: &Link, dst: &mut [u8]) {
+    let sy = &link.synth;
+    let lay = &link.layout;
+    let dt = link.target.dynrel();
+    let mut k = sy.got_rels as usize;
+    for c in &sy.copyrels {
+        let s = &link.syms[c.sym as usize];
+        write_rela(
+            &mut dst[k * 24..k * 24 + 24],
+            lay.copyrel_addr + c.offset,
+            link.aux[s.aux as usize].dynsym,
+            dt.copy,
+            0,
+        );
+        k += 1;
+    }
+    k += sy.sec_rels as usize;
+    if sy.irel_in_dyn > 0 {
+        for (j, &id) in sy.plt.iter().enumerate() {
+            let slot = lay.gotplt_addr + 8 * j as u64;
+            write_rela(
+                &mut dst[k * 24..k * 24 + 24],
+                slot,
+                0,
+                dt.irelative,
+                resolver_address(link, id) as i64,
+            );
+            k += 1;
+        }
+    }
+}
+
+fn write_dynsym(link: &Link, dst: &mut [u8]) {
+    let sy = &link.synth;
+    dst[..24].fill(0);
+    for (i, &id) in sy.dynsyms.iter().enumerate() {
+        let s = &link.syms[id as usize];
+        let e = &mut dst[(i + 1) * 24..(i + 2) * 24];
+        let name = sy.dynsym_names[i];
+        let copied = s.aux != NONE && sy.copyrel_offset.contains_key(&s.aux);
+        if s.imported && !copied {
+            let cplt = s.flags() & crate::symbol::NEEDS_CPLT != 0;
+            let ty = if s.ty == STT_GNU_IFUNC {
+                STT_FUNC
+            } else {
+                s.ty
+            };
+            let value = if cplt { s.value } else { 0 };
+            write_sym(
+                e,
+                name,
+                (s.bind << 4) | ty,
+                STV_DEFAULT,
+                SHN_UNDEF,
+                value,
+                if s.kind == SymKind::Dso { s.size } else { 0 },
+            );
+        } else {
+            let shndx = crate::symtab::out_shndx(link, s);
+            let ty = if copied { STT_OBJECT } else { s.ty };
+            let bind = if copied { STB_GLOBAL } else { s.bind };
+            write_sym(
+                e,
+                name,
+                (bind << 4) | ty,
+                s.vis,
+                shndx,
+                crate::symtab::out_value(link, s),
+                s.size,
+            );
+        }
+    }
+}
+
+fn write_sysv_hash(link: &Link, dst: &mut [u8]) {
+    let sy = &link.synth;
+    let n = sy.dynsyms.len() + 1;
+    let nbucket = n;
+    put_u32(dst, 0, nbucket as u32);
+    put_u32(dst, 4, n as u32);
+    let buckets = 8;
+    let chains = 8 + 4 * nbucket;
+    for (i, &id) in sy.dynsyms.iter().enumerate() {
+        let idx = i + 1;
+        let h = sysv_hash(crate::synth::dyn_name(link, id)) as usize % nbucket;
+        let prev = get_u32(dst, buckets + 4 * h);
+        put_u32(dst, chains + 4 * idx, prev);
+        put_u32(dst, buckets + 4 * h, idx as u32);
+    }
+}
+
+fn write_gnu_hash(link: &Link, dst: &mut [u8]) {
+    let sy = &link.synth;
+    let nb = sy.gnu_hash_buckets;
+    let words = sy.gnu_bloom_words as usize;
+    let first = sy.gnu_hash_first as usize;
+    let shift2 = 26u32;
+    put_u32(dst, 0, nb);
+    put_u32(dst, 4, first as u32);
+    put_u32(dst, 8, words as u32);
+    put_u32(dst, 12, shift2);
+    let bloom = 16;
+    let buckets = bloom + 8 * words;
+    let chains = buckets + 4 * nb as usize;
+    let hashed = &sy.dynsyms[first - 1..];
+    let hashes: Vec<u32> = hashed
+        .iter()
+        .map(|&id| gnu_hash(crate::synth::dyn_name(link, id)))
+        .collect();
+    for &h in &hashes {
+        let w = (h as usize / 64) % words;
+        let mut v = get_u64(dst, bloom + 8 * w);
+        v |= 1u64 << (h % 64);
+        v |= 1u64 << ((h >> shift2) % 64);
+        put_u64(dst, bloom + 8 * w, v);
+    }
+    for (i, &h) in hashes.iter().enumerate() {
+        let b = (h % nb) as usize;
+        if get_u32(dst, buckets + 4 * b) == 0 {
+            put_u32(dst, buckets + 4 * b, (first + i) as u32);
+        }
+        let last = i + 1 == hashes.len() || hashes[i + 1] % nb != h % nb;
+        put_u32(dst, chains + 4 * i, (h & !1) | last as u32);
+    }
+}
+
+fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
+    let lay = &link.layout;
+    let hdr = lay.addr_of(lay.idx.eh_frame_hdr);
+    let eh = lay.eh_frame_addr();
+    dst[0] = 1;
+    dst[1] = DW_EH_PE_PCREL_SDATA4;
+    dst[2] = DW_EH_PE_UDATA4;
+    dst[3] = DW_EH_PE_DATAREL_SDATA4;
+    put_u32(dst, 4, eh.wrapping_sub(hdr + 4) as u32);
+    // (function start, FDE address) for every live FDE.
+    let mut table: Vec<(u64, u64)> = link
+        .files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let mut v = Vec::new();
+            if let InputFile::Object(o) = f {
+                if o.is_alive() {
+                    for e in &o.eh_frame {
+                        let s = &o.sections[e.shndx as usize];
+                        for r in e.records.iter().filter(|r| r.live && !r.is_cie) {
+                            let rel = &s.relocs[r.rel_start as usize];
+                            let sym = &link.syms[o.symbols[r_sym(rel) as usize] as usize];
+                            let (sv, a) = crate::arch::x86_64::target_address(
+                                link,
+                                o,
+                                sym,
+                                rel.r_addend.get(LE),
+                            );
+                            v.push((
+                                sv.wrapping_add(a as u64),
+                                eh + e.out_offset + r.out_offset as u64,
+                            ));
+                        }
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    table.par_sort_unstable();
+    put_u32(dst, 8, table.len() as u32);
+    if table.len() as u64 != lay.fde_count {
+        bail!(
+            "internal error: .eh_frame_hdr expected {} FDEs, found {}",
+            lay.fde_count,
+            table.len()
+        );
+    }
+    for (i, (pc, fde)) in table.iter().enumerate() {
+        put_u32(dst, 12 + i * 8, pc.wrapping_sub(hdr) as u32);
+        put_u32(dst, 16 + i * 8, fde.wrapping_sub(hdr) as u32);
+    }
+    Ok(())
+}
+
+const DW_EH_PE_PCREL_SDATA4: u8 = 0x1b;
+const DW_EH_PE_UDATA4: u8 = 0x03;
+const DW_EH_PE_DATAREL_SDATA4: u8 = 0x3b;
+
+/// Fills the build-id note with a tree hash of the finished image (hashed in parallel chunks).
+pub fn write_build_id(link: &Link, buf: &mut [u8]) {
+    let lay = &link.layout;
+    let Some(s) = lay.sec(lay.idx.build_id) else {
+        return;
+    };
+    let desc = (s.offset + 16) as usize;
+    let n = link.synth.build_id_size as usize;
+    let id: Vec<u8> = match &link.cfg.build_id {
+        crate::args::BuildId::Hex(v) => v.clone(),
+        crate::args::BuildId::Uuid => {
+            let mut h = blake3::Hasher::new();
+            h.update(&std::process::id().to_le_bytes());
+            h.update(&format!("{:?}", std::time::SystemTime::now()).into_bytes());
+            let mut v = h.finalize().as_bytes()[..16].to_vec();
+            v[6] = (v[6] & 0x0f) | 0x40;
+            v[8] = (v[8] & 0x3f) | 0x80;
+            v
+        }
+        _ => {
+            let mut h = blake3::Hasher::new();
+            h.update_rayon(buf);
+            h.finalize().as_bytes()[..n].to_vec()
+        }
+    };
+    buf[desc..desc + n].copy_from_slice(&id[..n]);
+}
