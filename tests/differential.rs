@@ -15,8 +15,9 @@
 //! Every compile is `gcc -c -O2 -g <mode flag> <spec cflags>`.
 //!
 //! # Case layout: `tests/corpus/<case>/`
-//! - `*.c` — the program; each file compiled separately, all linked together. `*.h` may sit beside
-//!   them (the case directory is on the include path).
+//! - `*.c` — the program; each file compiled separately, all linked together in file-name order
+//!   (cases about "first definition wins" or init order rely on it). `*.h` may sit beside them
+//!   (the case directory is on the include path).
 //! - `lib/*.c` (optional) — compiled like the program and archived (`ar rcs`) into `libcase.a`,
 //!   linked as `-L<trial dir> -lcase` after the program's objects. With `thin = true` the archive
 //!   is thin (`ar rcsT`).
@@ -297,12 +298,9 @@ fn archive(objs: &[PathBuf], thin: bool, out: &Path) -> Result<(), String> {
     run_ok(&mut cmd, BUILD_TIMEOUT).map(drop)
 }
 
-/// Everything both executable links share: the objects and libraries, in link order.
-struct LinkInputs {
-    args: Vec<String>,
-}
-
-fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<LinkInputs, String> {
+/// Compiles and archives the case in `dir`; returns what both executable links share: the
+/// objects, libraries and flags, in link order.
+fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, String> {
     let mut flags = vec![mode.compile_flag()];
     flags.extend(case.cflags.iter().map(String::as_str));
     let mut args: Vec<String> = Vec::new();
@@ -344,13 +342,13 @@ fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<LinkInputs, Strin
     }
     args.extend(case.ldflags.iter().cloned());
     args.extend(case.libs.iter().cloned());
-    Ok(LinkInputs { args })
+    Ok(args)
 }
 
 /// Links one executable. `driver` selects the linker: `-B <tool dir>` or `-fuse-ld=bfd`.
 fn link(
     mode: Mode,
-    inputs: &LinkInputs,
+    inputs: &[String],
     driver: &[&str],
     out: &Path,
 ) -> Result<String, (String, String)> {
@@ -359,14 +357,14 @@ fn link(
         .arg(mode.link_flag())
         .arg("-o")
         .arg(out)
-        .args(&inputs.args);
+        .args(inputs);
     let shown = show_command(&cmd);
     match run_with_timeout(&mut cmd, BUILD_TIMEOUT) {
         Ok(o) if o.success() && out.exists() => Ok(shown),
         Ok(o) if o.success() => Err((
             shown,
             format!(
-                "the linker reported success but wrote no {}\n--- stdout ---\n{}--- stderr ---\n{}",
+                "the linker reported success but wrote no {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
                 out.display(),
                 truncate(&o.stdout, SHOW_BYTES),
                 truncate(&o.stderr, SHOW_BYTES)
