@@ -453,15 +453,9 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         }
         if let Some(v) = p.value(a, &["output"])? {
             cfg.output = v.into();
-        } else if let Some(v) = p.short(a, 'o')? {
-            cfg.output = v.into();
         } else if let Some(v) = p.value(a, &["library-path"])? {
             cfg.library_paths.push(v.into());
-        } else if let Some(v) = p.short(a, 'L')? {
-            cfg.library_paths.push(v.into());
         } else if let Some(v) = p.value(a, &["library"])? {
-            cfg.inputs.push(InputArg::Library(v, state));
-        } else if let Some(v) = p.short(a, 'l')? {
             cfg.inputs.push(InputArg::Library(v, state));
         } else if p.flag(a, &["pie", "pic-executable"]) {
             cfg.pie = true;
@@ -484,8 +478,6 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         } else if p.flag(a, &["no-dynamic-linker"]) {
             cfg.no_dynamic_linker = true;
         } else if let Some(v) = p.value(a, &["entry"])? {
-            cfg.entry = Some(v);
-        } else if let Some(v) = p.short(a, 'e')? {
             cfg.entry = Some(v);
         } else if let Some(v) = p.value(a, &["hash-style"])? {
             cfg.hash_style = match v.as_str() {
@@ -556,8 +548,6 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.allow_shlib_undefined = Some(false);
         } else if let Some(v) = p.value(a, &["undefined"])? {
             cfg.undefined.push(v);
-        } else if let Some(v) = p.short(a, 'u')? {
-            cfg.undefined.push(v);
         } else if let Some(v) = p.value(a, &["unresolved-symbols"])? {
             cfg.unresolved_report = match v.as_str() {
                 "ignore-all" | "ignore-in-object-files" => false,
@@ -591,8 +581,6 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         } else if p.flag(a, &["print-gc-sections"]) {
             cfg.print_gc_sections = true;
         } else if let Some(v) = p.value(a, &["soname", "h"])? {
-            cfg.soname = Some(v);
-        } else if let Some(v) = p.short(a, 'h')? {
             cfg.soname = Some(v);
         } else if let Some(v) = p.value(a, &["version-script"])? {
             cfg.version_script.push(v.into());
@@ -648,8 +636,21 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             let _ = v;
         } else if p.flag(a, &["cref", "print-map", "M", "no-map-whole-files"]) {
             // Diagnostics GNU ld can print; solder does not produce them.
-        } else if p.flag(a, IGNORED_FLAGS) {
-        } else if ignored_with_value(&mut p, a)? {
+        } else if p.flag(a, IGNORED_FLAGS) || ignored_with_value(&mut p, a)? {
+            // Single-letter options with attached values come last: GNU ld reads a single-dash word as a
+            // long option when it is one (`-export-dynamic` is not `-e xport-dynamic`).
+        } else if let Some(v) = p.short(a, 'o')? {
+            cfg.output = v.into();
+        } else if let Some(v) = p.short(a, 'L')? {
+            cfg.library_paths.push(v.into());
+        } else if let Some(v) = p.short(a, 'l')? {
+            cfg.inputs.push(InputArg::Library(v, state));
+        } else if let Some(v) = p.short(a, 'e')? {
+            cfg.entry = Some(v);
+        } else if let Some(v) = p.short(a, 'u')? {
+            cfg.undefined.push(v);
+        } else if let Some(v) = p.short(a, 'h')? {
+            cfg.soname = Some(v);
         } else {
             bail!("unknown option: {a}");
         }
@@ -788,3 +789,100 @@ Common options:
   -v, --version              Print the version
   --help                     Print this help
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(args: &[&str]) -> Config {
+        match parse(args.iter().map(|s| s.to_string()).collect()).unwrap() {
+            Action::Link(c) => *c,
+            _ => panic!("not a link"),
+        }
+    }
+
+    #[test]
+    fn long_options_win_over_single_letters() {
+        let c = cfg(&["-export-dynamic", "-hash-style=both", "-o", "out", "x.o"]);
+        assert!(c.export_dynamic);
+        assert_eq!(c.entry, None);
+        assert_eq!(c.hash_style, HashStyle::Both);
+        assert_eq!(c.soname, None);
+        assert_eq!(c.output, PathBuf::from("out"));
+    }
+
+    #[test]
+    fn attached_and_separate_values() {
+        let c = cfg(&[
+            "-ofoo",
+            "-L/a",
+            "-L",
+            "/b",
+            "-lc",
+            "-l",
+            "m",
+            "-l:libx.a",
+            "-e",
+            "go",
+            "-ubar",
+        ]);
+        assert_eq!(c.output, PathBuf::from("foo"));
+        assert_eq!(
+            c.library_paths,
+            vec![PathBuf::from("/a"), PathBuf::from("/b")]
+        );
+        let libs: Vec<_> = c
+            .inputs
+            .iter()
+            .map(|i| match i {
+                InputArg::Library(l, _) => l.clone(),
+                InputArg::Path(p, _) => p.display().to_string(),
+            })
+            .collect();
+        assert_eq!(libs, vec!["c", "m", ":libx.a"]);
+        assert_eq!(c.entry.as_deref(), Some("go"));
+        assert_eq!(c.undefined, vec!["bar".to_string()]);
+    }
+
+    #[test]
+    fn state_applies_to_following_inputs() {
+        let c = cfg(&[
+            "a.o",
+            "--push-state",
+            "--as-needed",
+            "-lgcc_s",
+            "--pop-state",
+            "-lc",
+            "-Bstatic",
+            "-lz",
+        ]);
+        let st: Vec<(bool, bool)> = c
+            .inputs
+            .iter()
+            .map(|i| match i {
+                InputArg::Library(_, s) | InputArg::Path(_, s) => (s.as_needed, s.static_only),
+            })
+            .collect();
+        assert_eq!(
+            st,
+            vec![(false, false), (true, false), (false, false), (false, true)]
+        );
+    }
+
+    #[test]
+    fn unknown_option_is_named() {
+        let e = parse(vec!["--frobnicate".into()]).err().unwrap();
+        assert!(e.0.contains("--frobnicate"), "{}", e.0);
+    }
+
+    #[test]
+    fn gcc_plugin_options_are_accepted() {
+        let c = cfg(&[
+            "-plugin",
+            "/usr/lib/liblto_plugin.so",
+            "-plugin-opt=-fresolution=/tmp/x.res",
+            "a.o",
+        ]);
+        assert_eq!(c.inputs.len(), 1);
+    }
+}

@@ -823,26 +823,34 @@ pub fn assign_addresses(link: &mut Link) {
         if s.is_tls() && tls.is_none() {
             align = align.max(tls_align);
         }
+        // .tbss only describes the TLS template: it takes no room in the image, so it must not move
+        // the location counter (not even for its alignment).
+        let tbss = s.is_tls() && s.is_nobits();
         let new_addr = align_to(addr, align);
-        if !s.is_nobits() {
-            off += new_addr - addr;
-        }
-        addr = new_addr;
-        s.addr = addr;
-        s.offset = off;
-        if s.is_tls() {
-            let t = tls.get_or_insert((addr, addr, addr, tls_align));
-            t.2 = t.2.max(addr + s.size);
+        if tbss {
+            s.addr = new_addr;
+            s.offset = off;
+        } else {
             if !s.is_nobits() {
-                t.1 = addr + s.size;
+                off += new_addr - addr;
+            }
+            addr = new_addr;
+            s.addr = addr;
+            s.offset = off;
+        }
+        if s.is_tls() {
+            let t = tls.get_or_insert((s.addr, s.addr, s.addr, tls_align));
+            t.2 = t.2.max(s.addr + s.size);
+            if !s.is_nobits() {
+                t.1 = s.addr + s.size;
             }
         }
         if k.1 {
             let r = relro_range.get_or_insert((off, addr, addr));
-            r.2 = addr + s.size;
+            if !tbss {
+                r.2 = addr + s.size;
+            }
         }
-        // .tbss occupies no address space outside the TLS template.
-        let tbss = s.is_tls() && s.is_nobits();
         if !tbss {
             addr += s.size;
         }
@@ -1176,7 +1184,15 @@ fn linker_sym_value(link: &Link, l: LinkerSym) -> u64 {
                 None => lay.addr_of(lay.idx.rela_dyn).max(lay.base),
             }
         }
-        LinkerSym::TlsModuleBase => lay.tls_start,
+        // Executables relax every DTPOFF to a thread-pointer offset, so the module base a TLS
+        // descriptor sequence adds them to must be the thread pointer itself.
+        LinkerSym::TlsModuleBase => {
+            if link.is_exe() {
+                lay.tls_tp
+            } else {
+                lay.tls_start
+            }
+        }
         LinkerSym::EhFrameHdr => lay.addr_of(lay.idx.eh_frame_hdr),
         LinkerSym::Start(n) => start_of_named(lay, n),
         LinkerSym::Stop(n) => lay.find(n).map_or(0, |s| s.end()),

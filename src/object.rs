@@ -252,6 +252,11 @@ impl ObjectFile {
                 bail!("{n}: relocation section {i} extends past the end of the file (truncated?)")
             };
             sections[target].relocs = rels;
+            // Identical bytes are not identical contents if relocations will change them (a
+            // constant pool of pointers): such a section is copied, not merged.
+            if sections[target].kind == SecKind::Merge && !rels.is_empty() {
+                sections[target].kind = SecKind::Regular;
+            }
         }
 
         let (symtab, strtab, first_global, symtab_shndx) = match symtab_idx {

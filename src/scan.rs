@@ -22,6 +22,19 @@ pub fn scan(link: &mut Link) -> Result<()> {
             if let InputFile::Object(o) = f {
                 if o.is_alive() {
                     for (i, s) in o.sections.iter().enumerate() {
+                        if s.kind == SecKind::EhFrame && !s.relocs.is_empty() {
+                            // Personality routines and LSDAs can be absolute references to
+                            // library functions (canonical PLT entries in -no-pie output).
+                            let before = total.dynrels;
+                            target.scan_section(link, o, i, &mut total);
+                            if total.dynrels != before {
+                                total.errors.push(format!(
+                                    "{}: .eh_frame needs dynamic relocations (absolute pointers in position-independent output); recompile with -fPIC",
+                                    o.name
+                                ));
+                            }
+                            continue;
+                        }
                         if s.kind != SecKind::Regular || !s.is_alloc() || s.relocs.is_empty() {
                             continue;
                         }

@@ -123,10 +123,10 @@ pub fn classify(link: &mut Link) {
             if !d.needed.load(Ordering::Relaxed) {
                 return;
             }
-            for (j, &id) in d.global_ids.iter().enumerate() {
-                if d.dynsym[d.sym_index[j] as usize].st_shndx.get(LE) == SHN_UNDEF {
-                    dso_ref[id as usize].store(true, Ordering::Relaxed);
-                }
+            // Referenced or defined: a library's own calls to a name it defines go through its PLT,
+            // so an executable's definition of that name must be visible to interpose on them.
+            for &id in &d.global_ids {
+                dso_ref[id as usize].store(true, Ordering::Relaxed);
             }
         }
     });
@@ -408,7 +408,13 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
     for &id in flagged.iter().filter(|&&i| i < nglobals) {
         let s = &link.syms[id as usize];
         if s.imported && !s.exported && s.flags() & IMPORT_USE != 0 && seen.insert(id) {
-            undef.push(id);
+            // A canonical PLT entry is this executable's definition of the function's address:
+            // the dynamic loader must find it by name, so it goes in the hashed part.
+            if s.flags() & NEEDS_CPLT != 0 {
+                def.push(id);
+            } else {
+                undef.push(id);
+            }
         }
     }
     for id in exported {
@@ -417,6 +423,7 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
         }
     }
     undef.sort_unstable();
+    def.sort_unstable();
 
     let mut st = StrTab::new();
     // DT_NEEDED names first, in command-line order.
