@@ -7,12 +7,58 @@ use crate::layout::Layout;
 use crate::object::ObjectFile;
 use crate::symbol::{SymAux, Symbol};
 
-/// Names the linker itself references: the entry point and `-u` symbols. They act as strong
-/// undefined references, so they pull archive members like any object's references do.
+/// Names the linker itself references or defines. References (the entry point, `-u` symbols, the
+/// symbols `--defsym` expressions use) act as strong undefined references, so they pull archive
+/// members like any object's references do. Definitions are `--defsym` symbols.
 pub struct InternalFile {
     pub names: Vec<&'static [u8]>,
     pub hashes: Vec<u64>,
     pub global_ids: Vec<u32>,
+    /// For entry `i`: `Some(k)` if it is the definition of `--defsym` number `k`.
+    pub defsym: Vec<Option<u32>>,
+}
+
+/// A `--defsym` expression: a number, or a symbol plus an offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefsymExpr {
+    Abs(u64),
+    Sym(&'static [u8], i64),
+}
+
+pub fn parse_defsym(expr: &str) -> crate::error::Result<DefsymExpr> {
+    let e = expr.trim();
+    let num = |t: &str| -> Option<u64> {
+        let t = t.trim();
+        if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            u64::from_str_radix(h, 16).ok()
+        } else {
+            t.parse::<u64>().ok()
+        }
+    };
+    if let Some(n) = num(e) {
+        return Ok(DefsymExpr::Abs(n));
+    }
+    let (name, off) = match e.find(['+', '-']) {
+        Some(p) => {
+            let Some(n) = num(&e[p + 1..]) else {
+                crate::bail!("--defsym: cannot evaluate expression '{expr}'");
+            };
+            let n = n as i64;
+            (e[..p].trim(), if &e[p..p + 1] == "-" { -n } else { n })
+        }
+        None => (e, 0),
+    };
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.$@".contains(c));
+    if !ok {
+        crate::bail!("--defsym: cannot evaluate expression '{expr}'");
+    }
+    Ok(DefsymExpr::Sym(
+        Box::leak(name.as_bytes().to_vec().into_boxed_slice()),
+        off,
+    ))
 }
 
 pub enum InputFile {

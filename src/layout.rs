@@ -143,9 +143,11 @@ pub enum LinkerSym {
     RelaIpltEnd,
     TlsModuleBase,
     EhFrameHdr,
-    /// `__start_SEC` / `__stop_SEC`: index of the output section (resolved at layout).
+    /// `__start_SEC` / `__stop_SEC` of the output section named.
     Start(&'static [u8]),
     Stop(&'static [u8]),
+    /// `--defsym` number `k` whose expression names a symbol.
+    Defsym(u32),
 }
 
 pub const LINKER_SYMS: &[(&[u8], LinkerSym)] = &[
@@ -1111,6 +1113,44 @@ pub fn compute_symbol_values(link: &mut Link) {
             }
         }
     });
+    evaluate_defsyms(link);
+}
+
+/// `--defsym NAME=SYM+OFF`: the target's final address plus the offset. A chain of definitions
+/// resolves in as many rounds as it is long.
+fn evaluate_defsyms(link: &mut Link) {
+    let defs: Vec<(u32, &'static [u8], i64)> = (0..link.nglobals)
+        .filter_map(|id| {
+            let s = &link.syms[id as usize];
+            let LinkerSym::Defsym(k) = *link
+                .layout
+                .linker_syms
+                .get(s.idx as usize)
+                .filter(|_| s.kind == crate::symbol::SymKind::Linker)?
+            else {
+                return None;
+            };
+            match crate::context::parse_defsym(&link.cfg.defsyms[k as usize].1) {
+                Ok(crate::context::DefsymExpr::Sym(t, off)) => Some((id, t, off)),
+                _ => None,
+            }
+        })
+        .collect();
+    for _ in 0..=defs.len() {
+        for &(id, target, off) in &defs {
+            let Some(t) = link.sym_by_name(target) else {
+                continue;
+            };
+            let (v, ty, size) = {
+                let ts = &link.syms[t as usize];
+                (ts.value.wrapping_add(off as u64), ts.ty, ts.size)
+            };
+            let s = &mut link.syms[id as usize];
+            s.value = v;
+            s.ty = ty;
+            s.size = size;
+        }
+    }
 }
 
 fn linker_sym_value(link: &Link, l: LinkerSym) -> u64 {
@@ -1196,6 +1236,8 @@ fn linker_sym_value(link: &Link, l: LinkerSym) -> u64 {
         LinkerSym::EhFrameHdr => lay.addr_of(lay.idx.eh_frame_hdr),
         LinkerSym::Start(n) => start_of_named(lay, n),
         LinkerSym::Stop(n) => lay.find(n).map_or(0, |s| s.end()),
+        // Evaluated after every other symbol has its address.
+        LinkerSym::Defsym(_) => 0,
     }
 }
 

@@ -52,7 +52,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if link.is_exe() && !link.dynamic && link.cfg.dynamic_linker.is_some() && needed_dsos {
         link.has_interp = true;
     }
-    crate::synth::define_linker_symbols(&mut link);
+    crate::synth::define_linker_symbols(&mut link)?;
     crate::synth::classify(&mut link);
     crate::synth::assign_commons(&mut link);
     check_entry(&link);
@@ -105,13 +105,24 @@ fn parse_files(cfg: &Config, inputs: Vec<Input>) -> Result<Vec<InputFile>> {
     for u in &cfg.undefined {
         names.push(Box::leak(u.clone().into_bytes().into_boxed_slice()));
     }
+    let mut defsym = vec![None; names.len()];
+    for (k, (name, expr)) in cfg.defsyms.iter().enumerate() {
+        if let crate::context::DefsymExpr::Sym(target, _) = crate::context::parse_defsym(expr)? {
+            names.push(target);
+            defsym.push(None);
+        }
+        names.push(Box::leak(name.clone().into_bytes().into_boxed_slice()));
+        defsym.push(Some(k as u32));
+    }
     let hashes = names.iter().map(|n| crate::hash::hash_bytes(n)).collect();
     let internal = InputFile::Internal(InternalFile {
         names,
         hashes,
         global_ids: Vec::new(),
+        defsym,
     });
 
+    let wrap = crate::object::Wrap::new(&cfg.wraps);
     let parsed: Vec<InputFile> = inputs
         .into_par_iter()
         .enumerate()
@@ -119,7 +130,7 @@ fn parse_files(cfg: &Config, inputs: Vec<Input>) -> Result<Vec<InputFile>> {
             let id = i as u32 + 1;
             Ok(match inp {
                 Input::Object(o) => {
-                    InputFile::Object(ObjectFile::parse(id, o.name, o.data, o.lazy)?)
+                    InputFile::Object(ObjectFile::parse(id, o.name, o.data, o.lazy, &wrap)?)
                 }
                 Input::Dso(d) => InputFile::Dso(DsoFile::parse(id, d.name, d.data, d.as_needed)?),
             })

@@ -10,6 +10,45 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const NONE: u32 = u32::MAX;
 
+/// `--wrap=SYM`: undefined references to `SYM` become `__wrap_SYM`, and undefined references to
+/// `__real_SYM` become `SYM`. Definitions keep their names.
+#[derive(Default)]
+pub struct Wrap {
+    /// (SYM, __wrap_SYM, __real_SYM)
+    names: Vec<(&'static [u8], &'static [u8], &'static [u8])>,
+}
+
+impl Wrap {
+    pub fn new(syms: &[String]) -> Wrap {
+        let leak = |s: String| -> &'static [u8] { Box::leak(s.into_bytes().into_boxed_slice()) };
+        Wrap {
+            names: syms
+                .iter()
+                .map(|s| {
+                    (
+                        leak(s.clone()),
+                        leak(format!("__wrap_{s}")),
+                        leak(format!("__real_{s}")),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    #[inline]
+    pub fn rename(&self, name: &'static [u8]) -> &'static [u8] {
+        for &(sym, wrapped, real) in &self.names {
+            if name == sym {
+                return wrapped;
+            }
+            if name == real {
+                return sym;
+            }
+        }
+        name
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum SecKind {
     /// Not copied to the output: symbol/string/relocation tables, groups, markers.
@@ -103,7 +142,13 @@ fn section_name(
 }
 
 impl ObjectFile {
-    pub fn parse(id: u32, name: String, data: &'static [u8], lazy: bool) -> Result<ObjectFile> {
+    pub fn parse(
+        id: u32,
+        name: String,
+        data: &'static [u8],
+        lazy: bool,
+        wrap: &Wrap,
+    ) -> Result<ObjectFile> {
         let n = name.as_str();
         let Some(ehdr) = read::<Ehdr>(data, 0) else {
             bail!("{n}: file is truncated (no ELF header)")
@@ -321,6 +366,11 @@ impl ObjectFile {
                 lto_slim = true;
             }
             if i >= first_global as usize {
+                let nm = if shndx == SHN_UNDEF {
+                    wrap.rename(nm)
+                } else {
+                    nm
+                };
                 global_names.push(nm);
                 global_hashes.push(hash_bytes(nm));
             }

@@ -122,7 +122,15 @@ fn object_rank(o: &ObjectFile, i: usize, pass: Pass) -> Option<u64> {
 fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU64> {
     let owners: Vec<AtomicU64> = (0..nglobals).map(|_| AtomicU64::new(UNOWNED)).collect();
     files.par_iter().for_each(|f| match f {
-        InputFile::Internal(_) => {}
+        InputFile::Internal(i) => {
+            // --defsym wins over any definition in a file, like a linker-script assignment.
+            for (k, &id) in i.global_ids.iter().enumerate() {
+                if i.defsym[k].is_some() {
+                    owners[id as usize]
+                        .fetch_min(rank(CLASS_STRONG, 0, k as u32), Ordering::Relaxed);
+                }
+            }
+        }
         InputFile::Object(o) => {
             if !o.is_alive() && !(pass == Pass::WithLazy && o.lazy) {
                 return;
@@ -159,7 +167,13 @@ fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU
 /// Strong (non-weak) undefined references of a file, as global ids.
 fn for_each_strong_ref(f: &InputFile, mut g: impl FnMut(u32)) {
     match f {
-        InputFile::Internal(i) => i.global_ids.iter().for_each(|&id| g(id)),
+        InputFile::Internal(i) => {
+            for (k, &id) in i.global_ids.iter().enumerate() {
+                if i.defsym[k].is_none() {
+                    g(id);
+                }
+            }
+        }
         InputFile::Object(o) => {
             for (j, &id) in o.global_ids.iter().enumerate() {
                 let s = &o.symtab[o.first_global as usize + j];
@@ -403,7 +417,12 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
                 // A reference resolves to the library's definition; its visibility there is its own.
                 sym.vis = STV_DEFAULT;
             }
-            InputFile::Internal(_) => unreachable!(),
+            InputFile::Internal(i) => {
+                let k = i.defsym[idx as usize].expect("internal definitions are --defsym symbols");
+                sym.kind = SymKind::Linker;
+                sym.idx = k;
+                sym.bind = STB_GLOBAL;
+            }
         }
     });
 

@@ -64,8 +64,25 @@ pub struct Synth {
 }
 
 /// Defines the linker-provided symbols that something references but nothing defines.
-pub fn define_linker_symbols(link: &mut Link) {
+pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
     let mut defs: Vec<(u32, LinkerSym)> = Vec::new();
+    // --defsym: numbers are absolute symbols; symbol expressions are evaluated after layout.
+    for id in 0..link.nglobals {
+        let s = &link.syms[id as usize];
+        if s.kind != SymKind::Linker {
+            continue;
+        }
+        let k = s.idx;
+        let (_, expr) = &link.cfg.defsyms[k as usize];
+        match crate::context::parse_defsym(expr)? {
+            crate::context::DefsymExpr::Abs(v) => {
+                let s = &mut link.syms[id as usize];
+                s.kind = SymKind::Abs;
+                s.value = v;
+            }
+            crate::context::DefsymExpr::Sym(..) => defs.push((id, LinkerSym::Defsym(k))),
+        }
+    }
     for &(name, kind) in LINKER_SYMS {
         if kind == LinkerSym::Dynamic && !link.dynamic {
             continue;
@@ -112,6 +129,7 @@ pub fn define_linker_symbols(link: &mut Link) {
             s.ty = STT_OBJECT;
         }
     }
+    Ok(())
 }
 
 /// Decides which symbols come from shared libraries at run time and which this output exports.
