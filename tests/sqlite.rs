@@ -1,0 +1,465 @@
+//! SQLite, a real program: the SQLite amalgamation plus a small driver (`tests/sqlite/driver.c`)
+//! that runs `tests/sqlite/script.sql` against an in-memory database, linked by solder and by
+//! GNU ld in each link mode. Both executables must print the same rows and exit the same way.
+//!
+//! # Where SQLite comes from
+//! `sqlite3.c`/`sqlite3.h` are the ones the `libsqlite3-sys` crate ships. `tests/sqlite/fetch/`
+//! is a tiny Cargo package (its own `[workspace]`, a committed `Cargo.lock`) that depends on a
+//! pinned version of it; the test runs `cargo fetch` and `cargo metadata` on that manifest to
+//! download the crate and find its directory. Neither command builds anything, so the test never
+//! touches solder's target directory or its build lock.
+//!
+//! # Modes
+//! | test        | objects    | link          |
+//! |-------------|------------|---------------|
+//! | `pie`       | `-fPIE`    | `-pie`        |
+//! | `nopie`     | `-fno-pie` | `-no-pie`     |
+//! | `static`    | `-fno-pie` | `-static`     |
+//! | `staticpie` | `-fPIE`    | `-static-pie` |
+//!
+//! `sqlite3.c` is compiled with [`SQLITE_CFLAGS`] once per object kind (the two compiles run in
+//! parallel; about 30 s each on this machine). The objects are cached in
+//! `target/tmp/sqlite-objs/`, named by a hash of the compiler version, the flags, `sqlite3.c` and
+//! `sqlite3.h`, so later runs only compile the driver and link. Every link adds `-lm`.
+//!
+//! # What is checked
+//! In `target/tmp/sqlite/<mode>/` (kept when the test fails) the driver is linked twice, with
+//! `gcc -B <tool dir>` (`ld` → the linker under test, see [`common::linker_under_test`]) and with
+//! `gcc -fuse-ld=bfd`. The GNU ld build must exit 0 and print exactly `tests/sqlite/expected.txt`
+//! (so the test itself is known to be right on this machine); the solder build must print the same
+//! stdout and end with the same status. `SOLDER_SQLITE_BLESS=1` rewrites `expected.txt` from the
+//! GNU ld build after the script changes (review the diff).
+//!
+//! `SOLDER_DIFF_LD=/usr/bin/ld.bfd` runs the whole test with GNU ld in solder's place.
+
+mod common;
+
+use common::{
+    check_tool_dir, describe_status, diff_outputs, linker_under_test, run_ok, run_with_timeout,
+    same_status, scratch_dir, show_command, truncate,
+};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// Flags for `sqlite3.c` (plus `-fPIE` or `-fno-pie`). Without threads or extension loading the
+/// static links need neither libpthread nor dlopen; the math functions make `-lm` matter.
+const SQLITE_CFLAGS: &[&str] = &[
+    "-O2",
+    "-DSQLITE_THREADSAFE=0",
+    "-DSQLITE_OMIT_LOAD_EXTENSION",
+    "-DSQLITE_ENABLE_MATH_FUNCTIONS",
+];
+/// The crate whose `sqlite3/` directory holds the amalgamation (pinned in `fetch/Cargo.toml`).
+const CRATE: &str = "libsqlite3-sys";
+/// `cargo fetch` may download; compiling `sqlite3.c` takes ~30 s, on a loaded machine much more.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
+const SQLITE_COMPILE_TIMEOUT: Duration = Duration::from_secs(900);
+const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
+/// The script runs in a few milliseconds; this only stops a hung program.
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+const SHOW_BYTES: usize = 3000;
+
+fn test_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sqlite")
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Pie,
+    NoPie,
+    Static,
+    StaticPie,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Pie => "pie",
+            Mode::NoPie => "nopie",
+            Mode::Static => "static",
+            Mode::StaticPie => "staticpie",
+        }
+    }
+
+    fn pic(self) -> bool {
+        matches!(self, Mode::Pie | Mode::StaticPie)
+    }
+
+    fn compile_flag(self) -> &'static str {
+        if self.pic() { "-fPIE" } else { "-fno-pie" }
+    }
+
+    fn link_flag(self) -> &'static str {
+        match self {
+            Mode::Pie => "-pie",
+            Mode::NoPie => "-no-pie",
+            Mode::Static => "-static",
+            Mode::StaticPie => "-static-pie",
+        }
+    }
+}
+
+/// What every mode shares, made once per test process.
+struct Shared {
+    /// `.../libsqlite3-sys-<version>/sqlite3`, holding `sqlite3.c` and `sqlite3.h`.
+    sqlite_dir: PathBuf,
+    pie_obj: PathBuf,
+    nopie_obj: PathBuf,
+    tool_dir: PathBuf,
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Result<Shared, String>> = OnceLock::new();
+    match SHARED.get_or_init(prepare) {
+        Ok(s) => s,
+        Err(e) => panic!("preparing SQLite: {e}"),
+    }
+}
+
+fn prepare() -> Result<Shared, String> {
+    let tool_dir = tool_dir(&linker_under_test())?;
+    check_tool_dir(&tool_dir)?;
+    let sqlite_dir = fetch_sqlite()?;
+    let (pie_obj, nopie_obj) = compile_sqlite(&sqlite_dir)?;
+    Ok(Shared {
+        sqlite_dir,
+        pie_obj,
+        nopie_obj,
+        tool_dir,
+    })
+}
+
+/// A variant of [`common::make_tool_dir`] that needs no clean-up: the directory is named by a
+/// hash of the linker's path, so every run with the same linker reuses it, and the `ld` symlink
+/// is made under a temporary name and renamed into place, so concurrent runs never see it half
+/// made. (The standard test harness has no hook to remove a per-process directory at the end.)
+fn tool_dir(linker: &Path) -> Result<PathBuf, String> {
+    let mut h = DefaultHasher::new();
+    linker.hash(&mut h);
+    let dir = scratch_dir()
+        .join("sqlite-tools")
+        .join(format!("{:016x}", h.finish()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let ld = dir.join("ld");
+    if std::fs::read_link(&ld).ok().as_deref() != Some(linker) {
+        let tmp = dir.join(format!("ld.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        std::os::unix::fs::symlink(linker, &tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &ld).map_err(|e| format!("{}: {e}", ld.display()))?;
+    }
+    Ok(dir)
+}
+
+/// The cargo running this test (or the one that built it).
+fn cargo() -> PathBuf {
+    std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO")))
+}
+
+/// Downloads the pinned `libsqlite3-sys` with `cargo fetch` and returns its `sqlite3/` directory,
+/// found through `cargo metadata`. `--locked` keeps the committed `Cargo.lock` as it is.
+fn fetch_sqlite() -> Result<PathBuf, String> {
+    let manifest = test_dir().join("fetch/Cargo.toml");
+    let mut fetch = Command::new(cargo());
+    fetch
+        .args(["fetch", "--locked", "--manifest-path"])
+        .arg(&manifest);
+    run_ok(&mut fetch, FETCH_TIMEOUT)?;
+    let mut metadata = Command::new(cargo());
+    metadata
+        .args([
+            "metadata",
+            "--locked",
+            "--offline",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(&manifest);
+    let out = run_ok(&mut metadata, FETCH_TIMEOUT)?;
+    let json =
+        String::from_utf8(out.stdout).map_err(|_| "cargo metadata: not UTF-8".to_string())?;
+    // The JSON has one "manifest_path" per package (and none elsewhere); no JSON parser needed.
+    let prefix = format!("{CRATE}-");
+    let dirs: Vec<PathBuf> = json
+        .split("\"manifest_path\":\"")
+        .skip(1)
+        .filter_map(json_string_prefix)
+        .filter_map(|m| Some(Path::new(&m).parent()?.to_path_buf()))
+        .filter(|d| {
+            d.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
+        .collect();
+    match dirs.as_slice() {
+        [dir] => {
+            let sqlite_dir = dir.join("sqlite3");
+            for f in ["sqlite3.c", "sqlite3.h"] {
+                if !sqlite_dir.join(f).is_file() {
+                    return Err(format!("{} has no {f}", sqlite_dir.display()));
+                }
+            }
+            Ok(sqlite_dir)
+        }
+        _ => Err(format!(
+            "expected one {CRATE} package in `{}`, found {dirs:?}",
+            show_command(&metadata)
+        )),
+    }
+}
+
+/// The JSON string that `s` starts with (its opening quote already consumed), unescaped.
+fn json_string_prefix(s: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    loop {
+        match chars.next()? {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                c @ ('"' | '\\' | '/') => out.push(c),
+                _ => return None, // not in any path cargo writes here
+            },
+            c => out.push(c),
+        }
+    }
+}
+
+/// Compiles `sqlite3.c` with `-fPIE` and with `-fno-pie` (in parallel), or finds both in the cache.
+fn compile_sqlite(sqlite_dir: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let cache = scratch_dir().join("sqlite-objs");
+    std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+    let gcc_version = run_ok(Command::new("gcc").arg("--version"), BUILD_TIMEOUT)?.stdout;
+    let mut sources = Vec::new();
+    for f in ["sqlite3.c", "sqlite3.h"] {
+        let path = sqlite_dir.join(f);
+        sources.push(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    let job = |pic_flag: &'static str| {
+        let mut h = DefaultHasher::new();
+        (&gcc_version, SQLITE_CFLAGS, pic_flag, &sources).hash(&mut h);
+        let obj = cache.join(format!("sqlite3-{:016x}{pic_flag}.o", h.finish()));
+        let sqlite_dir = sqlite_dir.to_path_buf();
+        move || -> Result<PathBuf, String> {
+            if obj.is_file() {
+                return Ok(obj);
+            }
+            // Compile to a private name and rename, so an interrupted or concurrent run never
+            // leaves a truncated object under the cached name.
+            let tmp = obj.with_extension(format!("o.tmp-{}", std::process::id()));
+            let mut cmd = Command::new("gcc");
+            cmd.arg("-c")
+                .args(SQLITE_CFLAGS)
+                .arg(pic_flag)
+                .arg(sqlite_dir.join("sqlite3.c"))
+                .arg("-o")
+                .arg(&tmp);
+            run_ok(&mut cmd, SQLITE_COMPILE_TIMEOUT)?;
+            std::fs::rename(&tmp, &obj).map_err(|e| format!("{}: {e}", obj.display()))?;
+            Ok(obj)
+        }
+    };
+    let (pie, nopie) = std::thread::scope(|s| {
+        let pie = s.spawn(job("-fPIE"));
+        let nopie = s.spawn(job("-fno-pie"));
+        (pie.join(), nopie.join())
+    });
+    let pie = pie.map_err(|_| "sqlite compile thread panicked".to_string())??;
+    let nopie = nopie.map_err(|_| "sqlite compile thread panicked".to_string())??;
+    Ok((pie, nopie))
+}
+
+/// Links one executable; `driver` selects the linker (`-B <tool dir>` or `-fuse-ld=bfd`).
+/// Returns the command line for the failure messages.
+fn link(mode: Mode, objs: &[&Path], driver: &str, out: &Path) -> Result<String, String> {
+    let mut cmd = Command::new("gcc");
+    cmd.arg(driver)
+        .arg(mode.link_flag())
+        .arg("-o")
+        .arg(out)
+        .args(objs)
+        .arg("-lm");
+    let shown = show_command(&cmd);
+    let o = run_with_timeout(&mut cmd, BUILD_TIMEOUT).map_err(|e| format!("{e}"))?;
+    if o.success() && out.is_file() {
+        Ok(shown)
+    } else {
+        Err(format!(
+            "{} (output {}written)\n  command: {shown}\n--- stderr ---\n{}",
+            describe_status(o.status),
+            if out.is_file() { "" } else { "not " },
+            truncate(&o.stderr, SHOW_BYTES)
+        ))
+    }
+}
+
+fn run_program(exe: &Path, dir: &Path) -> Result<common::Output, String> {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(exe);
+    cmd.arg0("driver")
+        .arg(test_dir().join("script.sql"))
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::null());
+    run_with_timeout(&mut cmd, RUN_TIMEOUT)
+}
+
+/// Facts about the script's output that hold whatever `expected.txt` says, so that a careless
+/// bless cannot turn the test into a comparison of two empty outputs.
+fn check_sane(out: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(out);
+    for needle in [
+        "\n140000.000000|5.000000|Uryyb, Jbeyq\n", // c_median, c_hypot, c_rot13
+        "\n90|1779979416004714189\n",              // recursive CTE (Fibonacci)
+        "\n2|....Grace|Ada > Brian > Grace\n",     // recursive CTE over a self join
+        "\n#70 emps|nums|audits\n9|20000|4\n",     // ROLLBACK undid the transaction
+        "\n4|leave|4|98000.000000|NULL\n",         // a trigger fired
+        "\n0.3333333333|0.3|6.022141e+23|",        // printf of doubles
+        "\n#93 integrity_check\nok\n",             // the last statement ran
+        "summary: sqlite 3.54.1, 93 statements, 223 rows, 4 errors, 39933 changes\n",
+    ] {
+        if !text.contains(needle) {
+            return Err(format!("the output lacks {needle:?}"));
+        }
+    }
+    Ok(())
+}
+
+fn check_mode(mode: Mode) {
+    let shared = shared();
+    let dir = scratch_dir().join("sqlite").join(mode.name());
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    match trial(mode, shared, &dir) {
+        Ok(()) => {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        Err(msg) => panic!(
+            "sqlite::{}: {msg}\n(trial files kept in {})",
+            mode.name(),
+            dir.display()
+        ),
+    }
+}
+
+fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
+    let driver_obj = dir.join("driver.o");
+    let mut cc = Command::new("gcc");
+    cc.args(["-c", "-O2", "-g", "-Wall", "-Werror"])
+        .arg(mode.compile_flag())
+        .arg("-I")
+        .arg(&shared.sqlite_dir)
+        .arg(test_dir().join("driver.c"))
+        .arg("-o")
+        .arg(&driver_obj);
+    run_ok(&mut cc, BUILD_TIMEOUT)?;
+    let sqlite_obj = if mode.pic() {
+        &shared.pie_obj
+    } else {
+        &shared.nopie_obj
+    };
+    let objs = [driver_obj.as_path(), sqlite_obj.as_path()];
+
+    let test_exe = dir.join("driver.solder");
+    let ref_exe = dir.join("driver.ref");
+    let tool_flag = format!("-B{}", shared.tool_dir.display());
+    let test_cmd =
+        link(mode, &objs, &tool_flag, &test_exe).map_err(|e| format!("solder link: {e}"))?;
+    let ref_cmd =
+        link(mode, &objs, "-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link: {e}"))?;
+    let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
+
+    // The reference first: if it is not exactly what the test expects, the test is what is wrong.
+    let reference = run_program(&ref_exe, dir).map_err(|e| format!("GNU ld build: {e}"))?;
+    let expected_path = test_dir().join("expected.txt");
+    if std::env::var_os("SOLDER_SQLITE_BLESS").is_some_and(|v| v == "1") && reference.success() {
+        // Four tests bless at once: write privately, rename into place.
+        let tmp = dir.join("expected.txt");
+        std::fs::write(&tmp, &reference.stdout).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &expected_path)
+            .map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    }
+    let expected =
+        std::fs::read(&expected_path).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    if !reference.success() {
+        return Err(format!(
+            "broken test: the GNU ld build ended with {}\n--- stderr ---\n{}\n{commands}",
+            describe_status(reference.status),
+            truncate(&reference.stderr, SHOW_BYTES)
+        ));
+    }
+    if let Some(diff) = diff_outputs(
+        "GNU ld",
+        &reference.stdout,
+        "expected.txt",
+        &expected,
+        SHOW_BYTES,
+    ) {
+        return Err(format!(
+            "broken test: the GNU ld build does not print tests/sqlite/expected.txt \
+             (rerun with SOLDER_SQLITE_BLESS=1 if the script changed)\n{diff}\n{commands}"
+        ));
+    }
+    check_sane(&reference.stdout).map_err(|e| format!("broken test: {e}"))?;
+
+    let tested =
+        run_program(&test_exe, dir).map_err(|e| format!("solder build: {e}\n{commands}"))?;
+    let stdout_diff = diff_outputs(
+        "solder",
+        &tested.stdout,
+        "GNU ld",
+        &reference.stdout,
+        SHOW_BYTES,
+    );
+    if stdout_diff.is_none() && same_status(tested.status, reference.status) {
+        return Ok(());
+    }
+    let mut msg = format!(
+        "{}: solder build {}, GNU ld build {}\n",
+        if same_status(tested.status, reference.status) {
+            "stdout differs"
+        } else {
+            "status differs"
+        },
+        describe_status(tested.status),
+        describe_status(reference.status)
+    );
+    match stdout_diff {
+        Some(diff) => msg.push_str(&diff),
+        None => msg.push_str("stdout is the same"),
+    }
+    if !tested.stderr.is_empty() {
+        msg.push_str(&format!(
+            "\n--- solder build stderr ---\n{}",
+            truncate(&tested.stderr, SHOW_BYTES)
+        ));
+    }
+    msg.push('\n');
+    msg.push_str(&commands);
+    Err(msg)
+}
+
+#[test]
+fn mode_pie() {
+    check_mode(Mode::Pie);
+}
+
+#[test]
+fn mode_nopie() {
+    check_mode(Mode::NoPie);
+}
+
+#[test]
+fn mode_static() {
+    check_mode(Mode::Static);
+}
+
+#[test]
+fn mode_staticpie() {
+    check_mode(Mode::StaticPie);
+}
