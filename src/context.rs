@@ -107,6 +107,8 @@ pub struct Link {
     pub dynamic: bool,
     /// Has PT_INTERP.
     pub has_interp: bool,
+    /// PT_GNU_STACK allows execution.
+    pub exec_stack: bool,
     pub files: Vec<InputFile>,
     pub interner: Interner,
     pub nglobals: u32,
@@ -138,13 +140,6 @@ impl Link {
 
     pub fn dsos(&self) -> impl Iterator<Item = &DsoFile> {
         self.files.iter().filter_map(InputFile::as_dso)
-    }
-
-    pub fn object(&self, id: u32) -> &ObjectFile {
-        match &self.files[id as usize] {
-            InputFile::Object(o) => o,
-            _ => unreachable!("file {id} is not an object"),
-        }
     }
 
     pub fn dso(&self, id: u32) -> &DsoFile {

@@ -16,7 +16,6 @@ pub struct DsoFile {
     pub id: u32,
     pub name: String,
     pub soname: Vec<u8>,
-    pub as_needed: bool,
     /// Gets a DT_NEEDED entry: not --as-needed, or something live references it.
     pub needed: AtomicBool,
     pub dynsym: &'static [Sym],
@@ -29,8 +28,6 @@ pub struct DsoFile {
     pub global_names: Vec<&'static [u8]>,
     pub global_hashes: Vec<u64>,
     pub global_ids: Vec<u32>,
-    /// Address of the first byte of each PT_LOAD with write permission, to tell data from read-only.
-    pub writable_ranges: Vec<(u64, u64)>,
 }
 
 impl DsoFile {
@@ -130,19 +127,10 @@ impl DsoFile {
             soname = base.unwrap_or_default().into_bytes();
         }
 
-        let mut writable_ranges = Vec::new();
-        let phoff = ehdr.e_phoff.get(LE);
-        if let Some(phdrs) = read_slice::<Phdr>(data, phoff, ehdr.e_phnum.get(LE) as u64) {
-            for ph in phdrs {
-                if ph.p_type.get(LE) == PT_LOAD && ph.p_flags.get(LE) & PF_W != 0 {
-                    let start = ph.p_vaddr.get(LE);
-                    writable_ranges.push((start, start + ph.p_memsz.get(LE)));
-                }
-            }
-        }
-
         // Plain names borrow from .dynstr; `name@VER` forms are built in one arena per library.
-        let mut entries: Vec<(u32, &'static [u8], Option<&'static [u8]>)> = Vec::new();
+        // (dynsym index, name, version for the `name@VER` form)
+        type Entry = (u32, &'static [u8], Option<&'static [u8]>);
+        let mut entries: Vec<Entry> = Vec::new();
         for (i, s) in dynsym.iter().enumerate().skip(1) {
             if st_bind(s) == STB_LOCAL {
                 continue;
@@ -205,7 +193,6 @@ impl DsoFile {
             id,
             name,
             soname,
-            as_needed,
             needed: AtomicBool::new(!as_needed),
             dynsym,
             dynstr,
@@ -215,7 +202,6 @@ impl DsoFile {
             global_names,
             global_hashes,
             global_ids: vec![NONE; count],
-            writable_ranges,
         })
     }
 
@@ -227,11 +213,5 @@ impl DsoFile {
         self.versym
             .get(idx)
             .map_or(1, |v| v.get(LE) & VERSYM_VERSION)
-    }
-
-    pub fn is_writable(&self, addr: u64) -> bool {
-        self.writable_ranges
-            .iter()
-            .any(|&(s, e)| addr >= s && addr < e)
     }
 }

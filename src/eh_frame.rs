@@ -185,13 +185,7 @@ fn fde_target_live(
     };
     let s = &syms[id as usize];
     match s.kind {
-        crate::symbol::SymKind::Section => {
-            if s.is_local {
-                sections[s.shndx as usize].is_live()
-            } else {
-                true
-            }
-        }
+        crate::symbol::SymKind::Section if s.is_local => sections[s.shndx as usize].is_live(),
         crate::symbol::SymKind::Undefined => false,
         _ => true,
     }

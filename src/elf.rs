@@ -10,10 +10,8 @@ pub use object::{LittleEndian as LE, U16, U32};
 
 pub type Ehdr = FileHeader64<LE>;
 pub type Shdr = SectionHeader64<LE>;
-pub type Phdr = ProgramHeader64<LE>;
 pub type Sym = Sym64<LE>;
 pub type Rela = Rela64<LE>;
-pub type Dyn = Dyn64<LE>;
 pub type Chdr = CompressionHeader64<LE>;
 
 pub const EHDR_SIZE: u64 = 64;
@@ -52,10 +50,6 @@ pub fn memchr_nul(s: &[u8]) -> Option<usize> {
     s.iter().position(|&b| b == 0)
 }
 
-pub fn bytes_of<T: Pod>(v: &T) -> &[u8] {
-    object::pod::bytes_of(v)
-}
-
 #[inline]
 pub fn r_sym(r: &Rela) -> u32 {
     (r.r_info.get(LE) >> 32) as u32
@@ -82,11 +76,6 @@ pub fn st_visibility(s: &Sym) -> u8 {
 }
 
 // Little-endian stores into the output image. Callers own disjoint slices, so these are plain writes.
-
-#[inline]
-pub fn put_u8(buf: &mut [u8], off: usize, v: u8) {
-    buf[off] = v;
-}
 
 #[inline]
 pub fn put_u16(buf: &mut [u8], off: usize, v: u16) {

@@ -34,17 +34,6 @@ macro_rules! err {
     ($($arg:tt)*) => { $crate::error::Error(format!($($arg)*)) };
 }
 
-/// Adds the name of the file being read to an error that lacks it.
-pub trait Context<T> {
-    fn context(self, what: impl FnOnce() -> String) -> Result<T>;
-}
-
-impl<T, E: fmt::Display> Context<T> for std::result::Result<T, E> {
-    fn context(self, what: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|e| Error(format!("{}: {}", what(), e)))
-    }
-}
-
 /// Non-fatal diagnostics go to stderr immediately, prefixed like GNU ld's.
 pub fn warn(msg: &str) {
     eprintln!("solder: warning: {msg}");

@@ -431,20 +431,20 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
         .par_iter()
         .map(|f| {
             let mut v = Vec::new();
-            if let InputFile::Object(o) = f {
-                if o.is_alive() {
-                    for (i, s) in o.sections.iter().enumerate() {
-                        if s.kind != SecKind::Regular {
-                            continue;
-                        }
-                        if strip_debug
-                            && !s.is_alloc()
-                            && (s.name.starts_with(b".debug") || s.name.starts_with(b".zdebug"))
-                        {
-                            continue;
-                        }
-                        v.push((i as u32, output_name(s.name, s.flags, s.sh_type)));
+            if let InputFile::Object(o) = f
+                && o.is_alive()
+            {
+                for (i, s) in o.sections.iter().enumerate() {
+                    if s.kind != SecKind::Regular {
+                        continue;
                     }
+                    if strip_debug
+                        && !s.is_alloc()
+                        && (s.name.starts_with(b".debug") || s.name.starts_with(b".zdebug"))
+                    {
+                        continue;
+                    }
+                    v.push((i as u32, output_name(s.name, s.flags, s.sh_type)));
                 }
             }
             v
@@ -565,7 +565,6 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
             s.align = s.align.max(link.synth.copyrel_align);
         }
     }
-    drop(get);
 
     let mut layout = std::mem::take(&mut link.layout);
     layout.merge_groups = merge_groups;
@@ -976,7 +975,7 @@ pub fn assign_addresses(link: &mut Link) {
     }
     segs.push(Segment {
         p_type: PT_GNU_STACK,
-        flags: if link.cfg.execstack {
+        flags: if link.exec_stack {
             PF_R | PF_W | PF_X
         } else {
             PF_R | PF_W
@@ -1059,12 +1058,7 @@ pub fn compute_symbol_values(link: &mut Link) {
             crate::symbol::SymKind::Abs => s.value,
             crate::symbol::SymKind::Section => {
                 let o = files[s.file as usize].as_object().unwrap();
-                let i = if s.is_local {
-                    s.idx as usize
-                } else {
-                    s.idx as usize
-                };
-                let st_value = o.symtab[i].st_value.get(LE);
+                let st_value = o.symtab[s.idx as usize].st_value.get(LE);
                 let sec = &o.sections[s.shndx as usize];
                 match sec.kind {
                     SecKind::Merge => {

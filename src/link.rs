@@ -35,6 +35,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         kind,
         dynamic: false,
         has_interp: false,
+        exec_stack: false,
         files,
         interner,
         nglobals,
@@ -56,6 +57,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     crate::synth::classify(&mut link);
     crate::synth::assign_commons(&mut link);
     check_entry(&link);
+    link.exec_stack = exec_stack(&link);
 
     timer.phase("merge sections");
     let groups = crate::merge::merge_sections(&mut link)?;
@@ -159,4 +161,33 @@ fn check_entry(link: &Link) {
             "cannot find entry symbol {name}; not setting start address"
         ));
     }
+}
+
+/// As GNU ld: the stack is executable if an object asks for it, or lacks the `.note.GNU-stack`
+/// marker (hand-written assembly), unless `-z noexecstack` or `-z execstack` decides.
+fn exec_stack(link: &Link) -> bool {
+    if let Some(explicit) = link.cfg.execstack {
+        return explicit;
+    }
+    let mut exec = false;
+    for o in link.live_objects() {
+        match o.exec_stack {
+            Some(false) => {}
+            Some(true) => {
+                warn(&format!(
+                    "{}: requires executable stack (because the .note.GNU-stack section is executable)",
+                    o.name
+                ));
+                exec = true;
+            }
+            None => {
+                warn(&format!(
+                    "{}: missing .note.GNU-stack section implies executable stack",
+                    o.name
+                ));
+                exec = true;
+            }
+        }
+    }
+    exec
 }

@@ -69,7 +69,7 @@ fn split(
             pos = end + entsize;
         }
     } else {
-        if data.len() % entsize != 0 {
+        if !data.len().is_multiple_of(entsize) {
             crate::bail!("{name}: mergeable section size is not a multiple of its entry size");
         }
         for (i, c) in data.chunks_exact(entsize).enumerate() {
@@ -89,31 +89,31 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
     let mut group_of: Vec<Vec<(u32, u32)>> = Vec::with_capacity(link.files.len());
     for f in &link.files {
         let mut v = Vec::new();
-        if let InputFile::Object(o) = f {
-            if o.is_alive() {
-                for (i, s) in o.sections.iter().enumerate() {
-                    if s.kind != SecKind::Merge {
-                        continue;
-                    }
-                    let out_name = crate::layout::output_name(s.name, s.flags, s.sh_type);
-                    let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
-                    let key = (out_name, flags, s.entsize, s.align);
-                    let g = *group_index.entry(key).or_insert_with(|| {
-                        groups.push(MergeGroup {
-                            out_name,
-                            flags,
-                            entsize: s.entsize,
-                            align: s.align,
-                            pieces: Vec::new(),
-                            offsets: Vec::new(),
-                            size: 0,
-                            out: NONE,
-                            offset: 0,
-                        });
-                        (groups.len() - 1) as u32
-                    });
-                    v.push((i as u32, g));
+        if let InputFile::Object(o) = f
+            && o.is_alive()
+        {
+            for (i, s) in o.sections.iter().enumerate() {
+                if s.kind != SecKind::Merge {
+                    continue;
                 }
+                let out_name = crate::layout::output_name(s.name, s.flags, s.sh_type);
+                let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
+                let key = (out_name, flags, s.entsize, s.align);
+                let g = *group_index.entry(key).or_insert_with(|| {
+                    groups.push(MergeGroup {
+                        out_name,
+                        flags,
+                        entsize: s.entsize,
+                        align: s.align,
+                        pieces: Vec::new(),
+                        offsets: Vec::new(),
+                        size: 0,
+                        out: NONE,
+                        offset: 0,
+                    });
+                    (groups.len() - 1) as u32
+                });
+                v.push((i as u32, g));
             }
         }
         group_of.push(v);

@@ -70,7 +70,6 @@ pub struct InputSection {
     pub align: u64,
     pub size: u64,
     pub entsize: u64,
-    pub info: u32,
     pub data: &'static [u8],
     pub relocs: &'static [Rela],
     pub kind: SecKind,
@@ -100,7 +99,6 @@ pub struct ComdatGroup {
 pub struct ObjectFile {
     pub id: u32,
     pub name: String,
-    pub data: &'static [u8],
     pub lazy: bool,
     pub alive: AtomicBool,
     pub sections: Vec<InputSection>,
@@ -263,7 +261,6 @@ impl ObjectFile {
                 align,
                 size,
                 entsize: sh.sh_entsize.get(LE),
-                info: sh.sh_info.get(LE),
                 data: data_slice,
                 relocs: &[],
                 kind,
@@ -415,7 +412,6 @@ impl ObjectFile {
         Ok(ObjectFile {
             id,
             name,
-            data,
             lazy,
             alive: AtomicBool::new(!lazy),
             sections,

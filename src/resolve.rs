@@ -132,7 +132,7 @@ fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU
             }
         }
         InputFile::Object(o) => {
-            if !o.is_alive() && !(pass == Pass::WithLazy && o.lazy) {
+            if !o.is_alive() && (pass != Pass::WithLazy || !o.lazy) {
                 return;
             }
             for (j, &id) in o.global_ids.iter().enumerate() {
@@ -208,10 +208,11 @@ fn mark_live_members(files: &[InputFile], owners: &[AtomicU64]) {
                     if r == UNOWNED {
                         return;
                     }
-                    if let InputFile::Object(o) = &files[rank_file(r) as usize] {
-                        if !o.is_alive() && !o.alive.swap(true, Ordering::Relaxed) {
-                            found.push(o.id);
-                        }
+                    if let InputFile::Object(o) = &files[rank_file(r) as usize]
+                        && !o.is_alive()
+                        && !o.alive.swap(true, Ordering::Relaxed)
+                    {
+                        found.push(o.id);
                     }
                 });
                 found
@@ -284,10 +285,11 @@ fn mark_needed_dsos(files: &[InputFile], owners: &[AtomicU64]) -> bool {
         }
         for_each_strong_ref(f, |id| {
             let r = owners[id as usize].load(Ordering::Relaxed);
-            if r != UNOWNED && rank_class(r) >= CLASS_SHARED_STRONG {
-                if let InputFile::Dso(d) = &files[rank_file(r) as usize] {
-                    d.needed.store(true, Ordering::Relaxed);
-                }
+            if r != UNOWNED
+                && rank_class(r) >= CLASS_SHARED_STRONG
+                && let InputFile::Dso(d) = &files[rank_file(r) as usize]
+            {
+                d.needed.store(true, Ordering::Relaxed);
             }
         });
     });
@@ -436,10 +438,10 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
     let mut bases = Vec::with_capacity(files.len());
     for f in files.iter() {
         bases.push(next);
-        if let InputFile::Object(o) = f {
-            if o.is_alive() {
-                next += o.first_global.saturating_sub(1);
-            }
+        if let InputFile::Object(o) = f
+            && o.is_alive()
+        {
+            next += o.first_global.saturating_sub(1);
         }
     }
     let locals: Vec<Vec<Symbol>> = files
@@ -507,25 +509,25 @@ fn check_duplicates(link: &Link) -> Result<()> {
         .par_iter()
         .flat_map_iter(|f| {
             let mut v = Vec::new();
-            if let InputFile::Object(o) = f {
-                if o.is_alive() {
-                    for (j, &id) in o.global_ids.iter().enumerate() {
-                        let i = o.first_global as usize + j;
-                        let s = &o.symtab[i];
-                        let shndx = s.st_shndx.get(LE);
-                        if shndx == SHN_UNDEF || shndx == SHN_COMMON || st_bind(s) == STB_WEAK {
-                            continue;
-                        }
-                        if !o.sym_in_live_section(i) {
-                            continue;
-                        }
-                        let sym = &link.syms[id as usize];
-                        if sym.file != o.id
-                            && matches!(sym.kind, SymKind::Section | SymKind::Abs)
-                            && sym.bind != STB_WEAK
-                        {
-                            v.push((id, sym.file, o.id));
-                        }
+            if let InputFile::Object(o) = f
+                && o.is_alive()
+            {
+                for (j, &id) in o.global_ids.iter().enumerate() {
+                    let i = o.first_global as usize + j;
+                    let s = &o.symtab[i];
+                    let shndx = s.st_shndx.get(LE);
+                    if shndx == SHN_UNDEF || shndx == SHN_COMMON || st_bind(s) == STB_WEAK {
+                        continue;
+                    }
+                    if !o.sym_in_live_section(i) {
+                        continue;
+                    }
+                    let sym = &link.syms[id as usize];
+                    if sym.file != o.id
+                        && matches!(sym.kind, SymKind::Section | SymKind::Abs)
+                        && sym.bind != STB_WEAK
+                    {
+                        v.push((id, sym.file, o.id));
                     }
                 }
             }

@@ -19,8 +19,8 @@ pub fn scan(link: &mut Link) -> Result<()> {
         .map(|f| {
             let mut counts = Vec::new();
             let mut total = ScanResult::default();
-            if let InputFile::Object(o) = f {
-                if o.is_alive() {
+            if let InputFile::Object(o) = f
+                && o.is_alive() {
                     for (i, s) in o.sections.iter().enumerate() {
                         if s.kind == SecKind::EhFrame && !s.relocs.is_empty() {
                             // Personality routines and LSDAs can be absolute references to
@@ -47,7 +47,6 @@ pub fn scan(link: &mut Link) -> Result<()> {
                     total.undefined.sort_unstable();
                     total.undefined.dedup();
                 }
-            }
             (counts, total)
         })
         .collect();

@@ -102,16 +102,8 @@ impl Symbol {
         }
     }
 
-    pub fn is_undef_weak(&self) -> bool {
-        self.kind == SymKind::Undefined && self.bind == crate::elf::STB_WEAK
-    }
-
     pub fn is_ifunc(&self) -> bool {
         self.ty == crate::elf::STT_GNU_IFUNC && self.kind == SymKind::Section
-    }
-
-    pub fn is_tls(&self) -> bool {
-        self.ty == crate::elf::STT_TLS
     }
 }
 
@@ -120,8 +112,6 @@ impl Symbol {
 pub struct SymAux {
     pub got: u32,
     pub gottp: u32,
-    pub tlsgd: u32,
-    pub tlsdesc: u32,
     pub plt: u32,
     pub dynsym: u32,
 }
@@ -131,8 +121,6 @@ impl Default for SymAux {
         SymAux {
             got: NONE,
             gottp: NONE,
-            tlsgd: NONE,
-            tlsdesc: NONE,
             plt: NONE,
             dynsym: NONE,
         }
@@ -149,12 +137,11 @@ pub fn demangle(name: &[u8]) -> String {
     if let Ok(d) = rustc_demangle::try_demangle(base) {
         return format!("{d:#}{ver}");
     }
-    if base.starts_with("_Z") {
-        if let Ok(sym) = cpp_demangle::Symbol::new(base) {
-            if let Ok(d) = sym.demangle(&cpp_demangle::DemangleOptions::default()) {
-                return format!("{d}{ver}");
-            }
-        }
+    if base.starts_with("_Z")
+        && let Ok(sym) = cpp_demangle::Symbol::new(base)
+        && let Ok(d) = sym.demangle(&cpp_demangle::DemangleOptions::default())
+    {
+        return format!("{d}{ver}");
     }
     s.into_owned()
 }

@@ -87,10 +87,10 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
         if kind == LinkerSym::Dynamic && !link.dynamic {
             continue;
         }
-        if let Some(id) = link.sym_by_name(name) {
-            if link.syms[id as usize].kind == SymKind::Undefined {
-                defs.push((id, kind));
-            }
+        if let Some(id) = link.sym_by_name(name)
+            && link.syms[id as usize].kind == SymKind::Undefined
+        {
+            defs.push((id, kind));
         }
     }
     // __start_SEC / __stop_SEC for output sections named like C identifiers.
@@ -111,10 +111,10 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
             if let Some(n) = names.get(sec) {
                 defs.push((id, LinkerSym::Start(n)));
             }
-        } else if let Some(sec) = s.name.strip_prefix(b"__stop_") {
-            if let Some(n) = names.get(sec) {
-                defs.push((id, LinkerSym::Stop(n)));
-            }
+        } else if let Some(sec) = s.name.strip_prefix(b"__stop_")
+            && let Some(n) = names.get(sec)
+        {
+            defs.push((id, LinkerSym::Stop(n)));
         }
     }
     for (id, kind) in defs {
@@ -770,7 +770,6 @@ pub fn add_synthetic_sections(link: &mut Link) {
         add(b".strtab", SHT_STRTAB, 0, 1, Content::Strtab, 0, 0);
     }
     add(b".shstrtab", SHT_STRTAB, 0, 1, Content::Shstrtab, 0, 0);
-    drop(add);
     link.layout.sections.extend(new);
     link.layout.plt0_size = plt0;
     link.layout.plt_entry_size = link.target.plt_entry_size();
@@ -824,11 +823,11 @@ pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
             .iter()
             .find(|s| s.name == name && s.size > 0 && s.is_alloc())
     };
-    if link.is_exe() {
-        if let Some(s) = arr(b".preinit_array") {
-            v.push((DT_PREINIT_ARRAY, s.addr));
-            v.push((DT_PREINIT_ARRAYSZ, s.size));
-        }
+    if link.is_exe()
+        && let Some(s) = arr(b".preinit_array")
+    {
+        v.push((DT_PREINIT_ARRAY, s.addr));
+        v.push((DT_PREINIT_ARRAYSZ, s.size));
     }
     if let Some(s) = arr(b".init_array") {
         v.push((DT_INIT_ARRAY, s.addr));

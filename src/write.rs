@@ -262,7 +262,7 @@ fn write_object(
                     let Some(cie) = cie else {
                         bail!("{}: .eh_frame FDE points to a missing CIE", o.name)
                     };
-                    put_u32(d, 4, (r.out_offset + 4 - cie.out_offset) as u32);
+                    put_u32(d, 4, r.out_offset + 4 - cie.out_offset);
                 }
             }
         }
@@ -713,24 +713,20 @@ fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
         .par_iter()
         .flat_map_iter(|f| {
             let mut v = Vec::new();
-            if let InputFile::Object(o) = f {
-                if o.is_alive() {
-                    for e in &o.eh_frame {
-                        let s = &o.sections[e.shndx as usize];
-                        for r in e.records.iter().filter(|r| r.live && !r.is_cie) {
-                            let rel = &s.relocs[r.rel_start as usize];
-                            let sym = &link.syms[o.symbols[r_sym(rel) as usize] as usize];
-                            let (sv, a) = crate::arch::x86_64::target_address(
-                                link,
-                                o,
-                                sym,
-                                rel.r_addend.get(LE),
-                            );
-                            v.push((
-                                sv.wrapping_add(a as u64),
-                                eh + e.out_offset + r.out_offset as u64,
-                            ));
-                        }
+            if let InputFile::Object(o) = f
+                && o.is_alive()
+            {
+                for e in &o.eh_frame {
+                    let s = &o.sections[e.shndx as usize];
+                    for r in e.records.iter().filter(|r| r.live && !r.is_cie) {
+                        let rel = &s.relocs[r.rel_start as usize];
+                        let sym = &link.syms[o.symbols[r_sym(rel) as usize] as usize];
+                        let (sv, a) =
+                            crate::arch::x86_64::target_address(link, o, sym, rel.r_addend.get(LE));
+                        v.push((
+                            sv.wrapping_add(a as u64),
+                            eh + e.out_offset + r.out_offset as u64,
+                        ));
                     }
                 }
             }

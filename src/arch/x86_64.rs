@@ -9,7 +9,7 @@ use super::{Arch, DynRelTypes, ScanResult};
 use crate::context::{Link, OutputKind};
 use crate::elf::*;
 use crate::error::{Error, Result};
-use crate::object::{NONE, ObjectFile, SecKind};
+use crate::object::{InputSection, NONE, ObjectFile, SecKind};
 use crate::symbol::*;
 
 pub struct X86_64;
@@ -22,8 +22,6 @@ const DYNREL: DynRelTypes = DynRelTypes {
     copy: R_X86_64_COPY,
     abs64: R_X86_64_64,
     tpoff64: R_X86_64_TPOFF64,
-    dtpmod64: R_X86_64_DTPMOD64,
-    dtpoff64: R_X86_64_DTPOFF64,
 };
 
 // Newer relocation types the `object` crate may not name.
@@ -167,12 +165,12 @@ impl X86_64 {
         &self,
         link: &Link,
         o: &ObjectFile,
-        sec_name: &[u8],
+        sec: &InputSection,
         ty: u32,
         s: &Symbol,
-        writable: bool,
         out: &mut ScanResult,
     ) {
+        let writable = sec.flags & SHF_WRITE as u64 != 0;
         if s.is_ifunc() {
             s.add_flags(NEEDS_PLT | NEEDS_CPLT);
         }
@@ -184,7 +182,7 @@ impl X86_64 {
                 o.name,
                 reloc_name(ty),
                 sym_desc(s),
-                name_str(sec_name)
+                name_str(sec.name)
             )),
             a @ (AbsAction::Relative | AbsAction::Symbolic) => {
                 if a == AbsAction::Symbolic {
@@ -229,7 +227,6 @@ impl Arch for X86_64 {
     fn scan_section(&self, link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanResult) {
         let sec = &o.sections[shndx];
         let rels = sec.relocs;
-        let writable = sec.flags & SHF_WRITE as u64 != 0;
         let exe = link.is_exe();
         let mut i = 0;
         while i < rels.len() {
@@ -256,7 +253,7 @@ impl Arch for X86_64 {
             let addend = r.r_addend.get(LE);
             match ty {
                 R_X86_64_64 | R_X86_64_32 | R_X86_64_32S | R_X86_64_16 | R_X86_64_8 => {
-                    self.scan_abs(link, o, sec.name, ty, s, writable, out);
+                    self.scan_abs(link, o, sec, ty, s, out);
                 }
                 R_X86_64_PC32 | R_X86_64_PC16 | R_X86_64_PC8 | R_X86_64_PC64 => {
                     if s.is_ifunc() {
@@ -425,7 +422,6 @@ impl Arch for X86_64 {
 }
 
 struct Ctx<'a> {
-    link: &'a Link,
     o: &'a ObjectFile,
     sec_name: &'a [u8],
 }
@@ -498,13 +494,12 @@ fn apply_alloc(
 ) -> Result<()> {
     let sec = &o.sections[shndx];
     let cx = Ctx {
-        link,
         o,
         sec_name: sec.name,
     };
 
     let lay = &link.layout;
-    let pic = link.is_pic();
+    let _pic = link.is_pic();
     let exe = link.is_exe();
     let dt = DYNREL;
     let mut nd = 0usize;
