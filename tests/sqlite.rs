@@ -283,7 +283,7 @@ fn link(mode: Mode, objs: &[&Path], driver: &str, out: &Path) -> Result<String, 
         .args(objs)
         .arg("-lm");
     let shown = show_command(&cmd);
-    let o = run_with_timeout(&mut cmd, BUILD_TIMEOUT).map_err(|e| format!("{e}"))?;
+    let o = run_with_timeout(&mut cmd, BUILD_TIMEOUT)?;
     if o.success() && out.is_file() {
         Ok(shown)
     } else {
