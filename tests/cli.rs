@@ -1,0 +1,766 @@
+//! The command line as build systems and compiler drivers use it: version and help output, unknown
+//! options, the names solder is installed under (`ld` for `gcc -B`, `ld.solder` for
+//! `clang -fuse-ld=solder`, `--ld-path`), response files, gcc's LTO plugin options and LTO objects,
+//! timing reports, and thread counts.
+//!
+//! Programs are compiled at test time in `<CARGO_TARGET_TMPDIR>/cli/<test>-<pid>/` (kept when a test
+//! fails). Where a test checks that solder (and not another linker a driver fell back to) produced
+//! an executable, it looks for solder's line in the output's `.comment` section.
+//!
+//! clang-19 is installed by `scripts/test.sh`; the clang tests fail with a message saying so when it
+//! is missing.
+
+mod common;
+mod support;
+
+use common::{describe_status, run_ok, run_with_timeout, show_command, solder_bin, truncate};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use support::*;
+
+const RUN_TIMEOUT: Duration = Duration::from_secs(20);
+
+const HELLO_C: &str = r#"#include <stdio.h>
+int main(void) { puts("hello from a solder test"); return 0; }
+"#;
+const HELLO_OUT: &str = "hello from a solder test\n";
+
+fn tdir(name: &str) -> TestDir {
+    TestDir::new("cli", name)
+}
+
+/// Runs solder (the binary Cargo built) with `args`.
+fn solder(args: &[&str]) -> common::Output {
+    let mut cmd = Command::new(solder_bin());
+    cmd.args(args);
+    run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Runs `exe` and requires it to print the hello-world line and exit 0.
+fn check_hello(exe: &Path) {
+    let out = run_ok(&mut Command::new(exe), RUN_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        text(&out.stdout),
+        HELLO_OUT,
+        "{} printed the wrong thing",
+        exe.display()
+    );
+}
+
+/// Requires `exe`'s `.comment` section to carry solder's line, so that a driver that silently
+/// used another linker is caught.
+fn check_linked_by_solder(exe: &Path) {
+    let data = std::fs::read(exe).unwrap_or_else(|e| panic!("cannot read {}: {e}", exe.display()));
+    let comment = section_data(&data, ".comment")
+        .unwrap_or_else(|| panic!("{} has no .comment section", exe.display()));
+    assert!(
+        comment.split(|&b| b == 0).any(|s| s.starts_with(b"solder")),
+        "{} was not linked by solder: its .comment holds {:?}",
+        exe.display(),
+        text(comment)
+    );
+}
+
+/// `gcc -B <dir>` where `<dir>/ld` links to solder.
+fn gcc_b_tool_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = common::make_tool_dir("cli-tool", &solder_bin());
+        common::check_tool_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+        dir
+    })
+}
+
+fn clang19() -> &'static str {
+    let clang = "/usr/bin/clang-19";
+    assert!(
+        Path::new(clang).exists(),
+        "{clang} is not installed; run scripts/test.sh, which installs the packages the tests need (clang-19 among them)"
+    );
+    clang
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version, help, unknown options
+
+/// configure scripts and libtool run `$LD -v` / `$LD --version` and grep for "GNU" to decide that
+/// the linker takes GNU ld's options.
+#[test]
+fn version_is_one_line_naming_gnu_and_solder() {
+    for flag in ["--version", "-v"] {
+        let out = solder(&[flag]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "solder {flag}: {}",
+            describe_status(out.status)
+        );
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            stdout.lines().count(),
+            1,
+            "solder {flag} must print one line, printed {stdout:?}"
+        );
+        assert!(
+            stdout.contains("GNU") && stdout.contains("solder"),
+            "solder {flag} must mention GNU and solder: {stdout:?}"
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "solder {flag} wrote to stderr: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn help_mentions_usage() {
+    let out = solder(&["--help"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        describe_status(out.status)
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.to_lowercase().contains("usage"),
+        "--help does not mention usage:\n{stdout}"
+    );
+}
+
+#[test]
+fn unknown_option_is_a_one_line_error() {
+    let t = tdir("unknown_option");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let out_path = t.join("prog");
+    let link_args = link_cmd(&out_path, std::slice::from_ref(&obj), &["--frobnicate"]);
+    let link_args: Vec<String> = link_args
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let link_args: Vec<&str> = link_args.iter().map(String::as_str).collect();
+    // Alone, and at the end of a complete link command (which must then write nothing).
+    for args in [&["--frobnicate"][..], &link_args[..]] {
+        let out = solder(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "unknown option: {}\n{stderr}",
+            describe_status(out.status)
+        );
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "the error must be one line: {stderr:?}"
+        );
+        assert!(
+            stderr.starts_with("solder: error:") && stderr.contains("--frobnicate"),
+            "the error must name the option: {stderr:?}"
+        );
+    }
+    assert!(
+        !out_path.exists(),
+        "a link with an unknown option wrote its output"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Installed names
+
+#[test]
+fn gcc_b_runs_solder_as_ld() {
+    let t = tdir("gcc_b");
+    let src = t.join("hello.c");
+    std::fs::write(&src, HELLO_C).unwrap();
+    let exe = t.join("hello");
+    let mut cmd = Command::new("gcc");
+    cmd.arg("-B")
+        .arg(gcc_b_tool_dir())
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe);
+    run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    check_linked_by_solder(&exe);
+}
+
+#[test]
+fn clang_fuse_ld_solder_finds_ld_solder_on_path() {
+    let clang = clang19();
+    let t = tdir("clang_fuse_ld");
+    let bin = t.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(solder_bin(), bin.join("ld.solder")).unwrap();
+    let src = t.join("hello.c");
+    std::fs::write(&src, HELLO_C).unwrap();
+    let exe = t.join("hello");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = Command::new(clang);
+    cmd.env("PATH", path)
+        .arg("-fuse-ld=solder")
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe);
+    run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    check_linked_by_solder(&exe);
+}
+
+#[test]
+fn clang_ld_path_runs_ld_solder() {
+    let clang = clang19();
+    let t = tdir("clang_ld_path");
+    let ld = t.join("ld.solder");
+    std::os::unix::fs::symlink(solder_bin(), &ld).unwrap();
+    let src = t.join("hello.c");
+    std::fs::write(&src, HELLO_C).unwrap();
+    let exe = t.join("hello");
+    let mut cmd = Command::new(clang);
+    cmd.arg(format!("--ld-path={}", ld.display()))
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe);
+    run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    check_linked_by_solder(&exe);
+}
+
+/// The same link through symlinks named `ld`, `ld.solder` and `solder`, with gcc's arguments.
+#[test]
+fn any_installed_name_links() {
+    let t = tdir("installed_names");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    for name in ["ld", "ld.solder", "solder"] {
+        let dir = t.join(&format!("as-{name}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let link = dir.join(name);
+        std::os::unix::fs::symlink(solder_bin(), &link).unwrap();
+        let exe = dir.join("hello");
+        let mut cmd = Command::new(&link);
+        cmd.args(link_cmd(&exe, std::slice::from_ref(&obj), &[]).get_args());
+        run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("as {name}: {e}"));
+        check_hello(&exe);
+        check_linked_by_solder(&exe);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response files
+
+/// `@file` holds the whole link command; paths with spaces are quoted (double and single quotes,
+/// and a backslash-escaped space), one `@file` names another, and the options spread over lines.
+#[test]
+fn response_file_with_quoted_paths() {
+    let t = tdir("response_file");
+    let spaced = t.join("dir with space");
+    std::fs::create_dir_all(&spaced).unwrap();
+    let obj = compile_with("gcc", &spaced, "hello.c", HELLO_C, &[]);
+    let extra = compile_with(
+        "gcc",
+        &spaced,
+        "extra file.c",
+        "int extra_fn(void) { return 0; }\n",
+        &[],
+    );
+    let exe = spaced.join("hello out");
+    let quote_dq = |p: &Path| format!("\"{}\"", p.display());
+    let quote_sq = |p: &Path| format!("'{}'", p.display());
+    let escape = |p: &Path| p.display().to_string().replace(' ', "\\ ");
+
+    // The nested file carries the libraries and trailing crt files (everything after the input).
+    let template = link_template();
+    let at = template.iter().position(|w| w == IN_MARK).unwrap();
+    let (before, after) = (&template[..at], &template[at + 1..]);
+    let nested = spaced.join("tail args.rsp");
+    std::fs::write(&nested, after.join("\n") + "\n").unwrap();
+
+    let mut rsp = String::new();
+    for w in before {
+        if w == OUT_MARK {
+            rsp.push_str(&quote_sq(&exe));
+        } else {
+            rsp.push_str(w);
+        }
+        rsp.push(' ');
+    }
+    rsp.push('\n');
+    rsp.push_str(&quote_dq(&obj));
+    rsp.push('\n');
+    rsp.push_str(&escape(&extra));
+    rsp.push('\n');
+    rsp.push_str(&format!("\"@{}\"\n", nested.display()));
+    let rsp_path = t.join("link.rsp");
+    std::fs::write(&rsp_path, &rsp).unwrap();
+
+    let mut cmd = Command::new(solder_bin());
+    cmd.arg(format!("@{}", rsp_path.display()));
+    let out = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
+    assert!(
+        out.success(),
+        "solder @file failed ({}):\n{}\n--- {} ---\n{rsp}",
+        describe_status(out.status),
+        truncate(&out.stderr, 3000),
+        rsp_path.display()
+    );
+    check_hello(&exe);
+}
+
+// ---------------------------------------------------------------------------------------------
+// gcc's LTO plugin and LTO objects
+
+/// gcc passes `-plugin <liblto_plugin.so> -plugin-opt=...` on every link; solder accepts them.
+#[test]
+fn gcc_lto_plugin_options_are_accepted() {
+    let t = tdir("plugin_options");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let plugin = text(
+        &Command::new("gcc")
+            .arg("-print-file-name=liblto_plugin.so")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .trim()
+    .to_string();
+    let wrapper = text(
+        &Command::new("gcc")
+            .arg("-print-prog-name=lto-wrapper")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .trim()
+    .to_string();
+    // gcc's own link line has them (so every gcc -B link exercises them) ...
+    assert!(
+        link_template().iter().any(|w| w == "-plugin"),
+        "gcc -### shows no -plugin option: {:?}",
+        link_template()
+    );
+    // ... and spelled out here, in both forms GNU ld takes.
+    let exe = t.join("hello");
+    let res = t.join("hello.res");
+    let res_opt = format!("-plugin-opt=-fresolution={}", res.display());
+    let wrapper_opt = format!("-plugin-opt={wrapper}");
+    let extra = [
+        "-plugin",
+        &plugin,
+        &wrapper_opt,
+        &res_opt,
+        "-plugin-opt=-pass-through=-lc",
+        "--plugin-opt=-pass-through=-lgcc",
+        "-plugin-opt",
+        "-fno-lto-debug",
+    ];
+    let mut cmd = Command::new(solder_bin());
+    cmd.args(extra);
+    cmd.args(link_cmd(&exe, std::slice::from_ref(&obj), &[]).get_args());
+    run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+}
+
+/// A slim LTO object (`gcc -flto -c`) holds only GIMPLE bytecode: without running gcc's plugin no
+/// linker can use it. gcc passes it straight to the linker (solder ignores `-plugin`), directly or
+/// through `gcc -B`; the error must say so in one line naming the file.
+#[test]
+fn slim_lto_object_is_a_clear_error() {
+    let t = tdir("slim_lto");
+    let obj = compile_with("gcc", t.path(), "slim.c", HELLO_C, &["-flto"]);
+    let name = path_str(&obj);
+    let check = |how: &str, out: &common::Output, stderr_lines: Option<usize>| {
+        let stderr = text(&out.stderr);
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("solder:"))
+            .unwrap_or_else(|| panic!("{how}: no solder message in stderr:\n{stderr}"));
+        assert!(
+            line.starts_with("solder: error:") && line.contains(&name),
+            "{how}: the error must name {name}: {line:?}"
+        );
+        let lower = line.to_lowercase();
+        assert!(
+            (lower.contains("lto") || lower.contains("gimple")) && lower.contains("plugin"),
+            "{how}: the error must say that LTO (GIMPLE) objects need the plugin: {line:?}"
+        );
+        if let Some(n) = stderr_lines {
+            assert_eq!(
+                stderr.trim_end().lines().count(),
+                n,
+                "{how}: the error must be one line: {stderr:?}"
+            );
+        }
+    };
+
+    // solder itself, with gcc's arguments.
+    let exe = t.join("direct");
+    let mut cmd = link_cmd(&exe, std::slice::from_ref(&obj), &[]);
+    let out = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}: {}",
+        show_command(&cmd),
+        describe_status(out.status)
+    );
+    check("solder", &out, Some(1));
+    assert!(!exe.exists(), "a failed link left {}", exe.display());
+
+    // Through gcc, with and without -flto at link time (the object reaches solder either way);
+    // collect2 adds its own line.
+    for flags in [
+        &[][..],
+        &["-flto"][..],
+        &["-flto", "-fno-use-linker-plugin"][..],
+    ] {
+        let exe = t.join("via-gcc");
+        let mut cmd = Command::new("gcc");
+        cmd.arg("-B")
+            .arg(gcc_b_tool_dir())
+            .args(flags)
+            .arg(&obj)
+            .arg("-o")
+            .arg(&exe);
+        let out = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
+        assert!(!out.success(), "{} succeeded", show_command(&cmd));
+        check(&show_command(&cmd), &out, None);
+        assert!(!exe.exists(), "a failed link left {}", exe.display());
+    }
+}
+
+/// A fat LTO object (`-flto -ffat-lto-objects`) also holds machine code, which solder links.
+#[test]
+fn fat_lto_object_links() {
+    let t = tdir("fat_lto");
+    let obj = compile_with(
+        "gcc",
+        t.path(),
+        "fat.c",
+        HELLO_C,
+        &["-flto", "-ffat-lto-objects"],
+    );
+    for (i, flags) in [&[][..], &["-flto", "-fno-use-linker-plugin"][..]]
+        .into_iter()
+        .enumerate()
+    {
+        let exe = t.join(&format!("fat{i}"));
+        let mut cmd = Command::new("gcc");
+        cmd.arg("-B")
+            .arg(gcc_b_tool_dir())
+            .args(flags)
+            .arg(&obj)
+            .arg("-o")
+            .arg(&exe);
+        run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+        check_hello(&exe);
+        check_linked_by_solder(&exe);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing reports
+
+#[test]
+fn print_timing_shows_phases_and_total() {
+    let t = tdir("print_timing");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let exe = t.join("hello");
+    let out = run_ok(
+        &mut link_cmd(&exe, &[obj], &["--print-timing"]),
+        LINK_TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    let stderr = text(&out.stderr);
+    let rows: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|n| n.parse::<f64>().is_ok())
+        })
+        .collect();
+    assert!(
+        rows.iter().any(|l| l.contains("total")),
+        "--print-timing shows no total:\n{stderr}"
+    );
+    assert!(
+        rows.len() >= 3,
+        "--print-timing should show a row per phase and a total:\n{stderr}"
+    );
+}
+
+#[test]
+fn time_trace_writes_chrome_trace_json() {
+    let t = tdir("time_trace");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let exe = t.join("hello");
+    let trace = t.join("trace.json");
+    let opt = format!("--time-trace={}", trace.display());
+    run_ok(&mut link_cmd(&exe, &[obj], &[&opt]), LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    let json = std::fs::read_to_string(&trace)
+        .unwrap_or_else(|e| panic!("--time-trace wrote no {}: {e}", trace.display()));
+    assert!(
+        json.starts_with("{\"traceEvents\":["),
+        "not a Chrome trace: {}",
+        truncate(json.as_bytes(), 300)
+    );
+    if let Err(e) = check_json(&json) {
+        panic!(
+            "--time-trace wrote invalid JSON ({e}):\n{}",
+            truncate(json.as_bytes(), 2000)
+        );
+    }
+    let events = json.matches("\"name\":").count();
+    assert!(events >= 2, "the trace names {events} phase(s):\n{json}");
+    for key in ["\"ph\":", "\"ts\":", "\"dur\":"] {
+        assert!(json.contains(key), "the trace has no {key} field:\n{json}");
+    }
+}
+
+/// A small JSON syntax check (RFC 8259 grammar; no semantic checks).
+fn check_json(s: &str) -> Result<(), String> {
+    struct P<'a> {
+        b: &'a [u8],
+        i: usize,
+    }
+    impl P<'_> {
+        fn ws(&mut self) {
+            while self.i < self.b.len() && b" \t\r\n".contains(&self.b[self.i]) {
+                self.i += 1;
+            }
+        }
+        fn err<T>(&self, what: &str) -> Result<T, String> {
+            Err(format!("{what} at byte {}", self.i))
+        }
+        fn eat(&mut self, c: u8) -> Result<(), String> {
+            self.ws();
+            if self.b.get(self.i) == Some(&c) {
+                self.i += 1;
+                Ok(())
+            } else {
+                self.err(&format!("expected '{}'", c as char))
+            }
+        }
+        fn lit(&mut self, w: &str) -> Result<(), String> {
+            if self.b[self.i..].starts_with(w.as_bytes()) {
+                self.i += w.len();
+                Ok(())
+            } else {
+                self.err("bad literal")
+            }
+        }
+        fn string(&mut self) -> Result<(), String> {
+            self.eat(b'"')?;
+            loop {
+                match self.b.get(self.i) {
+                    None => return self.err("unterminated string"),
+                    Some(b'"') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    Some(b'\\') => match self.b.get(self.i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 2,
+                        Some(b'u')
+                            if self
+                                .b
+                                .get(self.i + 2..self.i + 6)
+                                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+                        {
+                            self.i += 6
+                        }
+                        _ => return self.err("bad escape"),
+                    },
+                    Some(&c) if c < 0x20 => return self.err("control character in string"),
+                    Some(_) => self.i += 1,
+                }
+            }
+        }
+        fn number(&mut self) -> Result<(), String> {
+            let start = self.i;
+            if self.b.get(self.i) == Some(&b'-') {
+                self.i += 1;
+            }
+            let digits = |p: &mut Self| {
+                let s = p.i;
+                while p.b.get(p.i).is_some_and(u8::is_ascii_digit) {
+                    p.i += 1;
+                }
+                p.i - s
+            };
+            match self.b.get(self.i) {
+                Some(b'0') => self.i += 1,
+                Some(b'1'..=b'9') => {
+                    digits(self);
+                }
+                _ => return self.err("bad number"),
+            }
+            if self.b.get(self.i) == Some(&b'.') {
+                self.i += 1;
+                if digits(self) == 0 {
+                    return self.err("bad fraction");
+                }
+            }
+            if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+                self.i += 1;
+                if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+                    self.i += 1;
+                }
+                if digits(self) == 0 {
+                    return self.err("bad exponent");
+                }
+            }
+            debug_assert!(self.i > start);
+            Ok(())
+        }
+        fn value(&mut self, depth: usize) -> Result<(), String> {
+            if depth > 64 {
+                return self.err("nesting too deep");
+            }
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b'{') => {
+                    self.i += 1;
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    loop {
+                        self.ws();
+                        self.string()?;
+                        self.eat(b':')?;
+                        self.value(depth + 1)?;
+                        self.ws();
+                        match self.b.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b'}') => {
+                                self.i += 1;
+                                return Ok(());
+                            }
+                            _ => return self.err("expected ',' or '}'"),
+                        }
+                    }
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    loop {
+                        self.value(depth + 1)?;
+                        self.ws();
+                        match self.b.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b']') => {
+                                self.i += 1;
+                                return Ok(());
+                            }
+                            _ => return self.err("expected ',' or ']'"),
+                        }
+                    }
+                }
+                Some(b'"') => self.string(),
+                Some(b't') => self.lit("true"),
+                Some(b'f') => self.lit("false"),
+                Some(b'n') => self.lit("null"),
+                Some(_) => self.number(),
+                None => self.err("unexpected end"),
+            }
+        }
+    }
+    let mut p = P {
+        b: s.as_bytes(),
+        i: 0,
+    };
+    p.value(0)?;
+    p.ws();
+    if p.i != p.b.len() {
+        return p.err("trailing data");
+    }
+    Ok(())
+}
+
+#[test]
+fn json_checker_rejects_broken_json() {
+    assert!(check_json(r#"{"traceEvents":[{"name":"parse","ts":1.5,"dur":2e3}]}"#).is_ok());
+    for bad in [
+        r#"{"traceEvents":[{"name":"parse",}]}"#,
+        r#"{"traceEvents":[{"name":"pa"rse"}]}"#,
+        r#"{"traceEvents":[{"name":"parse","ts":1.}]}"#,
+        r#"{"traceEvents":[{"name":"parse"}]"#,
+        r#"{"traceEvents":[]}]"#,
+    ] {
+        assert!(check_json(bad).is_err(), "accepted {bad}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads
+
+/// `--threads 1`, `--threads=2`, `-j 1` and `-j2` all link a working program, and the output does
+/// not depend on the thread count (solder's output is deterministic).
+#[test]
+fn thread_options_link_the_same_program() {
+    let t = tdir("threads");
+    let objs = vec![
+        compile_with(
+            "gcc",
+            t.path(),
+            "main.c",
+            "#include <stdio.h>\nint add(int, int);\nextern const char *word;\n\
+             int main(void) { printf(\"%s %d\\n\", word, add(40, 2)); return 0; }\n",
+            &["-O1", "-g"],
+        ),
+        compile_with(
+            "gcc",
+            t.path(),
+            "add.c",
+            "int add(int a, int b) { return a + b; }\n",
+            &["-O1", "-g"],
+        ),
+        compile_with(
+            "gcc",
+            t.path(),
+            "word.c",
+            "const char *word = \"answer\";\n",
+            &["-O1", "-g"],
+        ),
+    ];
+    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    for opts in [
+        &["--threads", "1"][..],
+        &["--threads=2"][..],
+        &["-j", "1"][..],
+        &["-j2"][..],
+    ] {
+        let label = opts.join(" ");
+        let exe = t.join(&format!("prog{}", outputs.len()));
+        run_ok(&mut link_cmd(&exe, &objs, opts), LINK_TIMEOUT)
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let out =
+            run_ok(&mut Command::new(&exe), RUN_TIMEOUT).unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(text(&out.stdout), "answer 42\n", "linked with {label}");
+        outputs.push((label, std::fs::read(&exe).unwrap()));
+    }
+    for (label, bytes) in &outputs[1..] {
+        assert!(
+            *bytes == outputs[0].1,
+            "the output linked with {label} differs from the one linked with {}",
+            outputs[0].0
+        );
+    }
+}
