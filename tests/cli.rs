@@ -7,13 +7,18 @@
 //! fails). Where a test checks that solder (and not another linker a driver fell back to) produced
 //! an executable, it looks for solder's line in the output's `.comment` section.
 //!
+//! `SOLDER_DIFF_LD=/path/to/ld` runs these tests against another linker instead of solder (used to
+//! check that the assertions can fail).
+//!
 //! clang-19 is installed by `scripts/test.sh`; the clang tests fail with a message saying so when it
 //! is missing.
 
 mod common;
 mod support;
 
-use common::{describe_status, run_ok, run_with_timeout, show_command, solder_bin, truncate};
+use common::{
+    describe_status, linker_under_test, run_ok, run_with_timeout, show_command, truncate,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -30,9 +35,9 @@ fn tdir(name: &str) -> TestDir {
     TestDir::new("cli", name)
 }
 
-/// Runs solder (the binary Cargo built) with `args`.
+/// Runs the linker under test (solder, unless `SOLDER_DIFF_LD` says otherwise) with `args`.
 fn solder(args: &[&str]) -> common::Output {
-    let mut cmd = Command::new(solder_bin());
+    let mut cmd = Command::new(linker_under_test());
     cmd.args(args);
     run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -70,7 +75,7 @@ fn check_linked_by_solder(exe: &Path) {
 fn gcc_b_tool_dir() -> &'static Path {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = common::make_tool_dir("cli-tool", &solder_bin());
+        let dir = common::make_tool_dir("cli-tool", &linker_under_test());
         common::check_tool_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
         dir
     })
@@ -197,7 +202,7 @@ fn clang_fuse_ld_solder_finds_ld_solder_on_path() {
     let t = tdir("clang_fuse_ld");
     let bin = t.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(solder_bin(), bin.join("ld.solder")).unwrap();
+    std::os::unix::fs::symlink(linker_under_test(), bin.join("ld.solder")).unwrap();
     let src = t.join("hello.c");
     std::fs::write(&src, HELLO_C).unwrap();
     let exe = t.join("hello");
@@ -222,7 +227,7 @@ fn clang_ld_path_runs_ld_solder() {
     let clang = clang19();
     let t = tdir("clang_ld_path");
     let ld = t.join("ld.solder");
-    std::os::unix::fs::symlink(solder_bin(), &ld).unwrap();
+    std::os::unix::fs::symlink(linker_under_test(), &ld).unwrap();
     let src = t.join("hello.c");
     std::fs::write(&src, HELLO_C).unwrap();
     let exe = t.join("hello");
@@ -245,7 +250,7 @@ fn any_installed_name_links() {
         let dir = t.join(&format!("as-{name}"));
         std::fs::create_dir_all(&dir).unwrap();
         let link = dir.join(name);
-        std::os::unix::fs::symlink(solder_bin(), &link).unwrap();
+        std::os::unix::fs::symlink(linker_under_test(), &link).unwrap();
         let exe = dir.join("hello");
         let mut cmd = Command::new(&link);
         cmd.args(link_cmd(&exe, std::slice::from_ref(&obj), &[]).get_args());
@@ -303,7 +308,7 @@ fn response_file_with_quoted_paths() {
     let rsp_path = t.join("link.rsp");
     std::fs::write(&rsp_path, &rsp).unwrap();
 
-    let mut cmd = Command::new(solder_bin());
+    let mut cmd = Command::new(linker_under_test());
     cmd.arg(format!("@{}", rsp_path.display()));
     let out = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
     assert!(
@@ -363,7 +368,7 @@ fn gcc_lto_plugin_options_are_accepted() {
         "-plugin-opt",
         "-fno-lto-debug",
     ];
-    let mut cmd = Command::new(solder_bin());
+    let mut cmd = Command::new(linker_under_test());
     cmd.args(extra);
     cmd.args(link_cmd(&exe, std::slice::from_ref(&obj), &[]).get_args());
     run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
