@@ -142,6 +142,8 @@ fn machine_name(m: u16) -> String {
 
 struct Loader<'c> {
     cfg: &'c Config,
+    /// (device, inode) of an existing output file: linking it as an input would destroy it.
+    output_id: Option<(u64, u64)>,
     search_dirs: Vec<PathBuf>,
     out: Vec<Input>,
     seen_dsos: HashSet<PathBuf>,
@@ -151,8 +153,13 @@ struct Loader<'c> {
 pub fn load_inputs(cfg: &Config) -> Result<Vec<Input>> {
     let mut search_dirs: Vec<PathBuf> = cfg.library_paths.clone();
     search_dirs.extend(DEFAULT_LIB_DIRS.iter().map(PathBuf::from));
+    use std::os::unix::fs::MetadataExt;
+    let output_id = std::fs::metadata(&cfg.output)
+        .ok()
+        .map(|m| (m.dev(), m.ino()));
     let mut l = Loader {
         cfg,
+        output_id,
         search_dirs,
         out: Vec::new(),
         seen_dsos: HashSet::new(),
@@ -206,6 +213,12 @@ impl Loader<'_> {
     }
 
     fn add_path(&mut self, path: &Path, state: InputState, depth: usize) -> Result<()> {
+        if let Some(out) = self.output_id {
+            use std::os::unix::fs::MetadataExt;
+            if std::fs::metadata(path).is_ok_and(|m| (m.dev(), m.ino()) == out) {
+                bail!("input file '{}' is the same as output file", path.display());
+            }
+        }
         let data = map_file(path)?;
         let name = path.display().to_string();
         match identify(data) {
@@ -288,6 +301,9 @@ impl Loader<'_> {
                 bail!("{name}: LLVM bitcode (LTO) is not supported; rebuild without -flto")
             }
             FileType::Unknown => {
+                if data.starts_with(b"\x7fELF") && data.len() < 64 {
+                    bail!("{name}: file is truncated (shorter than an ELF header)");
+                }
                 if data.starts_with(b"\x7fELF") {
                     bail!(
                         "{name}: unsupported ELF file type (not a relocatable object or shared library)"

@@ -477,23 +477,33 @@ fn decompress(n: &str, sname: &[u8], data: &'static [u8]) -> Result<&'static [u8
     let Some(ch) = read::<Chdr>(data, 0) else {
         bail!("{n}: compressed section {} is truncated", name_str(sname))
     };
-    let size = ch.ch_size.get(LE) as usize;
+    use std::io::Read;
+    let size = ch.ch_size.get(LE);
     let body = &data[std::mem::size_of::<Chdr>()..];
-    let mut out = Vec::with_capacity(size);
-    let ok = match ch.ch_type.get(LE) {
-        ELFCOMPRESS_ZLIB => {
-            use std::io::Read;
-            flate2::read::ZlibDecoder::new(body)
-                .read_to_end(&mut out)
-                .is_ok()
-        }
-        ELFCOMPRESS_ZSTD => zstd::stream::copy_decode(body, &mut out).is_ok(),
-        t => bail!(
-            "{n}: section {} uses unknown compression type {t}",
+    let ty = ch.ch_type.get(LE);
+    if ty != ELFCOMPRESS_ZLIB && ty != ELFCOMPRESS_ZSTD {
+        bail!(
+            "{n}: section {} uses unknown compression type {ty}",
             name_str(sname)
-        ),
+        );
+    }
+    // The header's size is only a claim: reserve no more than a generous multiple of the
+    // compressed bytes, and read at most one byte past the claim, so a corrupt header cannot make
+    // solder allocate without bound.
+    let cap = size.min(body.len() as u64 * 64 + 4096) as usize;
+    let mut out = Vec::with_capacity(cap);
+    let limit = size.saturating_add(1);
+    let ok = match ty {
+        ELFCOMPRESS_ZLIB => flate2::read::ZlibDecoder::new(body)
+            .take(limit)
+            .read_to_end(&mut out)
+            .is_ok(),
+        _ => match zstd::stream::read::Decoder::new(body) {
+            Ok(d) => d.take(limit).read_to_end(&mut out).is_ok(),
+            Err(_) => false,
+        },
     };
-    if !ok || out.len() != size {
+    if !ok || out.len() as u64 != size {
         bail!("{n}: section {} could not be decompressed", name_str(sname));
     }
     Ok(Box::leak(out.into_boxed_slice()))

@@ -54,7 +54,7 @@ fn reloc_name(t: u32) -> String {
         R_X86_64_REX_GOTPCRELX => "R_X86_64_REX_GOTPCRELX",
         R_X86_64_GOTPC32_TLSDESC => "R_X86_64_GOTPC32_TLSDESC",
         R_X86_64_TLSDESC_CALL => "R_X86_64_TLSDESC_CALL",
-        _ => return format!("relocation type {t}"),
+        _ => return format!("type {t}"),
     };
     n.to_string()
 }
