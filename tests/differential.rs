@@ -15,7 +15,8 @@
 //! Every compile is `gcc -c -O2 -g <mode flag> <spec cflags>`.
 //!
 //! # Case layout: `tests/corpus/<case>/`
-//! - `*.c` — the program; each file compiled separately, all linked together in file-name order
+//! - `*.c`, `*.cpp` — the program; each file compiled separately (C++ by `g++`, and a case with any
+//!   C++ is linked by `g++`, so libstdc++ comes in), all linked together in file-name order
 //!   (cases about "first definition wins" or init order rely on it). `*.h` may sit beside them
 //!   (the case directory is on the include path).
 //! - `lib/*.c` (optional) — compiled like the program and archived (`ar rcs`) into `libcase.a`,
@@ -140,12 +141,12 @@ struct Case {
     status: i32,
 }
 
-/// The `*.c` files directly in `dir`, sorted (empty if `dir` does not exist).
+/// The `*.c` and `*.cpp` files directly in `dir`, sorted (empty if `dir` does not exist).
 fn c_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .map(|e| e.expect("read corpus dir").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "c"))
+            .filter(|p| p.extension().is_some_and(|e| e == "c" || e == "cpp"))
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -276,7 +277,7 @@ fn compile(
     for src in srcs {
         let stem = src.file_stem().unwrap().to_string_lossy();
         let obj = out_dir.join(format!("{prefix}{stem}.o"));
-        let mut cmd = Command::new("gcc");
+        let mut cmd = Command::new(compiler_for(src));
         cmd.args(["-c", "-O2", "-g"])
             .args(flags)
             .arg("-I")
@@ -288,6 +289,29 @@ fn compile(
         objs.push(obj);
     }
     Ok(objs)
+}
+
+fn is_cpp(src: &Path) -> bool {
+    src.extension().is_some_and(|e| e == "cpp")
+}
+
+fn compiler_for(src: &Path) -> &'static str {
+    if is_cpp(src) { "g++" } else { "gcc" }
+}
+
+/// The driver that links a case: `g++` when any of its sources is C++.
+fn driver_for(case: &Case) -> &'static str {
+    let all = case
+        .sources
+        .iter()
+        .chain(&case.lib)
+        .chain(&case.lib2)
+        .chain(&case.so);
+    if all.into_iter().any(|s| is_cpp(s)) {
+        "g++"
+    } else {
+        "gcc"
+    }
 }
 
 fn archive(objs: &[PathBuf], thin: bool, out: &Path) -> Result<(), String> {
@@ -330,7 +354,7 @@ fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, Stri
         let mut so_flags: Vec<&str> = case.cflags.iter().map(String::as_str).collect();
         so_flags.push("-fPIC");
         let objs = compile(case, &case.so, &so_flags, dir, "so_")?;
-        let mut cmd = Command::new("gcc");
+        let mut cmd = Command::new(driver_for(case));
         cmd.args(["-shared", "-fuse-ld=bfd", "-o"])
             .arg(dir.join("libcaseso.so"))
             .args(&objs);
@@ -347,12 +371,13 @@ fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, Stri
 
 /// Links one executable. `driver` selects the linker: `-B <tool dir>` or `-fuse-ld=bfd`.
 fn link(
+    program: &str,
     mode: Mode,
     inputs: &[String],
     driver: &[&str],
     out: &Path,
 ) -> Result<String, (String, String)> {
-    let mut cmd = Command::new("gcc");
+    let mut cmd = Command::new(program);
     cmd.args(driver)
         .arg(mode.link_flag())
         .arg("-o")
@@ -423,9 +448,9 @@ fn trial_in(case: &Case, mode: Mode, tool_dir: &Path, dir: &Path) -> Result<(), 
     let tool_flag = format!("-B{}", tool_dir.display());
     let test_exe = dir.join("prog.solder");
     let ref_exe = dir.join("prog.ref");
-    let test_cmd = link(mode, &inputs, &[&tool_flag], &test_exe)
+    let test_cmd = link(driver_for(case), mode, &inputs, &[&tool_flag], &test_exe)
         .map_err(|(cmd, e)| format!("solder link failed: {e}\n  command: {cmd}"))?;
-    let ref_cmd = link(mode, &inputs, &["-fuse-ld=bfd"], &ref_exe)
+    let ref_cmd = link(driver_for(case), mode, &inputs, &["-fuse-ld=bfd"], &ref_exe)
         .map_err(|(cmd, e)| format!("GNU ld link failed: {e}\n  command: {cmd}"))?;
     let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
 
