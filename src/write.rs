@@ -103,10 +103,59 @@ impl OutputFile {
         let umask = unsafe_umask();
         let perm = std::fs::Permissions::from_mode(mode & !umask);
         std::fs::set_permissions(&self.tmp, perm)?;
+        // Replacing an existing output frees its pages, which the kernel does synchronously when
+        // the last reference goes: tens of milliseconds for a large binary, all on the critical
+        // path of every relink. Holding the old file open across the rename keeps that reference;
+        // the final close happens in a short-lived child after this process has exited.
+        let old = std::fs::File::open(&self.target).ok().filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
         std::fs::rename(&self.tmp, &self.target)
             .map_err(|e| Error(format!("cannot write {}: {e}", self.target.display())))?;
         self.committed = true;
+        if let Some(old) = old {
+            release_in_background(old);
+        }
         Ok(())
+    }
+}
+
+/// Drops the last reference to `file` in a forked child that waits for this process to exit, so
+/// freeing its data does not delay the exit the build is waiting for.
+fn release_in_background(file: std::fs::File) {
+    use std::os::fd::IntoRawFd;
+    unsafe extern "C" {
+        fn fork() -> i32;
+        fn getppid() -> i32;
+        fn getpid() -> i32;
+        fn close(fd: i32) -> i32;
+        fn usleep(us: u32) -> i32;
+        fn _exit(code: i32) -> !;
+    }
+    let fd = file.into_raw_fd();
+    // SAFETY: after fork the child only makes async-signal-safe calls (close, getppid, usleep,
+    // _exit): no allocation, no locks, so the parent's other threads cannot have left it stuck.
+    unsafe {
+        let parent = getpid();
+        match fork() {
+            0 => {
+                // Not holding the caller's pipes open keeps its reads from waiting for us.
+                for std_fd in 0..3 {
+                    close(std_fd);
+                }
+                for _ in 0..2000 {
+                    if getppid() != parent {
+                        break;
+                    }
+                    usleep(1000);
+                }
+                close(fd);
+                _exit(0);
+            }
+            // The child holds its own reference; ours goes at once, cheaply. (If fork failed, this
+            // close does the work here.)
+            _ => {
+                close(fd);
+            }
+        }
     }
 }
 
