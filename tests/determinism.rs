@@ -281,7 +281,25 @@ fn work_dir() -> PathBuf {
     scratch_dir().join(format!("determinism-{}", std::process::id()))
 }
 
+/// Removes `<scratch>/determinism-<pid>` directories of earlier runs whose process is gone (a
+/// failed run keeps its files until the next run).
+fn remove_stale() {
+    let Ok(entries) = std::fs::read_dir(scratch_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("determinism-") else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 fn build_all() -> Result<Built, String> {
+    remove_stale();
     let root = work_dir();
     let _ = std::fs::remove_dir_all(&root);
     let src = root.join("src");
@@ -604,7 +622,38 @@ fn compare(want_path: &Path, want: &[u8], got_path: &Path, got: &[u8]) -> Option
             let _ = writeln!(msg, "one file is a prefix of the other");
         }
     }
+    msg.push_str(&section_differences(want_path, want, got_path, got));
     Some(msg)
+}
+
+/// Names the sections (matched by name, each read at its own file offset) whose contents differ
+/// or that only one file has.
+fn section_differences(a_path: &Path, a: &[u8], b_path: &Path, b: &[u8]) -> String {
+    let (Ok(ra), Ok(rb)) = (readelf_sections(a_path), readelf_sections(b_path)) else {
+        return "  (readelf -SW failed; no per-section comparison)\n".into();
+    };
+    fn contents<'a>(data: &'a [u8], r: &SectionRow) -> Option<&'a [u8]> {
+        if r.ty == "NOBITS" {
+            return Some(&[]);
+        }
+        data.get(r.offset as usize..(r.offset + r.size) as usize)
+    }
+    let mut differ = Vec::new();
+    for r in ra.iter().filter(|r| !r.name.is_empty()) {
+        match rb.iter().find(|x| x.name == r.name) {
+            None => differ.push(format!("{} (only in {})", r.name, a_path.display())),
+            Some(x) if x.size != r.size || contents(a, r) != contents(b, x) => {
+                differ.push(format!("{} ({:#x} vs {:#x} bytes)", r.name, r.size, x.size))
+            }
+            Some(_) => {}
+        }
+    }
+    for x in rb.iter().filter(|x| !x.name.is_empty()) {
+        if !ra.iter().any(|r| r.name == x.name) {
+            differ.push(format!("{} (only in {})", x.name, b_path.display()));
+        }
+    }
+    format!("  sections whose contents differ: {}\n", differ.join(", "))
 }
 
 /// The desc of the NT_GNU_BUILD_ID note in `.note.gnu.build-id`, read from the section headers.

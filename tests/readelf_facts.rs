@@ -166,9 +166,29 @@ impl Mode {
     }
 }
 
+/// Removes `<scratch>/<prefix><pid>` directories left by earlier runs whose process is gone
+/// (plain `#[test]`s have no hook to clean up after the last test; a failed test keeps its files
+/// until the next run).
+fn remove_stale(prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(scratch_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 fn tool_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
+        remove_stale("readelf-facts-tools-");
+        remove_stale("readelf_facts-");
         let dir = make_tool_dir("readelf-facts-tools", &linker_under_test());
         check_tool_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
         dir
