@@ -43,29 +43,51 @@ impl MergeGroup {
     }
 }
 
+/// One merge section split into pieces: where each starts, its bytes, and its hash.
+struct Pieces {
+    shndx: u32,
+    group: u32,
+    starts: Vec<u32>,
+    data: Vec<&'static [u8]>,
+    hashes: Vec<u64>,
+}
+
 /// Splits a merge section into pieces: strings end at an all-zero entry (the terminator is part of
-/// the piece); constants are `entsize` bytes each.
+/// the piece); constants are `entsize` bytes each. Hashes are computed in the same pass.
 fn split(
     name: &str,
     data: &'static [u8],
     entsize: usize,
     strings: bool,
-    out: &mut Vec<(u32, &'static [u8])>,
+    p: &mut Pieces,
 ) -> Result<()> {
+    let mut push = |start: usize, bytes: &'static [u8]| {
+        p.starts.push(start as u32);
+        p.hashes.push(crate::hash::hash_bytes(bytes));
+        p.data.push(bytes);
+    };
     if strings {
         let mut pos = 0;
         while pos < data.len() {
-            let mut end = pos;
-            loop {
-                if end + entsize > data.len() {
-                    crate::bail!("{name}: string in a mergeable section is not terminated");
+            let end = if entsize == 1 {
+                match memchr::memchr(0, &data[pos..]) {
+                    Some(n) => pos + n,
+                    None => crate::bail!("{name}: string in a mergeable section is not terminated"),
                 }
-                if data[end..end + entsize].iter().all(|&b| b == 0) {
-                    break;
+            } else {
+                let mut end = pos;
+                loop {
+                    if end + entsize > data.len() {
+                        crate::bail!("{name}: string in a mergeable section is not terminated");
+                    }
+                    if data[end..end + entsize].iter().all(|&b| b == 0) {
+                        break;
+                    }
+                    end += entsize;
                 }
-                end += entsize;
-            }
-            out.push((pos as u32, &data[pos..end + entsize]));
+                end
+            };
+            push(pos, &data[pos..end + entsize]);
             pos = end + entsize;
         }
     } else {
@@ -73,7 +95,7 @@ fn split(
             crate::bail!("{name}: mergeable section size is not a multiple of its entry size");
         }
         for (i, c) in data.chunks_exact(entsize).enumerate() {
-            out.push(((i * entsize) as u32, c));
+            push(i * entsize, c);
         }
     }
     Ok(())
@@ -138,32 +160,43 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
     };
 
     // Split every merge section into pieces, in parallel per file.
-    type Split = Vec<(u32, u32, Vec<(u32, &'static [u8])>)>;
-    let splits: Vec<Split> = link
+    let splits: Vec<Vec<Pieces>> = link
         .files
         .par_iter()
         .zip(group_of.par_iter())
-        .map(|(f, gs)| -> Result<Split> {
+        .map(|(f, gs)| -> Result<Vec<Pieces>> {
             let mut out = Vec::with_capacity(gs.len());
             if let InputFile::Object(o) = f {
                 for &(si, g) in gs {
                     let s = &o.sections[si as usize];
-                    let mut pieces = Vec::new();
+                    // A rough guess of the piece count saves regrowing the vectors.
+                    let guess = if s.flags & SHF_STRINGS as u64 != 0 {
+                        s.data.len() / 24
+                    } else {
+                        s.data.len() / s.entsize as usize
+                    };
+                    let mut p = Pieces {
+                        shndx: si,
+                        group: g,
+                        starts: Vec::with_capacity(guess),
+                        data: Vec::with_capacity(guess),
+                        hashes: Vec::with_capacity(guess),
+                    };
                     let strings = s.flags & SHF_STRINGS as u64 != 0;
-                    split(&o.name, s.data, s.entsize as usize, strings, &mut pieces)?;
-                    out.push((si, g, pieces));
+                    split(&o.name, s.data, s.entsize as usize, strings, &mut p)?;
+                    out.push(p);
                 }
             }
             Ok(out)
         })
         .collect::<Result<Vec<_>>>()?;
 
-    // Per group, the ordered list of (file, slot) contributing, then intern.
+    // Per group, the contributing sections in file order, then intern.
     let ngroups = groups.len();
     let mut members: Vec<Vec<(usize, usize)>> = vec![Vec::new(); ngroups];
     for (fi, sp) in splits.iter().enumerate() {
-        for (k, (_, g, _)) in sp.iter().enumerate() {
-            members[*g as usize].push((fi, k));
+        for (k, p) in sp.iter().enumerate() {
+            members[p.group as usize].push((fi, k));
         }
     }
     let comment_piece: Vec<&'static [u8]> = vec![COMMENT];
@@ -174,20 +207,11 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
         .par_iter()
         .enumerate()
         .map(|(g, mem)| {
-            let names: Vec<Vec<&'static [u8]>> = mem
+            let mut keys: Vec<Keys<'_>> = mem
                 .iter()
-                .map(|&(fi, k)| splits[fi][k].2.iter().map(|p| p.1).collect())
-                .collect();
-            let hashes: Vec<Vec<u64>> = names
-                .par_iter()
-                .map(|ns| ns.iter().map(|n| crate::hash::hash_bytes(n)).collect())
-                .collect();
-            let mut keys: Vec<Keys<'_>> = names
-                .iter()
-                .zip(&hashes)
-                .map(|(n, h)| Keys {
-                    names: n,
-                    hashes: h,
+                .map(|&(fi, k)| Keys {
+                    names: &splits[fi][k].data,
+                    hashes: &splits[fi][k].hashes,
                 })
                 .collect();
             if g as u32 == comment_group {
@@ -201,30 +225,37 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
         })
         .collect();
 
-    for (g, (pieces, _)) in interned.iter().enumerate() {
+    let mut interned_ids: Vec<Vec<Vec<u32>>> = Vec::with_capacity(ngroups);
+    for (g, (pieces, ids)) in interned.into_iter().enumerate() {
         let grp = &mut groups[g];
         let mut off = 0u64;
         grp.offsets = Vec::with_capacity(pieces.len());
-        for p in pieces {
+        for p in &pieces {
             off = align_to(off, grp.align);
             grp.offsets.push(off);
             off += p.len() as u64;
         }
         grp.size = off;
-        grp.pieces = pieces.clone();
+        grp.pieces = pieces;
+        interned_ids.push(ids);
     }
 
     // Hand each object its slots.
     let mut slots: Vec<Vec<MergeSlot>> = (0..link.files.len()).map(|_| Vec::new()).collect();
-    for (g, (_, ids)) in interned.into_iter().enumerate() {
-        for (m, ids) in members[g].iter().zip(ids) {
-            let (fi, k) = *m;
-            let (si, _, pieces) = &splits[fi][k];
+    let mut by_pos: Vec<Vec<Option<Vec<u32>>>> =
+        splits.iter().map(|sp| vec![None; sp.len()]).collect();
+    for (g, ids) in interned_ids.into_iter().enumerate() {
+        for (&(fi, k), ids) in members[g].iter().zip(ids) {
+            by_pos[fi][k] = Some(ids);
+        }
+    }
+    for (fi, (sp, ids)) in splits.into_iter().zip(by_pos).enumerate() {
+        for (p, ids) in sp.into_iter().zip(ids) {
             slots[fi].push(MergeSlot {
-                shndx: *si,
-                group: g as u32,
-                starts: pieces.iter().map(|p| p.0).collect(),
-                ids,
+                shndx: p.shndx,
+                group: p.group,
+                starts: p.starts,
+                ids: ids.unwrap_or_default(),
             });
         }
     }
