@@ -18,6 +18,7 @@ pub enum Content {
     /// Input sections, merged pieces, common symbols, copy-relocated data.
     Inputs,
     Interp,
+    GnuProperty,
     BuildId,
     Hash,
     GnuHash,
@@ -209,6 +210,7 @@ pub struct Layout {
 #[derive(Clone, Copy)]
 pub struct Indices {
     pub interp: u32,
+    pub gnu_property: u32,
     pub build_id: u32,
     pub hash: u32,
     pub gnu_hash: u32,
@@ -234,6 +236,7 @@ impl Default for Indices {
     fn default() -> Self {
         Indices {
             interp: NONE,
+            gnu_property: NONE,
             build_id: NONE,
             hash: NONE,
             gnu_hash: NONE,
@@ -341,6 +344,7 @@ fn rank(s: &OutSection, relro: bool, now: bool) -> (u8, u16) {
     if !write && !exec {
         return match s.content {
             Content::Interp => (0, 0),
+            Content::GnuProperty => (0, 1),
             Content::BuildId => (0, 2),
             Content::Hash => (0, 4),
             Content::GnuHash => (0, 5),
@@ -590,6 +594,7 @@ fn reindex(link: &mut Link) {
         let i = i as u32;
         match s.content {
             Content::Interp => idx.interp = i,
+            Content::GnuProperty => idx.gnu_property = i,
             Content::BuildId => idx.build_id = i,
             Content::Hash => idx.hash = i,
             Content::GnuHash => idx.gnu_hash = i,
@@ -777,6 +782,9 @@ pub fn assign_addresses(link: &mut Link) {
     if has_relro {
         nphdr += 1;
     }
+    if lay.idx.gnu_property != NONE {
+        nphdr += 1;
+    }
     if lay.sec(lay.idx.eh_frame_hdr).is_some_and(|s| s.size > 0) {
         nphdr += 1;
     }
@@ -961,6 +969,17 @@ pub fn assign_addresses(link: &mut Link) {
         lay.tls_end = mend;
         lay.tls_align = align;
         lay.tls_tp = start + align_to(mend - start, align);
+    }
+    if let Some(s) = lay.sec(lay.idx.gnu_property) {
+        segs.push(Segment {
+            p_type: PT_GNU_PROPERTY,
+            flags: PF_R,
+            offset: s.offset,
+            vaddr: s.addr,
+            filesz: s.size,
+            memsz: s.size,
+            align: 8,
+        });
     }
     if let Some(s) = lay.sec(lay.idx.eh_frame_hdr).filter(|s| s.size > 0) {
         segs.push(Segment {

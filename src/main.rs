@@ -17,6 +17,7 @@ mod intern;
 mod layout;
 mod link;
 mod merge;
+mod notes;
 mod object;
 mod resolve;
 mod scan;

@@ -373,6 +373,7 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
     syms.par_iter_mut().enumerate().for_each(|(id, sym)| {
         let r = owners[id].load(Ordering::Relaxed);
         sym.vis = strength_vis(vis[id].load(Ordering::Relaxed));
+
         if r == UNOWNED {
             sym.kind = SymKind::Undefined;
             sym.bind = if strong_ref[id].load(Ordering::Relaxed) {

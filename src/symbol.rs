@@ -36,8 +36,6 @@ pub const NEEDS_TLSGD: u32 = 1 << 5;
 pub const NEEDS_TLSDESC: u32 = 1 << 6;
 /// Named by a dynamic relocation, so it must be in `.dynsym`.
 pub const NEEDS_DYNSYM: u32 = 1 << 7;
-/// Referenced by a relocation in a live section.
-pub const REFERENCED: u32 = 1 << 8;
 
 pub struct Symbol {
     pub name: &'static [u8],

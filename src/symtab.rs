@@ -40,11 +40,14 @@ fn keep_local(link: &Link, o: &ObjectFile, i: usize) -> bool {
     }
 }
 
-fn keep_global(s: &Symbol) -> bool {
+/// Defined symbols, and undefined ones only where they are dynamic (as GNU ld: a weak reference
+/// resolved to zero at link time is not listed).
+fn keep_global(link: &Link, s: &Symbol) -> bool {
     match s.kind {
         SymKind::Section | SymKind::Common | SymKind::Abs | SymKind::Linker => true,
-        SymKind::Dso => s.aux != NONE,
-        SymKind::Undefined => false,
+        SymKind::Dso | SymKind::Undefined => {
+            s.aux != NONE && link.aux[s.aux as usize].dynsym != NONE
+        }
     }
 }
 
@@ -77,7 +80,7 @@ pub fn plan(link: &Link) -> SymtabPlan {
     }
     let globals: Vec<u32> = (0..link.nglobals)
         .into_par_iter()
-        .filter(|&i| keep_global(&link.syms[i as usize]))
+        .filter(|&i| keep_global(link, &link.syms[i as usize]))
         .collect();
     let gbytes: u64 = globals
         .par_iter()
@@ -116,10 +119,11 @@ pub fn out_shndx(link: &Link, s: &Symbol) -> u16 {
                 SecKind::EhFrame => link.layout.idx.eh_frame,
                 _ => sec.out,
             };
-            if out == NONE {
-                SHN_ABS
-            } else {
-                link.layout.sections[out as usize].shndx as u16
+            match link.layout.sec(out) {
+                Some(os) if os.shndx != 0 => os.shndx as u16,
+                // An empty section is not emitted: name the section its address falls in.
+                Some(_) => shndx_for_addr(link, s.value),
+                None => SHN_ABS,
             }
         }
         SymKind::Common => link
@@ -202,7 +206,13 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
         strtab[p..p + name.len()].copy_from_slice(name);
         strtab[p + name.len()] = 0;
         let off = (gstart as usize + k) * 24;
-        let info = (s.bind << 4) | s.ty;
+        // An import is a plain function to this output, whatever the library's definition is.
+        let ty = if s.ty == STT_GNU_IFUNC && s.kind == SymKind::Dso {
+            STT_FUNC
+        } else {
+            s.ty
+        };
+        let info = (s.bind << 4) | ty;
         write_sym(
             &mut symtab[off..off + 24],
             p as u32,

@@ -60,6 +60,7 @@ pub struct Synth {
     pub plt_rels: u32,
     pub textrel: bool,
     pub interp: Vec<u8>,
+    pub gnu_property: Vec<u8>,
     pub build_id_size: u64,
 }
 
@@ -236,7 +237,7 @@ pub fn plan(link: &mut Link) {
     sy.lazy_plt = link.has_interp;
     let flagged: Vec<u32> = (0..link.syms.len() as u32)
         .into_par_iter()
-        .filter(|&i| link.syms[i as usize].flags() & !REFERENCED != 0)
+        .filter(|&i| link.syms[i as usize].flags() != 0)
         .collect();
 
     // Copy relocations, with aliases: every other name the library gives the same address must
@@ -370,6 +371,7 @@ pub fn plan(link: &mut Link) {
     } else {
         Vec::new()
     };
+    sy.gnu_property = crate::notes::merge_gnu_properties(link);
     sy.build_id_size = match &link.cfg.build_id {
         crate::args::BuildId::None => 0,
         crate::args::BuildId::Hash20 => 20,
@@ -442,6 +444,30 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
     }
     undef.sort_unstable();
     def.sort_unstable();
+    // A library symbol can be reached under two names here (`foo` and `foo@VER`, or aliases of a
+    // copy-relocated object): it still gets one .dynsym entry, which the others share.
+    let mut first_of: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut shared: Vec<(u32, u32)> = Vec::new();
+    let mut dedup = |list: &mut Vec<u32>| {
+        list.retain(|&id| {
+            let s = &link.syms[id as usize];
+            if s.kind != SymKind::Dso {
+                return true;
+            }
+            match first_of.get(&(s.file, s.idx)) {
+                Some(&first) => {
+                    shared.push((id, first));
+                    false
+                }
+                None => {
+                    first_of.insert((s.file, s.idx), id);
+                    true
+                }
+            }
+        })
+    };
+    dedup(&mut undef);
+    dedup(&mut def);
 
     let mut st = StrTab::new();
     // DT_NEEDED names first, in command-line order.
@@ -482,6 +508,11 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
     for (i, &id) in sy.dynsyms.iter().enumerate() {
         let a = aux_of(link, id);
         link.aux[a].dynsym = i as u32 + 1;
+    }
+    for (id, first) in shared {
+        let idx = link.aux[link.syms[first as usize].aux as usize].dynsym;
+        let a = aux_of(link, id);
+        link.aux[a].dynsym = idx;
     }
 
     // Versions: each needed library's versions, numbered from 2 in library order.
@@ -591,6 +622,17 @@ pub fn add_synthetic_sections(link: &mut Link) {
             1,
             Content::Interp,
             sy.interp.len() as u64,
+            0,
+        );
+    }
+    if !sy.gnu_property.is_empty() {
+        add(
+            b".note.gnu.property",
+            SHT_NOTE,
+            a,
+            8,
+            Content::GnuProperty,
+            sy.gnu_property.len() as u64,
             0,
         );
     }

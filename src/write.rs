@@ -107,7 +107,9 @@ impl OutputFile {
         // the last reference goes: tens of milliseconds for a large binary, all on the critical
         // path of every relink. Holding the old file open across the rename keeps that reference;
         // the final close happens in a short-lived child after this process has exited.
-        let old = std::fs::File::open(&self.target).ok().filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
+        let old = std::fs::File::open(&self.target)
+            .ok()
+            .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
         std::fs::rename(&self.tmp, &self.target)
             .map_err(|e| Error(format!("cannot write {}: {e}", self.target.display())))?;
         self.committed = true;
@@ -466,6 +468,7 @@ fn write_synthetic(
     match content {
         Content::Inputs | Content::EhFrame => {}
         Content::Interp => dst.copy_from_slice(&sy.interp),
+        Content::GnuProperty => dst.copy_from_slice(&sy.gnu_property),
         Content::BuildId => {
             put_u32(dst, 0, 4);
             put_u32(dst, 4, sy.build_id_size as u32);
@@ -676,12 +679,17 @@ fn write_dynsym(link: &Link, dst: &mut [u8]) {
                 STV_DEFAULT,
                 SHN_UNDEF,
                 value,
-                if s.kind == SymKind::Dso { s.size } else { 0 },
+                0,
             );
         } else {
             let shndx = crate::symtab::out_shndx(link, s);
             let ty = if copied { STT_OBJECT } else { s.ty };
-            let bind = if copied { STB_GLOBAL } else { s.bind };
+            // A copy keeps the library's binding (glibc's `environ` is weak).
+            let bind = if copied {
+                st_bind(&link.dso(s.file).dynsym[s.idx as usize])
+            } else {
+                s.bind
+            };
             write_sym(
                 e,
                 name,
