@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 const NT_GNU_PROPERTY_TYPE_0: u32 = 5;
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Rule {
     And,
     Or,

@@ -601,6 +601,9 @@ fn needed(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// (case name, objects, extra link flags, whether libm must be in DT_NEEDED if that is checked)
+type DynamicCase<'a> = (&'a str, &'a [PathBuf], &'a [&'a str], Option<bool>);
+
 #[test]
 fn dynamic_needed() {
     let work = Work::new("dynamic_needed");
@@ -608,7 +611,7 @@ fn dynamic_needed() {
     for mode in [Mode::Pie, Mode::NoPie] {
         let basic = [work.compile("basic", BASIC, mode)];
         let math = [work.compile("math", MATH, mode)];
-        let cases: [(&str, &[PathBuf], &[&str], Option<bool>); 5] = [
+        let cases: [DynamicCase; 5] = [
             ("default", &basic, &[], None),
             (
                 "unused libm, --as-needed",
@@ -1369,7 +1372,7 @@ fn strip_options() {
                         has(n, ".symtab")
                     )
                 });
-                facts.rule(&pair, who, !debug(n).is_empty() == want_debug, || {
+                facts.rule(&pair, who, debug(n).is_empty() != want_debug, || {
                     format!(
                         "{label}: debug sections {:?}, want some: {want_debug}",
                         debug(n)
