@@ -541,7 +541,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
         .files
         .iter()
         .filter_map(|f| f.as_object())
-        .filter(|o| o.is_alive() && o.common_offset > 0)
+        .filter(|o| o.is_alive() && o.common_size > 0)
         .map(|o| o.id)
         .collect();
     let need_bss = !has_commons.is_empty() || !link.synth.copyrels.is_empty();
@@ -679,7 +679,7 @@ pub fn size_sections(link: &mut Link) {
                     Member::Merge(g) => (groups[g as usize].align, groups[g as usize].size),
                     Member::Commons(file) => {
                         let o = files[file as usize].as_object().unwrap();
-                        (o.common_align, o.common_offset)
+                        (o.common_align, o.common_size)
                     }
                     Member::CopyRel => (synth.copyrel_align, synth.copyrel_size),
                 };
@@ -698,13 +698,20 @@ pub fn size_sections(link: &mut Link) {
     }
     // Hand offsets back to members.
     let mut per_file: Vec<Vec<(u32, u64)>> = vec![Vec::new(); link.files.len()];
+    let mut common_base: Vec<(u32, u64)> = Vec::new();
     for s in &link.layout.sections {
         for (m, &off) in s.members.iter().zip(&s.member_offsets) {
             match *m {
                 Member::Input { file, shndx } => per_file[file as usize].push((shndx, off)),
                 Member::Merge(g) => link.layout.merge_groups[g as usize].offset = off,
-                Member::Commons(_) | Member::CopyRel => {}
+                Member::Commons(file) => common_base.push((file, off)),
+                Member::CopyRel => {}
             }
+        }
+    }
+    for (file, off) in common_base {
+        if let InputFile::Object(o) = &mut link.files[file as usize] {
+            o.common_base = off;
         }
     }
     link.files
@@ -1104,14 +1111,7 @@ pub fn compute_symbol_values(link: &mut Link) {
             }
             crate::symbol::SymKind::Common => {
                 let o = files[s.file as usize].as_object().unwrap();
-                let b = &lay.sections[lay.idx.bss as usize];
-                let block = b
-                    .members
-                    .iter()
-                    .zip(&b.member_offsets)
-                    .find(|(m, _)| matches!(m, Member::Commons(f) if *f == o.id))
-                    .map_or(0, |(_, off)| *off);
-                b.addr + block + s.value
+                lay.sections[lay.idx.bss as usize].addr + o.common_base + s.value
             }
             crate::symbol::SymKind::Dso => 0,
             crate::symbol::SymKind::Linker => linker_vals[s.idx as usize],

@@ -123,8 +123,10 @@ pub struct ObjectFile {
     pub merge: Vec<crate::merge::MergeSlot>,
     pub eh_frame: Vec<crate::eh_frame::EhSection>,
     /// Size and alignment of the block in `.bss` holding the COMMON symbols this file owns.
-    pub common_offset: u64,
+    pub common_size: u64,
     pub common_align: u64,
+    /// Where that block starts in `.bss`.
+    pub common_base: u64,
 }
 
 fn section_name(
@@ -428,8 +430,9 @@ impl ObjectFile {
             symbols: Vec::new(),
             merge: Vec::new(),
             eh_frame: Vec::new(),
-            common_offset: 0,
+            common_size: 0,
             common_align: 1,
+            common_base: 0,
         })
     }
 

@@ -215,7 +215,7 @@ pub fn assign_commons(link: &mut Link) {
             max_align = u64::max(max_align, align);
         }
         if let InputFile::Object(o) = &mut link.files[file as usize] {
-            o.common_offset = off.max(1);
+            o.common_size = off.max(1);
             o.common_align = max_align;
         }
     }

@@ -81,6 +81,21 @@ fn gotpcrelx_insn(data: &[u8], off: usize, ty: u32, addend: i64) -> Option<GotIn
     }
 }
 
+/// General- and local-dynamic sequences end in a call to `__tls_get_addr`, whose relocation is
+/// consumed with them (relaxation rewrites the call away).
+fn check_tls_call(o: &ObjectFile, next: Option<&Rela>, what: &str, out: &mut ScanResult) {
+    let call = matches!(
+        next.map(r_type),
+        Some(R_X86_64_PLT32 | R_X86_64_PC32 | R_X86_64_GOTPCRELX | R_X86_64_GOTPCREL)
+    );
+    if !call {
+        out.errors.push(format!(
+            "{}: {what} is not followed by a call to __tls_get_addr",
+            o.name
+        ));
+    }
+}
+
 /// `mov foo@gottpoff(%rip), %reg` / `add foo@gottpoff(%rip), %reg`: the forms IE-to-LE can rewrite.
 fn ie_relaxable(data: &[u8], off: usize) -> bool {
     off >= 3 && matches!(data[off - 3], 0x48 | 0x4c) && matches!(data[off - 2], 0x8b | 0x03)
@@ -297,17 +312,7 @@ impl Arch for X86_64 {
                 R_X86_64_GOTPC32 | R_X86_64_GOTPC64 | R_X86_64_GOTOFF64 | R_X86_64_SIZE32
                 | R_X86_64_SIZE64 => {}
                 R_X86_64_TLSGD => {
-                    if !matches!(
-                        rels.get(i).map(r_type),
-                        Some(
-                            R_X86_64_PLT32 | R_X86_64_PC32 | R_X86_64_GOTPCRELX | R_X86_64_GOTPCREL
-                        )
-                    ) {
-                        out.errors.push(format!(
-                            "{}: R_X86_64_TLSGD is not followed by a call to __tls_get_addr",
-                            o.name
-                        ));
-                    }
+                    check_tls_call(o, rels.get(i), "R_X86_64_TLSGD", out);
                     i += 1;
                     if exe {
                         if s.imported {
@@ -318,17 +323,7 @@ impl Arch for X86_64 {
                     }
                 }
                 R_X86_64_TLSLD => {
-                    if !matches!(
-                        rels.get(i).map(r_type),
-                        Some(
-                            R_X86_64_PLT32 | R_X86_64_PC32 | R_X86_64_GOTPCRELX | R_X86_64_GOTPCREL
-                        )
-                    ) {
-                        out.errors.push(format!(
-                            "{}: R_X86_64_TLSLD is not followed by a call to __tls_get_addr",
-                            o.name
-                        ));
-                    }
+                    check_tls_call(o, rels.get(i), "R_X86_64_TLSLD", out);
                     i += 1;
                     if !exe {
                         out.needs_tlsld = true;
