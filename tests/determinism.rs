@@ -28,7 +28,9 @@
 
 mod common;
 
-use common::{describe_status, linker_under_test, run_ok, run_with_timeout, scratch_dir, truncate};
+use common::{
+    Mode, describe_status, linker_under_test, run_ok, run_with_timeout, scratch_dir, truncate,
+};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -233,36 +235,6 @@ fn generate(dir: &Path) -> Result<(), String> {
 // Building the inputs (shared by the four mode tests)
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Mode {
-    Pie,
-    NoPie,
-    Static,
-    StaticPie,
-}
-
-impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Pie => "pie",
-            Mode::NoPie => "nopie",
-            Mode::Static => "static",
-            Mode::StaticPie => "staticpie",
-        }
-    }
-    fn pic(self) -> bool {
-        matches!(self, Mode::Pie | Mode::StaticPie)
-    }
-    fn link_flag(self) -> &'static str {
-        match self {
-            Mode::Pie => "-pie",
-            Mode::NoPie => "-no-pie",
-            Mode::Static => "-static",
-            Mode::StaticPie => "-static-pie",
-        }
-    }
-}
-
 /// Compiled inputs for one code model (`-fPIE` or `-fno-pie`): the objects in link order, then
 /// the archive.
 struct Inputs {
@@ -316,8 +288,9 @@ fn build_all() -> Result<Built, String> {
     ];
     let mut jobs: Vec<(PathBuf, Vec<&str>, Vec<PathBuf>)> = Vec::new();
     let mut sets = Vec::new();
-    for (tag, flag) in [("pie", "-fPIE"), ("nopie", "-fno-pie")] {
-        let dir = root.join(tag);
+    for mode in [Mode::Pie, Mode::NoPie] {
+        let flag = mode.compile_flag();
+        let dir = root.join(mode.name());
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut names = vec!["main".to_string()];
         names.extend((0..DIRECT_OBJECTS + ARCHIVE_OBJECTS).map(gen_name));

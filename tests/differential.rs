@@ -58,7 +58,7 @@
 mod common;
 
 use common::{
-    check_tool_dir, describe_status, diff_outputs, linker_under_test, make_tool_dir, run_ok,
+    Mode, check_tool_dir, describe_status, diff_outputs, linker_under_test, make_tool_dir, run_ok,
     run_with_timeout, same_status, scratch_dir, show_command, truncate,
 };
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -73,51 +73,6 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// How much of each stdout/stderr a failure message shows.
 const SHOW_BYTES: usize = 3000;
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Mode {
-    Pie,
-    NoPie,
-    Static,
-    StaticPie,
-}
-
-impl Mode {
-    const ALL: [Mode; 4] = [Mode::Pie, Mode::NoPie, Mode::Static, Mode::StaticPie];
-
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Pie => "pie",
-            Mode::NoPie => "nopie",
-            Mode::Static => "static",
-            Mode::StaticPie => "staticpie",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Mode> {
-        Mode::ALL.into_iter().find(|m| m.name() == s)
-    }
-
-    fn compile_flag(self) -> &'static str {
-        match self {
-            Mode::Pie | Mode::StaticPie => "-fPIE",
-            Mode::NoPie | Mode::Static => "-fno-pie",
-        }
-    }
-
-    fn link_flag(self) -> &'static str {
-        match self {
-            Mode::Pie => "-pie",
-            Mode::NoPie => "-no-pie",
-            Mode::Static => "-static",
-            Mode::StaticPie => "-static-pie",
-        }
-    }
-
-    fn is_static(self) -> bool {
-        matches!(self, Mode::Static | Mode::StaticPie)
-    }
-}
 
 /// One directory of the corpus with its parsed `spec`.
 #[derive(Debug)]

@@ -30,8 +30,8 @@
 mod common;
 
 use common::{
-    check_tool_dir, describe_status, linker_under_test, run_ok, run_with_timeout, scratch_dir,
-    show_command, truncate,
+    Mode, check_tool_dir, describe_status, linker_under_test, run_ok, run_with_timeout,
+    scratch_dir, show_command, truncate,
 };
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -44,45 +44,6 @@ const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// gdb needs about a second; this only stops a hung debugger or program.
 const GDB_TIMEOUT: Duration = Duration::from_secs(120);
 const SHOW_BYTES: usize = 8000;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Pie,
-    NoPie,
-    Static,
-    StaticPie,
-}
-
-impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Pie => "pie",
-            Mode::NoPie => "nopie",
-            Mode::Static => "static",
-            Mode::StaticPie => "staticpie",
-        }
-    }
-
-    fn compile_flag(self) -> &'static str {
-        match self {
-            Mode::Pie | Mode::StaticPie => "-fPIE",
-            Mode::NoPie | Mode::Static => "-fno-pie",
-        }
-    }
-
-    fn link_flag(self) -> &'static str {
-        match self {
-            Mode::Pie => "-pie",
-            Mode::NoPie => "-no-pie",
-            Mode::Static => "-static",
-            Mode::StaticPie => "-static-pie",
-        }
-    }
-
-    fn is_static(self) -> bool {
-        matches!(self, Mode::Static | Mode::StaticPie)
-    }
-}
 
 fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gdb")

@@ -19,7 +19,7 @@
 mod common;
 
 use common::{
-    check_tool_dir, linker_under_test, make_tool_dir, run_ok, run_with_timeout, scratch_dir,
+    Mode, check_tool_dir, linker_under_test, make_tool_dir, run_ok, run_with_timeout, scratch_dir,
     show_command,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -127,44 +127,6 @@ int main(void) {
 // ---------------------------------------------------------------------------------------------
 // Building
 // ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Mode {
-    Pie,
-    NoPie,
-    Static,
-    StaticPie,
-}
-
-impl Mode {
-    const ALL: [Mode; 4] = [Mode::Pie, Mode::NoPie, Mode::Static, Mode::StaticPie];
-
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Pie => "pie",
-            Mode::NoPie => "nopie",
-            Mode::Static => "static",
-            Mode::StaticPie => "staticpie",
-        }
-    }
-    fn compile_flag(self) -> &'static str {
-        match self {
-            Mode::Pie | Mode::StaticPie => "-fPIE",
-            Mode::NoPie | Mode::Static => "-fno-pie",
-        }
-    }
-    fn link_flag(self) -> &'static str {
-        match self {
-            Mode::Pie => "-pie",
-            Mode::NoPie => "-no-pie",
-            Mode::Static => "-static",
-            Mode::StaticPie => "-static-pie",
-        }
-    }
-    fn is_static(self) -> bool {
-        matches!(self, Mode::Static | Mode::StaticPie)
-    }
-}
 
 /// Removes `<scratch>/<prefix><pid>` directories left by earlier runs whose process is gone
 /// (plain `#[test]`s have no hook to clean up after the last test; a failed test keeps its files

@@ -35,8 +35,8 @@
 mod common;
 
 use common::{
-    check_tool_dir, describe_status, diff_outputs, linker_under_test, run_ok, run_with_timeout,
-    same_status, scratch_dir, show_command, truncate,
+    Mode, check_tool_dir, describe_status, diff_outputs, linker_under_test, run_ok,
+    run_with_timeout, same_status, scratch_dir, show_command, truncate,
 };
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -64,42 +64,6 @@ const SHOW_BYTES: usize = 3000;
 
 fn test_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sqlite")
-}
-
-#[derive(Clone, Copy)]
-enum Mode {
-    Pie,
-    NoPie,
-    Static,
-    StaticPie,
-}
-
-impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Pie => "pie",
-            Mode::NoPie => "nopie",
-            Mode::Static => "static",
-            Mode::StaticPie => "staticpie",
-        }
-    }
-
-    fn pic(self) -> bool {
-        matches!(self, Mode::Pie | Mode::StaticPie)
-    }
-
-    fn compile_flag(self) -> &'static str {
-        if self.pic() { "-fPIE" } else { "-fno-pie" }
-    }
-
-    fn link_flag(self) -> &'static str {
-        match self {
-            Mode::Pie => "-pie",
-            Mode::NoPie => "-no-pie",
-            Mode::Static => "-static",
-            Mode::StaticPie => "-static-pie",
-        }
-    }
 }
 
 /// What every mode shares, made once per test process.
@@ -263,8 +227,8 @@ fn compile_sqlite(sqlite_dir: &Path) -> Result<(PathBuf, PathBuf), String> {
         }
     };
     let (pie, nopie) = std::thread::scope(|s| {
-        let pie = s.spawn(job("-fPIE"));
-        let nopie = s.spawn(job("-fno-pie"));
+        let pie = s.spawn(job(Mode::Pie.compile_flag()));
+        let nopie = s.spawn(job(Mode::NoPie.compile_flag()));
         (pie.join(), nopie.join())
     });
     let pie = pie.map_err(|_| "sqlite compile thread panicked".to_string())??;

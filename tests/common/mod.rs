@@ -1,5 +1,6 @@
-//! Helpers shared by solder's integration tests: where the solder binary is, a tool directory that
-//! makes `gcc -B <dir>` link with it, running commands under a timeout, and showing outputs.
+//! Helpers shared by solder's integration tests: the link modes, where the solder binary is, a tool
+//! directory that makes `gcc -B <dir>` link with it, running commands under a timeout, and showing
+//! outputs.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::fmt::Write as _;
@@ -9,6 +10,67 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+/// How an executable is built: the code model its objects are compiled for and the kind of
+/// executable the link makes.
+///
+/// | mode        | compile    | link          |
+/// |-------------|------------|---------------|
+/// | `pie`       | `-fPIE`    | `-pie`        |
+/// | `nopie`     | `-fno-pie` | `-no-pie`     |
+/// | `static`    | `-fno-pie` | `-static`     |
+/// | `staticpie` | `-fPIE`    | `-static-pie` |
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    Pie,
+    NoPie,
+    Static,
+    StaticPie,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [Mode::Pie, Mode::NoPie, Mode::Static, Mode::StaticPie];
+
+    /// `pie`, `nopie`, `static` or `staticpie`: test names, directory names and spec values.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Pie => "pie",
+            Mode::NoPie => "nopie",
+            Mode::Static => "static",
+            Mode::StaticPie => "staticpie",
+        }
+    }
+
+    /// The mode called [`Mode::name`] `s`.
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == s)
+    }
+
+    /// Whether the objects are position-independent (`-fPIE`).
+    pub fn pic(self) -> bool {
+        matches!(self, Mode::Pie | Mode::StaticPie)
+    }
+
+    /// The gcc flag that compiles objects for this mode.
+    pub fn compile_flag(self) -> &'static str {
+        if self.pic() { "-fPIE" } else { "-fno-pie" }
+    }
+
+    /// The gcc flag that links an executable of this mode.
+    pub fn link_flag(self) -> &'static str {
+        match self {
+            Mode::Pie => "-pie",
+            Mode::NoPie => "-no-pie",
+            Mode::Static => "-static",
+            Mode::StaticPie => "-static-pie",
+        }
+    }
+
+    /// No dynamic linking: no shared libraries, no `PT_INTERP`.
+    pub fn is_static(self) -> bool {
+        matches!(self, Mode::Static | Mode::StaticPie)
+    }
+}
 
 /// The solder binary Cargo built for this test run.
 pub fn solder_bin() -> PathBuf {
