@@ -29,7 +29,8 @@
 mod common;
 
 use common::{
-    Mode, describe_status, linker_under_test, run_ok, run_with_timeout, scratch_dir, truncate,
+    Mode, collect2_args, describe_status, linker_under_test, run_ok, run_with_timeout, scratch_dir,
+    split_driver_line, truncate,
 };
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -369,43 +370,6 @@ fn built() -> Result<&'static Built, String> {
 // The linker command line gcc would run
 // ---------------------------------------------------------------------------------------------
 
-/// Splits one line of `gcc -###` output into arguments: words separated by blanks, double quotes
-/// group, and inside quotes a backslash escapes the next character.
-fn split_gcc_line(line: &str) -> Vec<String> {
-    let mut args = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut quoted = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                in_word = true;
-            }
-            '\\' if quoted => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
-            }
-            c if c.is_whitespace() && !quoted => {
-                if in_word {
-                    args.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                cur.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        args.push(cur);
-    }
-    args
-}
-
 const OUT_PLACEHOLDER: &str = "@@OUTPUT@@";
 
 /// The arguments collect2 would pass to the linker for this link, without the LTO plugin options,
@@ -421,17 +385,10 @@ fn linker_args(mode: Mode, inputs: &Inputs) -> Result<Vec<String>, String> {
         .arg("-lm");
     let out = run_ok(&mut cmd, BUILD_TIMEOUT)?;
     let text = String::from_utf8_lossy(&out.stderr);
-    let line = text
-        .lines()
-        .find(|l| {
-            split_gcc_line(l)
-                .first()
-                .is_some_and(|p| p.ends_with("/collect2"))
-        })
+    let words = collect2_args(&text)
         .ok_or_else(|| format!("no collect2 line in gcc -### output:\n{text}"))?;
-    let words = split_gcc_line(line);
     let mut args = Vec::new();
-    let mut it = words.into_iter().skip(1);
+    let mut it = words.into_iter();
     while let Some(a) = it.next() {
         if a == "-plugin" {
             it.next();
@@ -825,7 +782,7 @@ fn deterministic_staticpie() {
 
 #[test]
 fn gcc_line_splitting() {
-    let words = split_gcc_line(
+    let words = split_driver_line(
         r#" /usr/lib/collect2 -plugin /p.so "-plugin-opt=-x" --build-id "--hash-style=gnu" "a b" "q\"uote" -o OUT"#,
     );
     assert_eq!(

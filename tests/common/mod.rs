@@ -129,6 +129,48 @@ pub fn check_tool_dir(dir: &Path) -> Result<(), String> {
     }
 }
 
+/// Splits one line of `gcc -###` output into arguments: words separated by blanks, double quotes
+/// group, and inside quotes a backslash escapes the next character.
+pub fn split_driver_line(line: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quoted = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                in_word = true;
+            }
+            '\\' if quoted => cur.extend(chars.next()),
+            c if c.is_whitespace() && !quoted => {
+                if in_word {
+                    args.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        args.push(cur);
+    }
+    args
+}
+
+/// The arguments gcc's driver would give the linker, read from the `gcc -###` output `text` (its
+/// stderr): the words after `collect2` on collect2's line. `None` when there is no such line.
+pub fn collect2_args(text: &str) -> Option<Vec<String>> {
+    text.lines()
+        .map(split_driver_line)
+        .find(|w| w.first().is_some_and(|p| p.ends_with("/collect2")))
+        .map(|w| w[1..].to_vec())
+}
+
 /// What a finished (or killed) command produced.
 pub struct Output {
     pub status: ExitStatus,

@@ -4,7 +4,7 @@
 //! patching.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use crate::common::{linker_under_test, run_ok, scratch_dir};
+use crate::common::{collect2_args, linker_under_test, run_ok, scratch_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -78,50 +78,14 @@ pub fn link_template() -> &'static [String] {
             .output()
             .expect("cannot run gcc -###");
         let text = String::from_utf8_lossy(&out.stderr);
-        let line = text
-            .lines()
-            .find(|l| l.trim_start().starts_with('"') && l.contains("collect2"))
-            .or_else(|| text.lines().find(|l| l.contains("collect2")))
+        let words = collect2_args(&text)
             .unwrap_or_else(|| panic!("no collect2 line in `gcc -###` output:\n{text}"));
-        let words = split_driver_line(line);
         assert!(
             words.iter().any(|w| w == OUT_MARK) && words.iter().any(|w| w == IN_MARK),
-            "unexpected `gcc -###` link line: {line}"
+            "unexpected `gcc -###` link line: {words:?}"
         );
-        words[1..].to_vec()
+        words
     })
-}
-
-/// Splits a `gcc -###` line: words separated by spaces, `"..."` quoting with `\` escapes.
-pub fn split_driver_line(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut quoted = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if quoted => cur.extend(chars.next()),
-            '"' => {
-                quoted = !quoted;
-                in_word = true;
-            }
-            ' ' | '\t' if !quoted => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                cur.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    words
 }
 
 /// The linker under test with gcc's arguments: `-o output`, `inputs` where gcc puts the program's
