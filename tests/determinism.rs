@@ -29,8 +29,8 @@
 mod common;
 
 use common::{
-    Mode, collect2_args, describe_status, linker_under_test, run_ok, run_with_timeout, scratch_dir,
-    split_driver_line, truncate,
+    BUILD_TIMEOUT, Mode, collect2_args, describe_status, link_command, linker_under_test,
+    remove_stale, run_link, run_ok, run_with_timeout, scratch_dir, split_driver_line, truncate,
 };
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,7 +38,6 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 /// Objects linked directly; the rest go into `libgen.a`.
 const DIRECT_OBJECTS: usize = 30;
@@ -254,25 +253,8 @@ fn work_dir() -> PathBuf {
     scratch_dir().join(format!("determinism-{}", std::process::id()))
 }
 
-/// Removes `<scratch>/determinism-<pid>` directories of earlier runs whose process is gone (a
-/// failed run keeps its files until the next run).
-fn remove_stale() {
-    let Ok(entries) = std::fs::read_dir(scratch_dir()) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix("determinism-") else {
-            continue;
-        };
-        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
 fn build_all() -> Result<Built, String> {
-    remove_stale();
+    remove_stale("determinism-");
     let root = work_dir();
     let _ = std::fs::remove_dir_all(&root);
     let src = root.join("src");
@@ -675,15 +657,9 @@ fn run_mode(mode: Mode, inputs: &Inputs, dir: &Path) -> Result<(), String> {
 
     // The reference output must work: same stdout as a GNU ld link of the same inputs.
     let gnu = dir.join("gnu-ld");
-    let mut cmd = Command::new("gcc");
-    cmd.arg("-fuse-ld=bfd")
-        .arg(mode.link_flag())
-        .arg("-o")
-        .arg(&gnu)
-        .args(&inputs.objects)
-        .arg(&inputs.archive)
-        .arg("-lm");
-    run_ok(&mut cmd, BUILD_TIMEOUT).map_err(|e| format!("GNU ld link: {e}"))?;
+    let mut cmd = link_command("gcc", "-fuse-ld=bfd", mode, &gnu);
+    cmd.args(&inputs.objects).arg(&inputs.archive).arg("-lm");
+    run_link(&mut cmd, &gnu).map_err(|e| format!("GNU ld link: {e}"))?;
     let expected = run_with_timeout(&mut Command::new(&gnu), RUN_TIMEOUT)?;
     let got = run_with_timeout(&mut Command::new(&ref_path), RUN_TIMEOUT)?;
     if !expected.success() {
@@ -760,25 +736,8 @@ fn run_mode(mode: Mode, inputs: &Inputs, dir: &Path) -> Result<(), String> {
     }
 }
 
-#[test]
-fn deterministic_pie() {
-    check_mode(Mode::Pie);
-}
-
-#[test]
-fn deterministic_nopie() {
-    check_mode(Mode::NoPie);
-}
-
-#[test]
-fn deterministic_static() {
-    check_mode(Mode::Static);
-}
-
-#[test]
-fn deterministic_staticpie() {
-    check_mode(Mode::StaticPie);
-}
+common::mode_tests!(check_mode:
+    deterministic_pie, deterministic_nopie, deterministic_static, deterministic_staticpie);
 
 #[test]
 fn gcc_line_splitting() {

@@ -58,8 +58,9 @@
 mod common;
 
 use common::{
-    Mode, check_tool_dir, describe_status, diff_outputs, linker_under_test, make_tool_dir, run_ok,
-    run_with_timeout, same_status, scratch_dir, show_command, truncate,
+    BUILD_TIMEOUT, Mode, check_tool_dir, compare_runs, describe_status, fixed_env, in_fresh_dir,
+    link_command, linker_under_test, make_tool_dir, run_link, run_ok, run_with_timeout,
+    scratch_dir, truncate,
 };
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::fs::File;
@@ -69,8 +70,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const RUN_TIMEOUT: Duration = Duration::from_secs(20);
-/// Compiles and links should take well under a second; this only stops a hung linker.
-const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// How much of each stdout/stderr a failure message shows.
 const SHOW_BYTES: usize = 3000;
 
@@ -324,53 +323,12 @@ fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, Stri
     Ok(args)
 }
 
-/// Links one executable. `driver` selects the linker: `-B <tool dir>` or `-fuse-ld=bfd`.
-fn link(
-    program: &str,
-    mode: Mode,
-    inputs: &[String],
-    driver: &[&str],
-    out: &Path,
-) -> Result<String, (String, String)> {
-    let mut cmd = Command::new(program);
-    cmd.args(driver)
-        .arg(mode.link_flag())
-        .arg("-o")
-        .arg(out)
-        .args(inputs);
-    let shown = show_command(&cmd);
-    match run_with_timeout(&mut cmd, BUILD_TIMEOUT) {
-        Ok(o) if o.success() && out.exists() => Ok(shown),
-        Ok(o) if o.success() => Err((
-            shown,
-            format!(
-                "the linker reported success but wrote no {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-                out.display(),
-                truncate(&o.stdout, SHOW_BYTES),
-                truncate(&o.stderr, SHOW_BYTES)
-            ),
-        )),
-        Ok(o) => Err((
-            shown,
-            format!(
-                "{}\n--- stderr ---\n{}",
-                describe_status(o.status),
-                truncate(&o.stderr, SHOW_BYTES)
-            ),
-        )),
-        Err(e) => Err((shown, e)),
-    }
-}
-
 fn run_program(case: &Case, exe: &Path, dir: &Path) -> Result<common::Output, String> {
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(exe);
-    cmd.arg0("prog")
+    fixed_env(&mut cmd, dir)
+        .arg0("prog")
         .args(&case.args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("LC_ALL", "C")
         .envs(case.env.iter().map(|(k, v)| (k, v)));
     match &case.stdin {
         Some(path) => {
@@ -388,13 +346,7 @@ fn run_trial(case: &Case, mode: Mode, tool_dir: &Path) -> Result<(), Failed> {
     let dir = scratch_dir()
         .join("differential")
         .join(format!("{}.{}", case.name, mode.name()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let result = trial_in(case, mode, tool_dir, &dir);
-    if result.is_ok() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    result.map_err(|msg| format!("{msg}\n(trial files kept in {})", dir.display()).into())
+    in_fresh_dir(&dir, |dir| trial_in(case, mode, tool_dir, dir)).map_err(Failed::from)
 }
 
 fn trial_in(case: &Case, mode: Mode, tool_dir: &Path, dir: &Path) -> Result<(), String> {
@@ -403,10 +355,14 @@ fn trial_in(case: &Case, mode: Mode, tool_dir: &Path, dir: &Path) -> Result<(), 
     let tool_flag = format!("-B{}", tool_dir.display());
     let test_exe = dir.join("prog.solder");
     let ref_exe = dir.join("prog.ref");
-    let test_cmd = link(driver_for(case), mode, &inputs, &[&tool_flag], &test_exe)
-        .map_err(|(cmd, e)| format!("solder link failed: {e}\n  command: {cmd}"))?;
-    let ref_cmd = link(driver_for(case), mode, &inputs, &["-fuse-ld=bfd"], &ref_exe)
-        .map_err(|(cmd, e)| format!("GNU ld link failed: {e}\n  command: {cmd}"))?;
+    let link = |linker: &str, out: &Path| {
+        run_link(
+            link_command(driver_for(case), linker, mode, out).args(&inputs),
+            out,
+        )
+    };
+    let test_cmd = link(&tool_flag, &test_exe).map_err(|e| format!("solder link failed: {e}"))?;
+    let ref_cmd = link("-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link failed: {e}"))?;
     let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
 
     let reference = run_program(case, &ref_exe, dir).map_err(|e| format!("GNU ld build: {e}"))?;
@@ -423,44 +379,10 @@ fn trial_in(case: &Case, mode: Mode, tool_dir: &Path, dir: &Path) -> Result<(), 
     let tested =
         run_program(case, &test_exe, dir).map_err(|e| format!("solder build: {e}\n{commands}"))?;
 
-    let stdout_diff = diff_outputs(
-        "solder",
-        &tested.stdout,
-        "GNU ld",
-        &reference.stdout,
-        SHOW_BYTES,
-    );
-    if stdout_diff.is_none() && same_status(tested.status, reference.status) {
-        return Ok(());
+    match compare_runs(&tested, &reference, SHOW_BYTES) {
+        None => Ok(()),
+        Some(msg) => Err(format!("{msg}\n{commands}")),
     }
-    let mut msg = format!(
-        "{}: solder build {}, GNU ld build {}\n",
-        if same_status(tested.status, reference.status) {
-            "stdout differs"
-        } else {
-            "status differs"
-        },
-        describe_status(tested.status),
-        describe_status(reference.status)
-    );
-    match stdout_diff {
-        Some(diff) => msg.push_str(&diff),
-        None => msg.push_str(&format!(
-            "--- stdout (same for both) ---\n{}",
-            truncate(&tested.stdout, SHOW_BYTES)
-        )),
-    }
-    for (who, out) in [("solder", &tested), ("GNU ld", &reference)] {
-        if !out.stderr.is_empty() {
-            msg.push_str(&format!(
-                "\n--- {who} build stderr ---\n{}",
-                truncate(&out.stderr, SHOW_BYTES)
-            ));
-        }
-    }
-    msg.push('\n');
-    msg.push_str(&commands);
-    Err(msg)
 }
 
 fn main() {

@@ -30,17 +30,15 @@
 mod common;
 
 use common::{
-    Mode, check_tool_dir, describe_status, linker_under_test, run_ok, run_with_timeout,
-    scratch_dir, show_command, truncate,
+    BUILD_TIMEOUT, Mode, describe_status, fixed_env, in_fresh_dir, link_command, linker_under_test,
+    run_link, run_ok, run_with_timeout, scratch_dir, shared_tool_dir, show_command, truncate,
 };
 use std::fmt::Write as _;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// gdb needs about a second; this only stops a hung debugger or program.
 const GDB_TIMEOUT: Duration = Duration::from_secs(120);
 const SHOW_BYTES: usize = 8000;
@@ -49,32 +47,10 @@ fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gdb")
 }
 
-/// Like [`common::make_tool_dir`], but named by a hash of the linker's path and reused by every
-/// run, so nothing needs removing at the end (the standard harness has no hook for it). The
-/// symlink is made under a private name and renamed into place, so concurrent runs never see
-/// a half-made one.
+/// The tool dir, made once per test process (see [`common::shared_tool_dir`]).
 fn tool_dir() -> &'static Path {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let made = DIR.get_or_init(|| {
-        let linker = linker_under_test();
-        let mut h = DefaultHasher::new();
-        linker.hash(&mut h);
-        let dir = scratch_dir()
-            .join("gdb-tools")
-            .join(format!("{:016x}", h.finish()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let ld = dir.join("ld");
-        if std::fs::read_link(&ld).ok() != Some(linker.clone()) {
-            let tmp = dir.join(format!("ld.tmp-{}", std::process::id()));
-            let _ = std::fs::remove_file(&tmp);
-            std::os::unix::fs::symlink(&linker, &tmp)
-                .map_err(|e| format!("{}: {e}", tmp.display()))?;
-            std::fs::rename(&tmp, &ld).map_err(|e| format!("{}: {e}", ld.display()))?;
-        }
-        check_tool_dir(&dir)?;
-        Ok(dir)
-    });
-    match made {
+    match DIR.get_or_init(|| shared_tool_dir("gdb-tools", &linker_under_test())) {
         Ok(dir) => dir,
         Err(e) => panic!("tool dir: {e}"),
     }
@@ -447,26 +423,6 @@ fn compile(mode: Mode, dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(objs)
 }
 
-fn link(mode: Mode, objs: &[PathBuf], driver: &str, out: &Path) -> Result<String, String> {
-    let mut cmd = Command::new("gcc");
-    cmd.arg(driver)
-        .arg(mode.link_flag())
-        .arg("-o")
-        .arg(out)
-        .args(objs);
-    let shown = show_command(&cmd);
-    let o = run_with_timeout(&mut cmd, BUILD_TIMEOUT)?;
-    if o.success() && out.is_file() {
-        Ok(shown)
-    } else {
-        Err(format!(
-            "{}\n  command: {shown}\n--- stderr ---\n{}",
-            describe_status(o.status),
-            truncate(&o.stderr, 4000)
-        ))
-    }
-}
-
 /// Runs gdb on `exe` with the session's commands and checks its transcript (stdout and stderr
 /// interleaved as gdb wrote them, through `sh -c 'exec gdb ... 2>&1'`). Returns the normalised
 /// transcript, or every problem found with it. The raw transcript is kept as `<exe>.gdb.txt`.
@@ -476,12 +432,9 @@ fn examine(session: &Session, exe: &Path, dir: &Path) -> Result<String, String> 
         .arg("exec \"$0\" \"$@\" 2>&1")
         .arg("gdb")
         .args(session.gdb_args())
-        .arg(exe)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
+        .arg(exe);
+    fixed_env(&mut cmd, dir)
         .env("HOME", dir)
-        .env("LC_ALL", "C")
         .env("TERM", "dumb");
     let out = run_with_timeout(&mut cmd, GDB_TIMEOUT)?;
     let raw = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -519,17 +472,8 @@ fn examine(session: &Session, exe: &Path, dir: &Path) -> Result<String, String> 
 
 fn check_mode(mode: Mode) {
     let dir = scratch_dir().join("gdb").join(mode.name());
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    match trial(mode, &dir) {
-        Ok(()) => {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-        Err(msg) => panic!(
-            "gdb::{}: {msg}\n(trial files kept in {})",
-            mode.name(),
-            dir.display()
-        ),
+    if let Err(msg) = in_fresh_dir(&dir, |dir| trial(mode, dir)) {
+        panic!("gdb::{}: {msg}", mode.name());
     }
 }
 
@@ -539,10 +483,11 @@ fn trial(mode: Mode, dir: &Path) -> Result<(), String> {
     let test_exe = dir.join("prog.solder");
     let ref_exe = dir.join("prog.ref");
     let tool_flag = format!("-B{}", tool_dir().display());
-    let test_cmd =
-        link(mode, &objs, &tool_flag, &test_exe).map_err(|e| format!("solder link: {e}"))?;
-    let ref_cmd =
-        link(mode, &objs, "-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link: {e}"))?;
+    let link = |linker: &str, out: &Path| {
+        run_link(link_command("gcc", linker, mode, out).args(&objs), out)
+    };
+    let test_cmd = link(&tool_flag, &test_exe).map_err(|e| format!("solder link: {e}"))?;
+    let ref_cmd = link("-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link: {e}"))?;
     let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
 
     let reference = examine(&session, &ref_exe, dir).map_err(|e| {
@@ -569,22 +514,4 @@ fn trial(mode: Mode, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn mode_pie() {
-    check_mode(Mode::Pie);
-}
-
-#[test]
-fn mode_nopie() {
-    check_mode(Mode::NoPie);
-}
-
-#[test]
-fn mode_static() {
-    check_mode(Mode::Static);
-}
-
-#[test]
-fn mode_staticpie() {
-    check_mode(Mode::StaticPie);
-}
+common::mode_tests!(check_mode: mode_pie, mode_nopie, mode_static, mode_staticpie);

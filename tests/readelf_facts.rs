@@ -19,8 +19,8 @@
 mod common;
 
 use common::{
-    Mode, check_tool_dir, linker_under_test, make_tool_dir, run_ok, run_with_timeout, scratch_dir,
-    show_command,
+    Mode, check_tool_dir, link_command, linker_under_test, make_tool_dir, remove_stale, run_link,
+    run_ok, run_with_timeout, scratch_dir, show_command,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
@@ -128,24 +128,6 @@ int main(void) {
 // Building
 // ---------------------------------------------------------------------------------------------
 
-/// Removes `<scratch>/<prefix><pid>` directories left by earlier runs whose process is gone
-/// (plain `#[test]`s have no hook to clean up after the last test; a failed test keeps its files
-/// until the next run).
-fn remove_stale(prefix: &str) {
-    let Ok(entries) = std::fs::read_dir(scratch_dir()) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(prefix) else {
-            continue;
-        };
-        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
 fn tool_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -199,17 +181,10 @@ impl Work {
             let out = self
                 .dir
                 .join(format!("{label}.{}.{tag}", mode.name()).replace([' ', '/'], "_"));
-            let mut cmd = Command::new("gcc");
-            cmd.arg(&driver)
-                .arg(mode.link_flag())
-                .arg("-o")
-                .arg(&out)
-                .args(objs)
-                .args(extra);
-            let shown = show_command(&cmd);
-            if let Err(e) = run_ok(&mut cmd, TIMEOUT) {
-                panic!("[{} {label}] {tag} link failed: {e}", mode.name());
-            }
+            let mut cmd = link_command("gcc", &driver, mode, &out);
+            cmd.args(objs).args(extra);
+            let shown = run_link(&mut cmd, &out)
+                .unwrap_or_else(|e| panic!("[{} {label}] {tag} link failed: {e}", mode.name()));
             cmds.push(shown);
             outs.push(out);
         }

@@ -35,8 +35,9 @@
 mod common;
 
 use common::{
-    Mode, check_tool_dir, describe_status, diff_outputs, linker_under_test, run_ok,
-    run_with_timeout, same_status, scratch_dir, show_command, truncate,
+    BUILD_TIMEOUT, Mode, compare_runs, describe_status, diff_outputs, fixed_env, in_fresh_dir,
+    link_command, linker_under_test, run_link, run_ok, run_with_timeout, scratch_dir,
+    shared_tool_dir, show_command, truncate,
 };
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -57,7 +58,6 @@ const CRATE: &str = "libsqlite3-sys";
 /// `cargo fetch` may download; compiling `sqlite3.c` takes ~30 s, on a loaded machine much more.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
 const SQLITE_COMPILE_TIMEOUT: Duration = Duration::from_secs(900);
-const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// The script runs in a few milliseconds; this only stops a hung program.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 const SHOW_BYTES: usize = 3000;
@@ -84,8 +84,7 @@ fn shared() -> &'static Shared {
 }
 
 fn prepare() -> Result<Shared, String> {
-    let tool_dir = tool_dir(&linker_under_test())?;
-    check_tool_dir(&tool_dir)?;
+    let tool_dir = shared_tool_dir("sqlite-tools", &linker_under_test())?;
     let sqlite_dir = fetch_sqlite()?;
     let (pie_obj, nopie_obj) = compile_sqlite(&sqlite_dir)?;
     Ok(Shared {
@@ -94,27 +93,6 @@ fn prepare() -> Result<Shared, String> {
         nopie_obj,
         tool_dir,
     })
-}
-
-/// A variant of [`common::make_tool_dir`] that needs no clean-up: the directory is named by a
-/// hash of the linker's path, so every run with the same linker reuses it, and the `ld` symlink
-/// is made under a temporary name and renamed into place, so concurrent runs never see it half
-/// made. (The standard test harness has no hook to remove a per-process directory at the end.)
-fn tool_dir(linker: &Path) -> Result<PathBuf, String> {
-    let mut h = DefaultHasher::new();
-    linker.hash(&mut h);
-    let dir = scratch_dir()
-        .join("sqlite-tools")
-        .join(format!("{:016x}", h.finish()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let ld = dir.join("ld");
-    if std::fs::read_link(&ld).ok().as_deref() != Some(linker) {
-        let tmp = dir.join(format!("ld.tmp-{}", std::process::id()));
-        let _ = std::fs::remove_file(&tmp);
-        std::os::unix::fs::symlink(linker, &tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &ld).map_err(|e| format!("{}: {e}", ld.display()))?;
-    }
-    Ok(dir)
 }
 
 /// The cargo running this test (or the one that built it).
@@ -236,39 +214,12 @@ fn compile_sqlite(sqlite_dir: &Path) -> Result<(PathBuf, PathBuf), String> {
     Ok((pie, nopie))
 }
 
-/// Links one executable; `driver` selects the linker (`-B <tool dir>` or `-fuse-ld=bfd`).
-/// Returns the command line for the failure messages.
-fn link(mode: Mode, objs: &[&Path], driver: &str, out: &Path) -> Result<String, String> {
-    let mut cmd = Command::new("gcc");
-    cmd.arg(driver)
-        .arg(mode.link_flag())
-        .arg("-o")
-        .arg(out)
-        .args(objs)
-        .arg("-lm");
-    let shown = show_command(&cmd);
-    let o = run_with_timeout(&mut cmd, BUILD_TIMEOUT)?;
-    if o.success() && out.is_file() {
-        Ok(shown)
-    } else {
-        Err(format!(
-            "{} (output {}written)\n  command: {shown}\n--- stderr ---\n{}",
-            describe_status(o.status),
-            if out.is_file() { "" } else { "not " },
-            truncate(&o.stderr, SHOW_BYTES)
-        ))
-    }
-}
-
 fn run_program(exe: &Path, dir: &Path) -> Result<common::Output, String> {
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(exe);
-    cmd.arg0("driver")
+    fixed_env(&mut cmd, dir)
+        .arg0("driver")
         .arg(test_dir().join("script.sql"))
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("LC_ALL", "C")
         .stdin(std::process::Stdio::null());
     run_with_timeout(&mut cmd, RUN_TIMEOUT)
 }
@@ -297,17 +248,8 @@ fn check_sane(out: &[u8]) -> Result<(), String> {
 fn check_mode(mode: Mode) {
     let shared = shared();
     let dir = scratch_dir().join("sqlite").join(mode.name());
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    match trial(mode, shared, &dir) {
-        Ok(()) => {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-        Err(msg) => panic!(
-            "sqlite::{}: {msg}\n(trial files kept in {})",
-            mode.name(),
-            dir.display()
-        ),
+    if let Err(msg) = in_fresh_dir(&dir, |dir| trial(mode, shared, dir)) {
+        panic!("sqlite::{}: {msg}", mode.name());
     }
 }
 
@@ -332,10 +274,15 @@ fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
     let test_exe = dir.join("driver.solder");
     let ref_exe = dir.join("driver.ref");
     let tool_flag = format!("-B{}", shared.tool_dir.display());
-    let test_cmd =
-        link(mode, &objs, &tool_flag, &test_exe).map_err(|e| format!("solder link: {e}"))?;
-    let ref_cmd =
-        link(mode, &objs, "-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link: {e}"))?;
+    // Every link adds `-lm`.
+    let link = |linker: &str, out: &Path| {
+        run_link(
+            link_command("gcc", linker, mode, out).args(objs).arg("-lm"),
+            out,
+        )
+    };
+    let test_cmd = link(&tool_flag, &test_exe).map_err(|e| format!("solder link: {e}"))?;
+    let ref_cmd = link("-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link: {e}"))?;
     let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
 
     // The reference first: if it is not exactly what the test expects, the test is what is wrong.
@@ -373,57 +320,10 @@ fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
 
     let tested =
         run_program(&test_exe, dir).map_err(|e| format!("solder build: {e}\n{commands}"))?;
-    let stdout_diff = diff_outputs(
-        "solder",
-        &tested.stdout,
-        "GNU ld",
-        &reference.stdout,
-        SHOW_BYTES,
-    );
-    if stdout_diff.is_none() && same_status(tested.status, reference.status) {
-        return Ok(());
+    match compare_runs(&tested, &reference, SHOW_BYTES) {
+        None => Ok(()),
+        Some(msg) => Err(format!("{msg}\n{commands}")),
     }
-    let mut msg = format!(
-        "{}: solder build {}, GNU ld build {}\n",
-        if same_status(tested.status, reference.status) {
-            "stdout differs"
-        } else {
-            "status differs"
-        },
-        describe_status(tested.status),
-        describe_status(reference.status)
-    );
-    match stdout_diff {
-        Some(diff) => msg.push_str(&diff),
-        None => msg.push_str("stdout is the same"),
-    }
-    if !tested.stderr.is_empty() {
-        msg.push_str(&format!(
-            "\n--- solder build stderr ---\n{}",
-            truncate(&tested.stderr, SHOW_BYTES)
-        ));
-    }
-    msg.push('\n');
-    msg.push_str(&commands);
-    Err(msg)
 }
 
-#[test]
-fn mode_pie() {
-    check_mode(Mode::Pie);
-}
-
-#[test]
-fn mode_nopie() {
-    check_mode(Mode::NoPie);
-}
-
-#[test]
-fn mode_static() {
-    check_mode(Mode::Static);
-}
-
-#[test]
-fn mode_staticpie() {
-    check_mode(Mode::StaticPie);
-}
+common::mode_tests!(check_mode: mode_pie, mode_nopie, mode_static, mode_staticpie);

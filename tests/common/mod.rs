@@ -4,12 +4,17 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::fmt::Write as _;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+/// Compiles and links take well under a second (a few for big inputs); this only stops a hung
+/// compiler or linker.
+pub const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How an executable is built: the code model its objects are compiled for and the kind of
 /// executable the link makes.
@@ -72,6 +77,35 @@ impl Mode {
     }
 }
 
+/// One `#[test]` per mode, named as given, each calling `$check(Mode::...)`:
+/// `common::mode_tests!(check_mode: mode_pie, mode_nopie, mode_static, mode_staticpie);`
+#[allow(unused_macros)] // like the functions, not used by every test binary
+macro_rules! mode_tests {
+    ($check:path: $pie:ident, $nopie:ident, $static:ident, $staticpie:ident) => {
+        #[test]
+        fn $pie() {
+            $check($crate::common::Mode::Pie);
+        }
+
+        #[test]
+        fn $nopie() {
+            $check($crate::common::Mode::NoPie);
+        }
+
+        #[test]
+        fn $static() {
+            $check($crate::common::Mode::Static);
+        }
+
+        #[test]
+        fn $staticpie() {
+            $check($crate::common::Mode::StaticPie);
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use mode_tests;
+
 /// The solder binary Cargo built for this test run.
 pub fn solder_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_solder"))
@@ -127,6 +161,102 @@ pub fn check_tool_dir(dir: &Path) -> Result<(), String> {
             dir.display()
         ))
     }
+}
+
+/// Like [`make_tool_dir`], but `<scratch>/<name>/<hash of the linker's path>`, reused by every
+/// run with the same linker, so nothing needs removing at the end (the standard harness has no
+/// hook for it). The symlink is made under a private name and renamed into place, so concurrent
+/// runs never see a half-made one. The directory is checked with [`check_tool_dir`].
+pub fn shared_tool_dir(name: &str, linker: &Path) -> Result<PathBuf, String> {
+    let mut h = DefaultHasher::new();
+    linker.hash(&mut h);
+    let dir = scratch_dir()
+        .join(name)
+        .join(format!("{:016x}", h.finish()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let ld = dir.join("ld");
+    if std::fs::read_link(&ld).ok().as_deref() != Some(linker) {
+        let tmp = dir.join(format!("ld.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        std::os::unix::fs::symlink(linker, &tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &ld).map_err(|e| format!("{}: {e}", ld.display()))?;
+    }
+    check_tool_dir(&dir)?;
+    Ok(dir)
+}
+
+/// Removes `<scratch>/<prefix><pid>` directories left by earlier runs whose process is gone
+/// (plain `#[test]`s have no hook to clean up after the last test; a failed test keeps its files
+/// until the next run).
+pub fn remove_stale(prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(scratch_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Runs `trial` in `dir`, made fresh (emptied) first. The directory is removed when the trial
+/// passes and kept for inspection when it fails; the error then says where it is.
+pub fn in_fresh_dir(
+    dir: &Path,
+    trial: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    match trial(dir) {
+        Ok(()) => {
+            let _ = std::fs::remove_dir_all(dir);
+            Ok(())
+        }
+        Err(msg) => Err(format!("{msg}\n(trial files kept in {})", dir.display())),
+    }
+}
+
+/// The start of an executable link through a compiler driver, `<driver> <linker> <mode's link
+/// flag> -o <out>`; `linker` picks the linker (`-B<tool dir>` for the one under test,
+/// `-fuse-ld=bfd` for GNU ld). The caller adds the inputs.
+pub fn link_command(driver: &str, linker: &str, mode: Mode, out: &Path) -> Command {
+    let mut cmd = Command::new(driver);
+    cmd.arg(linker).arg(mode.link_flag()).arg("-o").arg(out);
+    cmd
+}
+
+/// Runs a link under [`BUILD_TIMEOUT`] and returns its command line, for failure messages. A
+/// failed link, or one that reports success but writes no `out`, is an error showing the status,
+/// the command and what the link printed.
+pub fn run_link(cmd: &mut Command, out: &Path) -> Result<String, String> {
+    let shown = show_command(cmd);
+    let o = run_with_timeout(cmd, BUILD_TIMEOUT)?;
+    if o.success() && out.is_file() {
+        return Ok(shown);
+    }
+    let mut msg = format!(
+        "{} (output {}written)\n  command: {shown}",
+        describe_status(o.status),
+        if out.is_file() { "" } else { "not " },
+    );
+    if !o.stdout.is_empty() {
+        let _ = write!(msg, "\n--- stdout ---\n{}", truncate(&o.stdout, 4000));
+    }
+    let _ = write!(msg, "\n--- stderr ---\n{}", truncate(&o.stderr, 4000));
+    Err(msg)
+}
+
+/// Gives a test program `dir` as working directory and a fixed environment (`PATH`, `LC_ALL=C`;
+/// the caller may add more), so that two runs differ only in what the caller chooses.
+pub fn fixed_env<'a>(cmd: &'a mut Command, dir: &Path) -> &'a mut Command {
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C")
 }
 
 /// Splits one line of `gcc -###` output into arguments: words separated by blanks, double quotes
@@ -336,5 +466,46 @@ pub fn diff_outputs(name_a: &str, a: &[u8], name_b: &str, b: &[u8], max: usize) 
         truncate(a, max),
         truncate(b, max)
     );
+    Some(msg)
+}
+
+/// Compares a run of the solder build with a run of the GNU ld build of the same program: `None`
+/// when stdout and the exit status are the same, otherwise what differs, the stdouts (each cut to
+/// `max` bytes) and whatever either build wrote to stderr.
+pub fn compare_runs(tested: &Output, reference: &Output, max: usize) -> Option<String> {
+    let stdout_diff = diff_outputs("solder", &tested.stdout, "GNU ld", &reference.stdout, max);
+    let status_same = same_status(tested.status, reference.status);
+    if stdout_diff.is_none() && status_same {
+        return None;
+    }
+    let mut msg = format!(
+        "{}: solder build {}, GNU ld build {}\n",
+        if status_same {
+            "stdout differs"
+        } else {
+            "status differs"
+        },
+        describe_status(tested.status),
+        describe_status(reference.status)
+    );
+    match stdout_diff {
+        Some(diff) => msg.push_str(&diff),
+        None => {
+            let _ = write!(
+                msg,
+                "--- stdout (same for both) ---\n{}",
+                truncate(&tested.stdout, max)
+            );
+        }
+    }
+    for (who, out) in [("solder", tested), ("GNU ld", reference)] {
+        if !out.stderr.is_empty() {
+            let _ = write!(
+                msg,
+                "\n--- {who} build stderr ---\n{}",
+                truncate(&out.stderr, max)
+            );
+        }
+    }
     Some(msg)
 }
