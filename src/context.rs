@@ -149,6 +149,18 @@ impl Link {
         }
     }
 
+    /// Is the symbol defined in a section that is in the output? (False for symbols in a losing
+    /// comdat copy or a garbage-collected section; true for everything not in a section.)
+    pub fn in_live_section(&self, s: &crate::symbol::Symbol) -> bool {
+        if s.kind != crate::symbol::SymKind::Section {
+            return true;
+        }
+        match &self.files[s.file as usize] {
+            InputFile::Object(o) => o.sections[s.shndx as usize].is_live(),
+            _ => true,
+        }
+    }
+
     pub fn sym_by_name(&self, name: &[u8]) -> Option<u32> {
         self.interner.lookup(name)
     }

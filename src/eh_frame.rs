@@ -112,32 +112,40 @@ pub fn parse(o: &mut ObjectFile) -> Result<()> {
 /// Decides which FDEs survive (their function's section is in the output) and sizes each section's
 /// share of the output. Returns the total size including the terminator, and the number of FDEs.
 pub fn finalize(link: &mut Link) -> (u64, u64) {
-    let syms = &link.syms;
+    // Which FDEs survive depends on other files' sections (a global function symbol), so decide
+    // with shared access first, then record the layout per file.
+    let live: Vec<Vec<Vec<bool>>> = link
+        .files
+        .par_iter()
+        .map(|f| match f {
+            InputFile::Object(o) if o.is_alive() => o
+                .eh_frame
+                .iter()
+                .map(|eh| {
+                    let rels = o.sections[eh.shndx as usize].relocs;
+                    eh.records
+                        .iter()
+                        .map(|r| r.is_cie || fde_target_live(link, o, r, rels))
+                        .collect()
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
     let sizes: Vec<(u64, u64)> = link
         .files
         .par_iter_mut()
-        .map(|f| {
+        .zip(live.into_par_iter())
+        .map(|(f, live)| {
             let InputFile::Object(o) = f else {
                 return (0, 0);
             };
-            if !o.is_alive() {
-                return (0, 0);
-            }
             let mut total = 0u64;
             let mut fdes = 0u64;
-            let ObjectFile {
-                eh_frame,
-                sections,
-                symbols,
-                ..
-            } = o;
-            for eh in eh_frame.iter_mut() {
-                let rels = sections[eh.shndx as usize].relocs;
+            for (eh, live) in o.eh_frame.iter_mut().zip(live) {
                 let mut off = 0u32;
-                for r in eh.records.iter_mut() {
-                    if !r.is_cie {
-                        r.live = fde_target_live(r, rels, symbols, syms, sections);
-                    }
+                for (r, live) in eh.records.iter_mut().zip(live) {
+                    r.live = live;
                     // Dropped records keep the offset of whatever follows them.
                     r.out_offset = off;
                     if r.live {
@@ -167,28 +175,19 @@ pub fn finalize(link: &mut Link) -> (u64, u64) {
     (off + 4, fdes)
 }
 
-fn fde_target_live(
-    r: &EhRecord,
-    rels: &[Rela],
-    symbols: &[u32],
-    syms: &[crate::symbol::Symbol],
-    sections: &[crate::object::InputSection],
-) -> bool {
+/// An FDE survives if the function its first relocation (at `pc_begin`) names is in the output.
+fn fde_target_live(link: &Link, o: &ObjectFile, r: &EhRecord, rels: &[Rela]) -> bool {
     let Some(rel) = rels[r.rel_start as usize..r.rel_end as usize].first() else {
         return false;
     };
     if rel.r_offset.get(LE) != r.offset as u64 + 8 {
         return false;
     }
-    let Some(&id) = symbols.get(r_sym(rel) as usize) else {
+    let Some(&id) = o.symbols.get(r_sym(rel) as usize) else {
         return false;
     };
-    let s = &syms[id as usize];
-    match s.kind {
-        crate::symbol::SymKind::Section if s.is_local => sections[s.shndx as usize].is_live(),
-        crate::symbol::SymKind::Undefined => false,
-        _ => true,
-    }
+    let s = &link.syms[id as usize];
+    s.kind != crate::symbol::SymKind::Undefined && link.in_live_section(s)
 }
 
 /// Maps an input offset in an `.eh_frame` section (a symbol such as `__EH_FRAME_BEGIN__` may point

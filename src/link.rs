@@ -59,12 +59,17 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     check_entry(&link);
     link.exec_stack = exec_stack(&link);
 
-    timer.phase("merge sections");
-    let groups = crate::merge::merge_sections(&mut link)?;
     link.files.par_iter_mut().try_for_each(|f| match f {
         InputFile::Object(o) if o.is_alive() => crate::eh_frame::parse(o),
         _ => Ok(()),
     })?;
+    if link.cfg.gc_sections {
+        timer.phase("gc sections");
+        crate::gc::collect_garbage(&mut link);
+    }
+
+    timer.phase("merge sections");
+    let groups = crate::merge::merge_sections(&mut link)?;
 
     timer.phase("scan relocations");
     crate::scan::scan(&mut link)?;

@@ -11,6 +11,7 @@ mod dso;
 mod eh_frame;
 mod elf;
 mod error;
+mod gc;
 mod hash;
 mod input;
 mod intern;

@@ -44,7 +44,8 @@ fn keep_local(link: &Link, o: &ObjectFile, i: usize) -> bool {
 /// resolved to zero at link time is not listed).
 fn keep_global(link: &Link, s: &Symbol) -> bool {
     match s.kind {
-        SymKind::Section | SymKind::Common | SymKind::Abs | SymKind::Linker => true,
+        SymKind::Section => link.in_live_section(s),
+        SymKind::Common | SymKind::Abs | SymKind::Linker => true,
         SymKind::Dso | SymKind::Undefined => {
             s.aux != NONE && link.aux[s.aux as usize].dynsym != NONE
         }

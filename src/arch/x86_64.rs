@@ -901,8 +901,7 @@ fn apply_nonalloc(
             continue;
         };
         let s = &link.syms[id as usize];
-        let dead =
-            s.kind == SymKind::Section && s.is_local && !o.sections[s.shndx as usize].is_live();
+        let dead = !link.in_live_section(s);
         let (sv, a) = if dead {
             (tombstone, 0)
         } else {

@@ -1,0 +1,255 @@
+//! `--gc-sections`: sections nothing live refers to are dropped.
+//!
+//! Marking is a parallel breadth-first walk over relocations from the roots GNU ld keeps: the entry
+//! point and `-u` symbols, exported symbols, `.init`/`.fini` and the init/fini arrays, notes,
+//! `SHF_GNU_RETAIN` sections, and sections a `__start_`/`__stop_` symbol names. A function's FDE
+//! keeps what it refers to (its LSDA in `.gcc_except_table`) alive with the function. Debug
+//! sections are not walked: their references to dropped code become tombstones. The set reached
+//! does not depend on the order of the walk, so the output does not depend on the thread count.
+
+use crate::context::{InputFile, Link};
+use crate::elf::*;
+use crate::layout::LinkerSym;
+use crate::object::{ObjectFile, SecKind};
+use crate::symbol::SymKind;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const SHF_GNU_RETAIN: u64 = 0x20_0000;
+
+/// Per object: live flags of its sections, and for each section the FDEs describing it.
+struct Marks {
+    live: Vec<Vec<AtomicBool>>,
+    fdes: Vec<Vec<Vec<(u32, u32)>>>,
+}
+
+fn is_root_section(o: &ObjectFile, i: usize, start_stop: &HashSet<&[u8]>) -> bool {
+    let s = &o.sections[i];
+    if !s.is_alloc() {
+        return false;
+    }
+    if s.flags & SHF_GNU_RETAIN != 0 || s.sh_type == SHT_NOTE {
+        return true;
+    }
+    if matches!(
+        s.sh_type,
+        SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY
+    ) {
+        return true;
+    }
+    let n = s.name;
+    let prefixed = |p: &[u8]| n == p || (n.starts_with(p) && n.get(p.len()) == Some(&b'.'));
+    if [
+        &b".init"[..],
+        b".fini",
+        b".ctors",
+        b".dtors",
+        b".init_array",
+        b".fini_array",
+        b".preinit_array",
+    ]
+    .iter()
+    .any(|p| prefixed(p))
+    {
+        return true;
+    }
+    start_stop.contains(crate::layout::output_name(n, s.flags, s.sh_type))
+}
+
+pub fn collect_garbage(link: &mut Link) {
+    let start_stop: HashSet<&[u8]> = link
+        .layout
+        .linker_syms
+        .iter()
+        .filter_map(|l| match l {
+            LinkerSym::Start(n) | LinkerSym::Stop(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+
+    let marks = Marks {
+        live: link
+            .files
+            .iter()
+            .map(|f| match f {
+                InputFile::Object(o) if o.is_alive() => (0..o.sections.len())
+                    .map(|_| AtomicBool::new(false))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        fdes: link.files.par_iter().map(fdes_by_section).collect(),
+    };
+
+    // Roots.
+    let mut frontier: Vec<(u32, u32)> = link
+        .files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let mut v = Vec::new();
+            if let InputFile::Object(o) = f {
+                if o.is_alive() {
+                    for i in 0..o.sections.len() {
+                        if o.sections[i].is_live() && is_root_section(o, i, &start_stop) {
+                            v.push((o.id, i as u32));
+                        }
+                    }
+                    // CIEs name personality routines for every FDE that uses them.
+                    for eh in &o.eh_frame {
+                        let rels = o.sections[eh.shndx as usize].relocs;
+                        for r in eh.records.iter().filter(|r| r.is_cie) {
+                            for rel in &rels[r.rel_start as usize..r.rel_end as usize] {
+                                if let Some(t) = target_section(link, o, rel) {
+                                    v.push(t);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    let mut root_syms: Vec<u32> = Vec::new();
+    let entry = link.cfg.entry.clone().unwrap_or_else(|| "_start".into());
+    for name in std::iter::once(&entry)
+        .chain(&link.cfg.undefined)
+        .chain([&link.cfg.init, &link.cfg.fini])
+    {
+        if let Some(id) = link.sym_by_name(name.as_bytes()) {
+            root_syms.push(id);
+        }
+    }
+    root_syms.extend((0..link.nglobals).filter(|&id| link.syms[id as usize].exported));
+    for id in root_syms {
+        let s = &link.syms[id as usize];
+        if s.kind == SymKind::Section {
+            frontier.push((s.file, s.shndx));
+        }
+    }
+    frontier.retain(|&(f, s)| !marks.live[f as usize][s as usize].swap(true, Ordering::Relaxed));
+
+    // Mark.
+    while !frontier.is_empty() {
+        frontier = frontier
+            .par_iter()
+            .flat_map_iter(|&(f, sec)| {
+                let o = link.files[f as usize].as_object().unwrap();
+                let mut found = Vec::new();
+                let mut visit = |t: (u32, u32)| {
+                    if !marks.live[t.0 as usize][t.1 as usize].swap(true, Ordering::Relaxed) {
+                        found.push(t);
+                    }
+                };
+                for rel in o.sections[sec as usize].relocs {
+                    if let Some(t) = target_section(link, o, rel) {
+                        visit(t);
+                    }
+                }
+                for &(eh, rec) in &marks.fdes[f as usize][sec as usize] {
+                    let e = &o.eh_frame[eh as usize];
+                    let r = &e.records[rec as usize];
+                    let rels = &o.sections[e.shndx as usize].relocs
+                        [r.rel_start as usize..r.rel_end as usize];
+                    for rel in rels.iter().skip(1) {
+                        if let Some(t) = target_section(link, o, rel) {
+                            visit(t);
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+    }
+
+    // Sweep.
+    let print = link.cfg.print_gc_sections;
+    let removed: Vec<Vec<String>> = link
+        .files
+        .par_iter_mut()
+        .zip(marks.live.par_iter())
+        .map(|(f, live)| {
+            let mut names = Vec::new();
+            if let InputFile::Object(o) = f {
+                if !o.is_alive() {
+                    return names;
+                }
+                for (i, s) in o.sections.iter_mut().enumerate() {
+                    let collectable =
+                        s.is_alloc() && matches!(s.kind, SecKind::Regular | SecKind::Merge);
+                    if collectable && !live[i].load(Ordering::Relaxed) {
+                        s.kind = SecKind::Discarded;
+                        if print {
+                            names.push(format!(
+                                "removing unused section '{}' in file '{}'",
+                                name_str(s.name),
+                                o.name
+                            ));
+                        }
+                    }
+                }
+            }
+            names
+        })
+        .collect();
+    for line in removed.into_iter().flatten() {
+        eprintln!("solder: {line}");
+    }
+}
+
+/// The section a relocation's symbol is defined in, if that is an object's section.
+fn target_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)> {
+    let id = *o.symbols.get(r_sym(rel) as usize)?;
+    let s = &link.syms[id as usize];
+    if s.kind != SymKind::Section {
+        return None;
+    }
+    let owner = link.files[s.file as usize].as_object()?;
+    let sec = owner.sections.get(s.shndx as usize)?;
+    if !sec.is_live() || sec.kind == SecKind::EhFrame {
+        return None;
+    }
+    Some((s.file, s.shndx))
+}
+
+/// For each section of an object, the FDEs (eh_frame section index, record index) that describe
+/// code in it.
+fn fdes_by_section(f: &InputFile) -> Vec<Vec<(u32, u32)>> {
+    let InputFile::Object(o) = f else {
+        return Vec::new();
+    };
+    if !o.is_alive() {
+        return Vec::new();
+    }
+    let mut map: Vec<Vec<(u32, u32)>> = vec![Vec::new(); o.sections.len()];
+    for (ei, eh) in o.eh_frame.iter().enumerate() {
+        let rels = o.sections[eh.shndx as usize].relocs;
+        for (ri, r) in eh.records.iter().enumerate() {
+            if r.is_cie {
+                continue;
+            }
+            let Some(rel) = rels
+                .get(r.rel_start as usize)
+                .filter(|_| r.rel_end > r.rel_start)
+            else {
+                continue;
+            };
+            if rel.r_offset.get(LE) != r.offset as u64 + 8 {
+                continue;
+            }
+            let Some(&sym) = o.symbols.get(r_sym(rel) as usize) else {
+                continue;
+            };
+            let i = r_sym(rel) as usize;
+            // FDEs name their function's section through a local section symbol.
+            if sym != 0 && i < o.first_global as usize {
+                let shndx = o.sym_shndx(i) as usize;
+                if shndx < map.len() {
+                    map[shndx].push((ei as u32, ri as u32));
+                }
+            }
+        }
+    }
+    map
+}
