@@ -177,6 +177,38 @@ fn report(results: Vec<Result<(), String>>) {
     }
 }
 
+/// [`expect_failure`] for a link of `inputs` alone whose error's first line must name `culprit`
+/// (a file, or `archive(member)`).
+fn expect_failure_naming(
+    dir: &Path,
+    case: &str,
+    inputs: &[PathBuf],
+    culprit: &str,
+) -> Result<(), String> {
+    let says = Says {
+        first_line: &[culprit],
+        ..Says::default()
+    };
+    expect_failure(dir, case, inputs, &[], says)
+}
+
+/// Writes `bytes` to `<dir>/<case>.o` and requires a link of that object to fail, naming it.
+fn expect_bad_object(dir: &Path, case: &str, bytes: &[u8]) -> Result<(), String> {
+    let path = dir.join(format!("{case}.o"));
+    std::fs::write(&path, bytes).unwrap();
+    let name = path_str(&path);
+    expect_failure_naming(dir, case, &[path], &name)
+}
+
+/// The first line of a command's stderr (empty when it wrote nothing).
+fn first_stderr_line(out: &common::Output) -> String {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Test programs
 
@@ -215,18 +247,10 @@ fn truncated_object() {
     let full = std::fs::read(&obj).unwrap();
     let mut results = Vec::new();
     for len in [10, 63, full.len() / 2, full.len() - 1] {
-        let cut = t.join(&format!("cut{len}.o"));
-        std::fs::write(&cut, &full[..len]).unwrap();
-        let name = path_str(&cut);
-        results.push(expect_failure(
+        results.push(expect_bad_object(
             t.path(),
             &format!("cut{len}"),
-            &[cut],
-            &[],
-            Says {
-                first_line: &[&name],
-                ..Says::default()
-            },
+            &full[..len],
         ));
     }
     report(results);
@@ -329,19 +353,7 @@ fn corrupted_object() {
     for (case, patch) in &cases {
         let mut d = good.clone();
         patch(&mut d);
-        let path = t.join(&format!("{case}.o"));
-        std::fs::write(&path, &d).unwrap();
-        let name = path_str(&path);
-        results.push(expect_failure(
-            t.path(),
-            case,
-            &[path],
-            &[],
-            Says {
-                first_line: &[&name],
-                ..Says::default()
-            },
-        ));
+        results.push(expect_bad_object(t.path(), case, &d));
     }
 
     // Random bytes after an ELF magic, and random bytes after a valid x86-64 ELF identification
@@ -356,19 +368,7 @@ fn corrupted_object() {
     ] {
         let mut d = header.to_vec();
         d.extend((0..4096).map(|_| rng.next() as u8));
-        let path = t.join(&format!("{case}.o"));
-        std::fs::write(&path, &d).unwrap();
-        let name = path_str(&path);
-        results.push(expect_failure(
-            t.path(),
-            case,
-            &[path],
-            &[],
-            Says {
-                first_line: &[&name],
-                ..Says::default()
-            },
-        ));
+        results.push(expect_bad_object(t.path(), case, &d));
     }
     report(results);
 }
@@ -438,23 +438,12 @@ fn corrupted_compressed_section() {
             d
         }),
     ];
-    let mut results = Vec::new();
-    for (case, d) in cases {
-        let path = t.join(&format!("{case}.o"));
-        std::fs::write(&path, &d).unwrap();
-        let name = path_str(&path);
-        results.push(expect_failure(
-            t.path(),
-            case,
-            &[path],
-            &[],
-            Says {
-                first_line: &[&name],
-                ..Says::default()
-            },
-        ));
-    }
-    report(results);
+    report(
+        cases
+            .into_iter()
+            .map(|(case, d)| expect_bad_object(t.path(), case, &d))
+            .collect(),
+    );
 }
 
 #[test]
@@ -467,24 +456,15 @@ fn wrong_architecture() {
         );
     }
     let obj = compile_with(cc, t.path(), "hello.c", HELLO_C, &["-O1"]);
-    let name = path_str(&obj);
-    let mut results = vec![expect_failure(
+    let mut results = vec![expect_failure_naming(
         t.path(),
         "aarch64",
         std::slice::from_ref(&obj),
-        &[],
-        Says {
-            first_line: &[&name],
-            ..Says::default()
-        },
+        &path_str(&obj),
     )];
     // The message must say what is wrong, not only which file.
     let out = run_with_timeout(&mut link_cmd(&t.join("prog"), &[obj], &[]), LINK_TIMEOUT).unwrap();
-    let first = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
+    let first = first_stderr_line(&out).to_lowercase();
     if !(first.contains("aarch64") || first.contains("arm64")) {
         results.push(Err(format!(
             "the error for an AArch64 object does not name the architecture: {first:?}"
@@ -496,11 +476,7 @@ fn wrong_architecture() {
     std::fs::write(&obj32, &d).unwrap();
     let out =
         run_with_timeout(&mut link_cmd(&t.join("prog"), &[obj32], &[]), LINK_TIMEOUT).unwrap();
-    let first = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let first = first_stderr_line(&out);
     if !first.contains("32") {
         results.push(Err(format!(
             "the error for a 32-bit object does not say it is 32-bit: {first:?}"
@@ -553,91 +529,74 @@ fn bad_archive_member() {
         std::fs::write(&p, d).unwrap();
         p
     };
-    let mut results = Vec::new();
-
-    // A needed member whose ELF section header table lies outside it.
-    let mut d = good.clone();
-    wr64(&mut d, needed_at + 60 + 0x28, 0x7fff_ffff);
-    let a = write("libcorrupt.a", &d);
-    let member = format!("{}(needed.o)", path_str(&a));
-    results.push(expect_failure(
-        t.path(),
-        "corrupt_needed_member",
-        &[main.clone(), a],
-        &[],
-        Says {
-            first_line: &[&member],
-            ..Says::default()
-        },
-    ));
-
-    // A needed member whose contents are cut short (the member is last, the file ends early).
     let reordered = make_archive(t.path(), "libreordered.a", &[&unneeded, &needed]);
     let r = std::fs::read(&reordered).unwrap();
     let last_at = member_at(&r, "needed.o/");
-    let a = write("libtruncmember.a", &r[..last_at + 60 + 100]);
-    let name = path_str(&a);
-    results.push(expect_failure(
-        t.path(),
-        "truncated_needed_member",
-        &[main.clone(), a],
-        &[],
-        Says {
-            first_line: &[&name],
-            ..Says::default()
-        },
-    ));
-
-    // The file ends in the middle of the needed member's header.
-    let a = write("libtrunchdr.a", &r[..last_at + 30]);
-    let name = path_str(&a);
-    results.push(expect_failure(
-        t.path(),
-        "truncated_member_header",
-        &[main.clone(), a],
-        &[],
-        Says {
-            first_line: &[&name],
-            ..Says::default()
-        },
-    ));
-
-    // The needed member's header claims more bytes than the file has.
-    let mut d = r.clone();
-    d[last_at + 48..last_at + 58].copy_from_slice(b"9999999999");
-    let a = write("libbigsize.a", &d);
-    let name = path_str(&a);
-    results.push(expect_failure(
-        t.path(),
-        "member_size_past_eof",
-        &[main.clone(), a],
-        &[],
-        Says {
-            first_line: &[&name],
-            ..Says::default()
-        },
-    ));
-
-    // A member header whose size field is not a number.
-    let mut d = good.clone();
-    d[needed_at + 48..needed_at + 58].copy_from_slice(b"12x4      ");
-    let a = write("libbadsize.a", &d);
-    let name = path_str(&a);
-    results.push(expect_failure(
-        t.path(),
-        "member_size_not_a_number",
-        &[main.clone(), a],
-        &[],
-        Says {
-            first_line: &[&name],
-            ..Says::default()
-        },
-    ));
+    let patched = |d: &[u8], at: usize, bytes: &[u8]| {
+        let mut d = d.to_vec();
+        d[at..at + bytes.len()].copy_from_slice(bytes);
+        d
+    };
+    // (case, archive file, its contents, the member the error must name; `None`: the archive)
+    let cases: [(&str, &str, Vec<u8>, Option<&str>); 5] = [
+        // A needed member whose ELF section header table lies outside it.
+        (
+            "corrupt_needed_member",
+            "libcorrupt.a",
+            patched(&good, needed_at + 60 + 0x28, &0x7fff_ffff_u64.to_le_bytes()),
+            Some("needed.o"),
+        ),
+        // A needed member whose contents are cut short (the member is last, the file ends early).
+        (
+            "truncated_needed_member",
+            "libtruncmember.a",
+            r[..last_at + 60 + 100].to_vec(),
+            None,
+        ),
+        // The file ends in the middle of the needed member's header.
+        (
+            "truncated_member_header",
+            "libtrunchdr.a",
+            r[..last_at + 30].to_vec(),
+            None,
+        ),
+        // The needed member's header claims more bytes than the file has.
+        (
+            "member_size_past_eof",
+            "libbigsize.a",
+            patched(&r, last_at + 48, b"9999999999"),
+            None,
+        ),
+        // A member header whose size field is not a number.
+        (
+            "member_size_not_a_number",
+            "libbadsize.a",
+            patched(&good, needed_at + 48, b"12x4      "),
+            None,
+        ),
+    ];
+    let mut results = Vec::new();
+    for (case, file, d, member) in cases {
+        let a = write(file, &d);
+        let culprit = match member {
+            Some(m) => format!("{}({m})", path_str(&a)),
+            None => path_str(&a),
+        };
+        results.push(expect_failure_naming(
+            t.path(),
+            case,
+            &[main.clone(), a],
+            &culprit,
+        ));
+    }
 
     // A corrupt member nothing needs: GNU ld links (it never reads it). solder may skip it or
     // refuse the archive, but must not crash, and an error must name the member.
-    let mut d = good.clone();
-    wr64(&mut d, unneeded_at + 60 + 0x28, 0x7fff_ffff);
+    let d = patched(
+        &good,
+        unneeded_at + 60 + 0x28,
+        &0x7fff_ffff_u64.to_le_bytes(),
+    );
     let a = write("libcorruptunneeded.a", &d);
     let out_dir = t.join("out-corrupt_unneeded");
     std::fs::create_dir_all(&out_dir).unwrap();
@@ -656,8 +615,7 @@ fn bad_archive_member() {
             }
         }
         Some(1) => {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let first = stderr.lines().next().unwrap_or("");
+            let first = first_stderr_line(&out);
             if !(first.starts_with("solder: error:") && first.contains(&member)) {
                 results.push(Err(format!(
                     "corrupt_unneeded_member: the error does not name {member}: {first:?}"
@@ -811,11 +769,7 @@ fn output_is_an_input() {
     let mut cmd = link_cmd(&obj, std::slice::from_ref(&obj), &[]);
     let out = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
     let after = std::fs::read(&obj).unwrap();
-    let first = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let first = first_stderr_line(&out);
     let name = path_str(&obj);
     let mut problems = Vec::new();
     if out.status.code() != Some(1) {
@@ -854,11 +808,7 @@ fn output_cannot_be_written() {
         LINK_TIMEOUT,
     )
     .unwrap();
-    let first = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let first = first_stderr_line(&out);
     if out.status.code() != Some(1) || !first.starts_with("solder: error:") {
         problems.push(format!(
             "missing output directory: {}: {first:?}",
@@ -877,11 +827,7 @@ fn output_cannot_be_written() {
         LINK_TIMEOUT,
     )
     .unwrap();
-    let first = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let first = first_stderr_line(&out);
     if out.status.code() != Some(1) || !first.starts_with("solder: error:") {
         problems.push(format!(
             "output is a directory: {}: {first:?}",
