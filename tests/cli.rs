@@ -71,14 +71,34 @@ fn check_linked_by_solder(exe: &Path) {
     );
 }
 
-/// `gcc -B <dir>` where `<dir>/ld` links to solder.
-fn gcc_b_tool_dir() -> &'static Path {
+/// `gcc -B <dir> <flags> <input> -o <exe>`, where `<dir>/ld` links to solder.
+fn gcc_b(flags: &[&str], input: &Path, exe: &Path) -> Command {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = common::make_tool_dir("cli-tool", &linker_under_test());
-        common::check_tool_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
-        dir
-    })
+    let dir = DIR.get_or_init(|| {
+        common::shared_tool_dir("cli-tools", &linker_under_test()).unwrap_or_else(|e| panic!("{e}"))
+    });
+    let mut cmd = Command::new("gcc");
+    cmd.arg("-B")
+        .arg(dir)
+        .args(flags)
+        .arg(input)
+        .arg("-o")
+        .arg(exe);
+    cmd
+}
+
+/// Writes the hello-world program to `<dir>/hello.c`.
+fn hello_c(dir: &TestDir) -> PathBuf {
+    let src = dir.join("hello.c");
+    std::fs::write(&src, HELLO_C).unwrap();
+    src
+}
+
+/// Runs `cmd` (a link that must succeed) and checks that solder linked a working `exe`.
+fn link_hello(cmd: &mut Command, exe: &Path) {
+    run_ok(cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    check_hello(exe);
+    check_linked_by_solder(exe);
 }
 
 fn clang19() -> &'static str {
@@ -182,18 +202,8 @@ fn unknown_option_is_a_one_line_error() {
 #[test]
 fn gcc_b_runs_solder_as_ld() {
     let t = tdir("gcc_b");
-    let src = t.join("hello.c");
-    std::fs::write(&src, HELLO_C).unwrap();
     let exe = t.join("hello");
-    let mut cmd = Command::new("gcc");
-    cmd.arg("-B")
-        .arg(gcc_b_tool_dir())
-        .arg(&src)
-        .arg("-o")
-        .arg(&exe);
-    run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
-    check_hello(&exe);
-    check_linked_by_solder(&exe);
+    link_hello(&mut gcc_b(&[], &hello_c(&t), &exe), &exe);
 }
 
 #[test]
@@ -203,8 +213,7 @@ fn clang_fuse_ld_solder_finds_ld_solder_on_path() {
     let bin = t.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink(linker_under_test(), bin.join("ld.solder")).unwrap();
-    let src = t.join("hello.c");
-    std::fs::write(&src, HELLO_C).unwrap();
+    let src = hello_c(&t);
     let exe = t.join("hello");
     let path = format!(
         "{}:{}",
@@ -217,9 +226,7 @@ fn clang_fuse_ld_solder_finds_ld_solder_on_path() {
         .arg(&src)
         .arg("-o")
         .arg(&exe);
-    run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
-    check_hello(&exe);
-    check_linked_by_solder(&exe);
+    link_hello(&mut cmd, &exe);
 }
 
 #[test]
@@ -228,17 +235,14 @@ fn clang_ld_path_runs_ld_solder() {
     let t = tdir("clang_ld_path");
     let ld = t.join("ld.solder");
     std::os::unix::fs::symlink(linker_under_test(), &ld).unwrap();
-    let src = t.join("hello.c");
-    std::fs::write(&src, HELLO_C).unwrap();
+    let src = hello_c(&t);
     let exe = t.join("hello");
     let mut cmd = Command::new(clang);
     cmd.arg(format!("--ld-path={}", ld.display()))
         .arg(&src)
         .arg("-o")
         .arg(&exe);
-    run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
-    check_hello(&exe);
-    check_linked_by_solder(&exe);
+    link_hello(&mut cmd, &exe);
 }
 
 /// The same link through symlinks named `ld`, `ld.solder` and `solder`, with gcc's arguments.
@@ -254,9 +258,7 @@ fn any_installed_name_links() {
         let exe = dir.join("hello");
         let mut cmd = Command::new(&link);
         cmd.args(link_cmd(&exe, std::slice::from_ref(&obj), &[]).get_args());
-        run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("as {name}: {e}"));
-        check_hello(&exe);
-        check_linked_by_solder(&exe);
+        link_hello(&mut cmd, &exe);
     }
 }
 
@@ -329,24 +331,13 @@ fn response_file_with_quoted_paths() {
 fn gcc_lto_plugin_options_are_accepted() {
     let t = tdir("plugin_options");
     let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
-    let plugin = text(
-        &Command::new("gcc")
-            .arg("-print-file-name=liblto_plugin.so")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .trim()
-    .to_string();
-    let wrapper = text(
-        &Command::new("gcc")
-            .arg("-print-prog-name=lto-wrapper")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .trim()
-    .to_string();
+    let gcc_print = |query: &str| {
+        text(&Command::new("gcc").arg(query).output().unwrap().stdout)
+            .trim()
+            .to_string()
+    };
+    let plugin = gcc_print("-print-file-name=liblto_plugin.so");
+    let wrapper = gcc_print("-print-prog-name=lto-wrapper");
     // gcc's own link line has them (so every gcc -B link exercises them) ...
     assert!(
         link_template().iter().any(|w| w == "-plugin"),
@@ -429,13 +420,7 @@ fn slim_lto_object_is_a_clear_error() {
         &["-flto", "-fno-use-linker-plugin"][..],
     ] {
         let exe = t.join("via-gcc");
-        let mut cmd = Command::new("gcc");
-        cmd.arg("-B")
-            .arg(gcc_b_tool_dir())
-            .args(flags)
-            .arg(&obj)
-            .arg("-o")
-            .arg(&exe);
+        let mut cmd = gcc_b(flags, &obj, &exe);
         let out = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
         assert!(!out.success(), "{} succeeded", show_command(&cmd));
         check(&show_command(&cmd), &out, None);
@@ -459,16 +444,7 @@ fn fat_lto_object_links() {
         .enumerate()
     {
         let exe = t.join(&format!("fat{i}"));
-        let mut cmd = Command::new("gcc");
-        cmd.arg("-B")
-            .arg(gcc_b_tool_dir())
-            .args(flags)
-            .arg(&obj)
-            .arg("-o")
-            .arg(&exe);
-        run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
-        check_hello(&exe);
-        check_linked_by_solder(&exe);
+        link_hello(&mut gcc_b(flags, &obj, &exe), &exe);
     }
 }
 

@@ -22,7 +22,7 @@
 mod common;
 mod support;
 
-use common::{describe_status, run_ok, run_with_timeout, show_command, truncate};
+use common::{BUILD_TIMEOUT, describe_status, run_ok, run_with_timeout, show_command, truncate};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -4,7 +4,7 @@
 //! patching.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use crate::common::{collect2_args, linker_under_test, run_ok, scratch_dir};
+use crate::common::{BUILD_TIMEOUT, collect2_args, linker_under_test, run_ok, scratch_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -12,7 +12,6 @@ use std::time::Duration;
 
 /// A link of a few small objects takes milliseconds; this only catches a hung linker.
 pub const LINK_TIMEOUT: Duration = Duration::from_secs(30);
-pub const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Marks in the link template that [`link_cmd`] replaces by the output and the inputs.
 pub const OUT_MARK: &str = "SOLDER_TEST_OUTPUT";
