@@ -235,7 +235,11 @@ impl ObjectFile {
                 kind = SecKind::Meta;
             } else if flags & SHF_EXCLUDE as u64 != 0 && kind == SecKind::Regular {
                 kind = SecKind::Discarded;
-            } else if kind == SecKind::Regular && sname == b".eh_frame" && sh_type == SHT_PROGBITS {
+            } else if kind == SecKind::Regular
+                && sname == b".eh_frame"
+                && (sh_type == SHT_PROGBITS || sh_type == SHT_X86_64_UNWIND)
+            {
+                // LLVM (clang, rustc) types .eh_frame SHT_X86_64_UNWIND; GCC uses PROGBITS.
                 kind = SecKind::EhFrame;
             }
             if flags & SHF_COMPRESSED as u64 != 0 && kind == SecKind::Regular {
