@@ -18,7 +18,7 @@
 //! - `*.c`, `*.cpp` — the program; each file compiled separately (C++ by `g++`, and a case with any
 //!   C++ is linked by `g++`, so libstdc++ comes in), all linked together in file-name order
 //!   (cases about "first definition wins" or init order rely on it). `*.h` may sit beside them
-//!   (the case directory is on the include path).
+//!   (the directory of the sources is on the include path).
 //! - `lib/*.c` (optional) — compiled like the program and archived (`ar rcs`) into `libcase.a`,
 //!   linked as `-L<trial dir> -lcase` after the program's objects. With `thin = true` the archive
 //!   is thin (`ar rcsT`).
@@ -29,6 +29,10 @@
 //!   built by GNU ld: only the executable link is under test. Cases with `so/` are skipped in the
 //!   static modes.
 //! - `spec` (optional) — `key = value` lines, `#` starts a comment line:
+//!   - `sources` — the name of another case whose `*.c`/`*.cpp`, `lib/`, `lib2/` and `so/` this
+//!     case compiles instead of files of its own (it must have none), with its own spec: a
+//!     variant of a program linked differently (e.g. `lazy_plt_now` is `lazy_plt` with
+//!     `-Wl,-z,now`). The other case's directory is then the one on the include path;
 //!   - `cflags`  — extra compile flags (program, `lib/`, `lib2/` and `so/` sources);
 //!   - `ldflags` — extra flags for both executable links (e.g. `-Wl,-z,now`);
 //!   - `libs`    — libraries, placed last (e.g. `-lm -lpthread -ldl`);
@@ -78,6 +82,8 @@ const SHOW_BYTES: usize = 3000;
 struct Case {
     name: String,
     dir: PathBuf,
+    /// Where the sources are: `dir`, or the directory of the case named by `sources` in the spec.
+    src_dir: PathBuf,
     sources: Vec<PathBuf>,
     lib: Vec<PathBuf>,
     lib2: Vec<PathBuf>,
@@ -128,6 +134,7 @@ impl Case {
             lib2: c_files(&dir.join("lib2")),
             so: c_files(&dir.join("so")),
             name,
+            src_dir: dir.clone(),
             dir,
             cflags: Vec::new(),
             ldflags: Vec::new(),
@@ -141,9 +148,6 @@ impl Case {
             env: Vec::new(),
             status: 0,
         };
-        if case.sources.is_empty() {
-            return Err(format!("{}: no .c files", case.name));
-        }
         let spec = case.dir.join("spec");
         let text = match std::fs::read_to_string(&spec) {
             Ok(t) => t,
@@ -159,6 +163,7 @@ impl Case {
             };
             let (key, value) = (key.trim(), value.trim());
             match key {
+                "sources" => case.use_sources_of(value)?,
                 "cflags" => case.cflags = words(value),
                 "ldflags" => case.ldflags = words(value),
                 "libs" => case.libs = words(value),
@@ -192,7 +197,34 @@ impl Case {
                 _ => return Err(format!("{}: unknown spec key {key:?}", case.name)),
             }
         }
+        if case.sources.is_empty() {
+            return Err(format!("{}: no .c files", case.name));
+        }
         Ok(case)
+    }
+
+    /// Takes the sources of the case called `other` (spec `sources = other`).
+    fn use_sources_of(&mut self, other: &str) -> Result<(), String> {
+        let src_dir = self.dir.with_file_name(other);
+        if other.is_empty() || other.contains('/') || other == self.name || !src_dir.is_dir() {
+            return Err(format!(
+                "{}: spec `sources` must name another case of the corpus, not {other:?}",
+                self.name
+            ));
+        }
+        let own = [&self.sources, &self.lib, &self.lib2, &self.so];
+        if own.iter().any(|files| !files.is_empty()) {
+            return Err(format!(
+                "{}: has sources of its own as well as `sources = {other}`",
+                self.name
+            ));
+        }
+        self.sources = c_files(&src_dir);
+        self.lib = c_files(&src_dir.join("lib"));
+        self.lib2 = c_files(&src_dir.join("lib2"));
+        self.so = c_files(&src_dir.join("so"));
+        self.src_dir = src_dir;
+        Ok(())
     }
 
     /// The modes this case runs in: its `modes`, minus the static ones if it needs a shared library.
@@ -235,7 +267,7 @@ fn compile(
         cmd.args(["-c", "-O2", "-g"])
             .args(flags)
             .arg("-I")
-            .arg(&case.dir)
+            .arg(&case.src_dir)
             .arg(src)
             .arg("-o")
             .arg(&obj);
