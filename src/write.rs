@@ -197,17 +197,21 @@ pub fn write_output(
     if let Some(e) = errors.into_iter().next() {
         return Err(e);
     }
+    // Merged pieces, in chunks so that a large group (.debug_str) is copied by every thread.
     lay.merge_groups.par_iter().for_each(|g| {
         if g.out == NONE {
             return;
         }
-        let sec = &lay.sections[g.out as usize];
-        let base = (sec.offset + g.offset) as usize;
-        // SAFETY: each group owns [offset, offset+size) of its output section.
-        let dst = unsafe { out.slice(base, g.size as usize) };
-        for (p, off) in g.pieces.iter().zip(&g.offsets) {
-            dst[*off as usize..*off as usize + p.len()].copy_from_slice(p);
-        }
+        let base = lay.sections[g.out as usize].offset + g.offset;
+        g.pieces
+            .par_chunks(4096)
+            .zip(g.offsets.par_chunks(4096))
+            .for_each(|(pieces, offsets)| {
+                for (p, off) in pieces.iter().zip(offsets) {
+                    // SAFETY: unique pieces have disjoint offsets within the group's range.
+                    unsafe { out.slice((base + off) as usize, p.len()) }.copy_from_slice(p);
+                }
+            });
     });
 
     let synth_sections: Vec<usize> = (0..lay.sections.len())
@@ -252,34 +256,38 @@ fn write_object(
     sec_rel_base: u64,
 ) -> Result<()> {
     let lay = &link.layout;
-    for (i, s) in o.sections.iter().enumerate() {
-        if s.kind != SecKind::Regular || s.out == NONE {
-            continue;
-        }
-        let os = &lay.sections[s.out as usize];
-        if s.sh_type == SHT_NOBITS || os.is_nobits() {
-            continue;
-        }
-        let off = (os.offset + s.offset) as usize;
-        // SAFETY: each input section owns [offset, offset+size) of its output section.
-        let dst = unsafe { out.slice(off, s.size as usize) };
-        dst.copy_from_slice(&s.data[..s.size as usize]);
-        if s.relocs.is_empty() {
-            continue;
-        }
-        let dynrel: &mut [u8] = if s.dynrel_count > 0 {
-            let Some(base) = rela_dyn_off else {
-                bail!("internal error: dynamic relocations without .rela.dyn")
+    // Sections, not files, are the unit of work: one large object must not become one long task.
+    o.sections
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, s)| -> Result<()> {
+            if s.kind != SecKind::Regular || s.out == NONE {
+                return Ok(());
+            }
+            let os = &lay.sections[s.out as usize];
+            if s.sh_type == SHT_NOBITS || os.is_nobits() {
+                return Ok(());
+            }
+            let off = (os.offset + s.offset) as usize;
+            // SAFETY: each input section owns [offset, offset+size) of its output section.
+            let dst = unsafe { out.slice(off, s.size as usize) };
+            dst.copy_from_slice(&s.data[..s.size as usize]);
+            if s.relocs.is_empty() {
+                return Ok(());
+            }
+            let dynrel: &mut [u8] = if s.dynrel_count > 0 {
+                let Some(base) = rela_dyn_off else {
+                    bail!("internal error: dynamic relocations without .rela.dyn")
+                };
+                let start = base as usize + (sec_rel_base + s.dynrel_start as u64) as usize * 24;
+                // SAFETY: scanning gave each section its own run of .rela.dyn entries.
+                unsafe { out.slice(start, s.dynrel_count as usize * 24) }
+            } else {
+                &mut []
             };
-            let start = base as usize + (sec_rel_base + s.dynrel_start as u64) as usize * 24;
-            // SAFETY: scanning gave each section its own run of .rela.dyn entries.
-            unsafe { out.slice(start, s.dynrel_count as usize * 24) }
-        } else {
-            &mut []
-        };
-        link.target
-            .apply_relocs(link, o, i, s.relocs, dst, 0, os.addr + s.offset, dynrel)?;
-    }
+            link.target
+                .apply_relocs(link, o, i, s.relocs, dst, 0, os.addr + s.offset, dynrel)
+        })?;
     // .eh_frame records.
     if let Some(eh_out) = lay.sec(lay.idx.eh_frame) {
         for eh in &o.eh_frame {
