@@ -30,7 +30,8 @@ mod common;
 
 use common::{
     BUILD_TIMEOUT, Mode, collect2_args, describe_status, link_command, linker_under_test,
-    remove_stale, run_link, run_ok, run_with_timeout, scratch_dir, split_driver_line, truncate,
+    readelf_section_rows, remove_stale, run_link, run_ok, run_with_timeout, scratch_dir,
+    split_driver_line, truncate,
 };
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -435,17 +436,7 @@ fn readelf_sections(file: &Path) -> Result<Vec<SectionRow>, String> {
     let out = run_ok(&mut cmd, BUILD_TIMEOUT)?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut rows = Vec::new();
-    for line in text.lines() {
-        let Some(rest) = line.trim_start().strip_prefix('[') else {
-            continue;
-        };
-        let Some((nr, rest)) = rest.split_once(']') else {
-            continue;
-        };
-        if nr.trim().parse::<u32>().is_err() {
-            continue; // the header row, `[Nr]`
-        }
-        let w: Vec<&str> = rest.split_whitespace().collect();
+    for (_, w) in readelf_section_rows(&text) {
         // Section 0 has an empty name: `NULL 0000... 000000 000000 00 0 0 0`.
         let w: Vec<&str> = if w.first() == Some(&"NULL") {
             std::iter::once("").chain(w).collect()

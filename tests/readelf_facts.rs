@@ -19,8 +19,8 @@
 mod common;
 
 use common::{
-    Mode, check_tool_dir, link_command, linker_under_test, make_tool_dir, remove_stale, run_link,
-    run_ok, run_with_timeout, scratch_dir, show_command,
+    Mode, check_tool_dir, link_command, linker_under_test, make_tool_dir, readelf_section_rows,
+    remove_stale, run_link, run_ok, run_with_timeout, scratch_dir, show_command,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
@@ -1477,17 +1477,7 @@ struct Section {
 fn sections(path: &Path) -> Vec<Section> {
     let text = tool_output("readelf", &["-SW"], path);
     let mut out = Vec::new();
-    for line in text.lines() {
-        let Some(rest) = line.trim_start().strip_prefix('[') else {
-            continue;
-        };
-        let Some((nr, rest)) = rest.split_once(']') else {
-            continue;
-        };
-        if nr.trim().parse::<u32>().is_err() {
-            continue;
-        }
-        let w: Vec<&str> = rest.split_whitespace().collect();
+    for (line, w) in readelf_section_rows(&text) {
         let (name, w) = match w.len() {
             8 => ("", &w[..]),
             9 | 10 => (w[0], &w[1..]),

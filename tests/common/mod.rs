@@ -301,6 +301,17 @@ pub fn collect2_args(text: &str) -> Option<Vec<String>> {
         .map(|w| w[1..].to_vec())
 }
 
+/// The section rows of `readelf -SW` output (`  [ 1] .interp PROGBITS ...`, not the `[Nr]`
+/// header): each line with the words after its `[N]`.
+pub fn readelf_section_rows(text: &str) -> impl Iterator<Item = (&str, Vec<&str>)> {
+    text.lines().filter_map(|line| {
+        let rest = line.trim_start().strip_prefix('[')?;
+        let (nr, rest) = rest.split_once(']')?;
+        nr.trim().parse::<u32>().ok()?;
+        Some((line, rest.split_whitespace().collect()))
+    })
+}
+
 /// What a finished (or killed) command produced.
 pub struct Output {
     pub status: ExitStatus,
