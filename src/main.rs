@@ -75,18 +75,6 @@ fn run(argv: Vec<String>) -> error::Result<()> {
             return Ok(());
         }
     }
-    let threads = cfg
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let mut builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
-    if threads == 1 {
-        // One thread means no worker threads: the main thread runs every task itself.
-        builder = builder.use_current_thread();
-    }
-    builder
-        .build_global()
-        .map_err(|e| error::Error(format!("cannot start threads: {e}")))?;
-
     let mut timer = timing::Timer::new();
     let print_timing = cfg.print_timing;
     let trace = cfg.time_trace.clone();
