@@ -12,7 +12,10 @@
 //! | `static`    | `-fno-pie` | `-static`     |
 //! | `staticpie` | `-fPIE`    | `-static-pie` |
 //!
-//! Every compile is `gcc -c -O2 -g <mode flag> <spec cflags>`.
+//! Every compile is `gcc -c -O2 -g <mode flag> <spec cflags>` (`g++` for C++). Every case is also
+//! compiled by clang (`clang-19`/`clang++-19`, same flags), trial `<case>::<mode>::clang`: LLVM
+//! writes objects differently (section types, relocation choices, DWARF 5), and a linker must take
+//! both. Linking always uses the gcc driver, so only the linker differs between the two builds.
 //!
 //! # Case layout: `tests/corpus/<case>/`
 //! - `*.c`, `*.cpp` — the program; each file compiled separately (C++ by `g++`, and a case with any
@@ -38,6 +41,12 @@
 //!   - `libs`    — libraries, placed last (e.g. `-lm -lpthread -ldl`);
 //!   - `modes`   — comma list of modes to run (default: all four);
 //!   - `thin`, `group` — see above (`true`/`false`);
+//!   - `index`   — `false`: archives without a symbol index (`ar rcS`). GNU ld refuses those, so
+//!     its reference link gets indexed copies of the same members (`-L<trial dir>/ref` first);
+//!   - `copy`    — files of the case copied into the trial directory, with `$DIR` in them replaced
+//!     by the trial directory (e.g. a linker script the link names); `$DIR` in `ldflags` is
+//!     replaced too;
+//!   - `compilers` — comma list of `gcc`, `clang` (default both);
 //!   - `solink`  — `false`: build `libcaseso.so` but do not link it (the program `dlopen`s
 //!     `./libcaseso.so`; runs happen in the trial dir);
 //!   - `args`    — whitespace-separated arguments for the run;
@@ -94,6 +103,9 @@ struct Case {
     modes: Vec<Mode>,
     thin: bool,
     group: bool,
+    index: bool,
+    copy: Vec<String>,
+    compilers: Vec<Cc>,
     solink: bool,
     args: Vec<String>,
     stdin: Option<PathBuf>,
@@ -142,6 +154,9 @@ impl Case {
             modes: Mode::ALL.to_vec(),
             thin: false,
             group: false,
+            index: true,
+            copy: Vec::new(),
+            compilers: vec![Cc::Gcc, Cc::Clang],
             solink: true,
             args: Vec::new(),
             stdin: None,
@@ -170,6 +185,18 @@ impl Case {
                 "args" => case.args = words(value),
                 "thin" => case.thin = parse_bool(&case.name, key, value)?,
                 "group" => case.group = parse_bool(&case.name, key, value)?,
+                "index" => case.index = parse_bool(&case.name, key, value)?,
+                "copy" => case.copy = words(value),
+                "compilers" => {
+                    case.compilers = value
+                        .split(',')
+                        .map(|c| match c.trim() {
+                            "gcc" => Ok(Cc::Gcc),
+                            "clang" => Ok(Cc::Clang),
+                            other => Err(format!("{}: unknown compiler {other:?}", case.name)),
+                        })
+                        .collect::<Result<_, _>>()?
+                }
                 "solink" => case.solink = parse_bool(&case.name, key, value)?,
                 "stdin" => case.stdin = Some(case.dir.join(value)),
                 "status" => {
@@ -251,9 +278,18 @@ fn load_corpus() -> Vec<Case> {
         .collect()
 }
 
-/// `gcc -c` of `srcs` into `out_dir`, object names prefixed so that `lib/a.c` and `a.c` differ.
+/// Which compiler writes the objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cc {
+    Gcc,
+    Clang,
+}
+
+/// `gcc -c` (or clang) of `srcs` into `out_dir`, object names prefixed so that `lib/a.c` and
+/// `a.c` differ.
 fn compile(
     case: &Case,
+    cc: Cc,
     srcs: &[PathBuf],
     flags: &[&str],
     out_dir: &Path,
@@ -263,7 +299,7 @@ fn compile(
     for src in srcs {
         let stem = src.file_stem().unwrap().to_string_lossy();
         let obj = out_dir.join(format!("{prefix}{stem}.o"));
-        let mut cmd = Command::new(compiler_for(src));
+        let mut cmd = Command::new(compiler_for(src, cc));
         cmd.args(["-c", "-O2", "-g"])
             .args(flags)
             .arg("-I")
@@ -281,8 +317,13 @@ fn is_cpp(src: &Path) -> bool {
     src.extension().is_some_and(|e| e == "cpp")
 }
 
-fn compiler_for(src: &Path) -> &'static str {
-    if is_cpp(src) { "g++" } else { "gcc" }
+fn compiler_for(src: &Path, cc: Cc) -> &'static str {
+    match (cc, is_cpp(src)) {
+        (Cc::Gcc, false) => "gcc",
+        (Cc::Gcc, true) => "g++",
+        (Cc::Clang, false) => "clang-19",
+        (Cc::Clang, true) => "clang++-19",
+    }
 }
 
 /// The driver that links a case: `g++` when any of its sources is C++.
@@ -300,21 +341,32 @@ fn driver_for(case: &Case) -> &'static str {
     }
 }
 
-fn archive(objs: &[PathBuf], thin: bool, out: &Path) -> Result<(), String> {
+fn archive(objs: &[PathBuf], thin: bool, index: bool, out: &Path) -> Result<(), String> {
     let mut cmd = Command::new("ar");
-    cmd.arg(if thin { "rcsT" } else { "rcs" })
-        .arg(out)
-        .args(objs);
+    let flags = match (thin, index) {
+        (false, true) => "rcs",
+        (false, false) => "rcS",
+        (true, true) => "rcsT",
+        (true, false) => "rcST",
+    };
+    cmd.arg(flags).arg(out).args(objs);
     run_ok(&mut cmd, BUILD_TIMEOUT).map(drop)
 }
 
 /// Compiles and archives the case in `dir`; returns what both executable links share: the
 /// objects, libraries and flags, in link order.
-fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, String> {
+fn build_inputs(case: &Case, mode: Mode, cc: Cc, dir: &Path) -> Result<Vec<String>, String> {
     let mut flags = vec![mode.compile_flag()];
     flags.extend(case.cflags.iter().map(String::as_str));
+    let subst = |s: &str| s.replace("$DIR", &dir.to_string_lossy());
+    for name in &case.copy {
+        let from = case.dir.join(name);
+        let text =
+            std::fs::read_to_string(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+        std::fs::write(dir.join(name), subst(&text)).map_err(|e| format!("{name}: {e}"))?;
+    }
     let mut args: Vec<String> = Vec::new();
-    for obj in compile(case, &case.sources, &flags, dir, "")? {
+    for obj in compile(case, cc, &case.sources, &flags, dir, "")? {
         args.push(obj.to_string_lossy().into_owned());
     }
     let mut archives = Vec::new();
@@ -322,8 +374,18 @@ fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, Stri
         if srcs.is_empty() {
             continue;
         }
-        let objs = compile(case, srcs, &flags, dir, prefix)?;
-        archive(&objs, case.thin, &dir.join(format!("lib{lib}.a")))?;
+        let objs = compile(case, cc, srcs, &flags, dir, prefix)?;
+        archive(
+            &objs,
+            case.thin,
+            case.index,
+            &dir.join(format!("lib{lib}.a")),
+        )?;
+        if !case.index {
+            let ref_dir = dir.join("ref");
+            std::fs::create_dir_all(&ref_dir).map_err(|e| e.to_string())?;
+            archive(&objs, case.thin, true, &ref_dir.join(format!("lib{lib}.a")))?;
+        }
         archives.push(format!("-l{lib}"));
     }
     if !archives.is_empty() || !case.so.is_empty() {
@@ -339,7 +401,7 @@ fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, Stri
     if !case.so.is_empty() {
         let mut so_flags: Vec<&str> = case.cflags.iter().map(String::as_str).collect();
         so_flags.push("-fPIC");
-        let objs = compile(case, &case.so, &so_flags, dir, "so_")?;
+        let objs = compile(case, cc, &case.so, &so_flags, dir, "so_")?;
         let mut cmd = Command::new(driver_for(case));
         cmd.args(["-shared", "-fuse-ld=bfd", "-o"])
             .arg(dir.join("libcaseso.so"))
@@ -350,7 +412,7 @@ fn build_inputs(case: &Case, mode: Mode, dir: &Path) -> Result<Vec<String>, Stri
         }
         args.push(format!("-Wl,-rpath,{}", dir.display()));
     }
-    args.extend(case.ldflags.iter().cloned());
+    args.extend(case.ldflags.iter().map(|f| subst(f)));
     args.extend(case.libs.iter().cloned());
     Ok(args)
 }
@@ -374,15 +436,17 @@ fn run_program(case: &Case, exe: &Path, dir: &Path) -> Result<common::Output, St
     run_with_timeout(&mut cmd, RUN_TIMEOUT)
 }
 
-fn run_trial(case: &Case, mode: Mode, tool_dir: &Path) -> Result<(), Failed> {
-    let dir = scratch_dir()
-        .join("differential")
-        .join(format!("{}.{}", case.name, mode.name()));
-    in_fresh_dir(&dir, |dir| trial_in(case, mode, tool_dir, dir)).map_err(Failed::from)
+fn run_trial(case: &Case, mode: Mode, cc: Cc, tool_dir: &Path) -> Result<(), Failed> {
+    let suffix = if cc == Cc::Clang { ".clang" } else { "" };
+    let dir =
+        scratch_dir()
+            .join("differential")
+            .join(format!("{}.{}{suffix}", case.name, mode.name()));
+    in_fresh_dir(&dir, |dir| trial_in(case, mode, cc, tool_dir, dir)).map_err(Failed::from)
 }
 
-fn trial_in(case: &Case, mode: Mode, tool_dir: &Path, dir: &Path) -> Result<(), String> {
-    let inputs = build_inputs(case, mode, dir).map_err(|e| format!("building inputs: {e}"))?;
+fn trial_in(case: &Case, mode: Mode, cc: Cc, tool_dir: &Path, dir: &Path) -> Result<(), String> {
+    let inputs = build_inputs(case, mode, cc, dir).map_err(|e| format!("building inputs: {e}"))?;
 
     let tool_flag = format!("-B{}", tool_dir.display());
     let test_exe = dir.join("prog.solder");
@@ -394,7 +458,18 @@ fn trial_in(case: &Case, mode: Mode, tool_dir: &Path, dir: &Path) -> Result<(), 
         )
     };
     let test_cmd = link(&tool_flag, &test_exe).map_err(|e| format!("solder link failed: {e}"))?;
-    let ref_cmd = link("-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link failed: {e}"))?;
+    let ref_cmd = if case.index {
+        link("-fuse-ld=bfd", &ref_exe)
+    } else {
+        let ref_dir = format!("-L{}", dir.join("ref").display());
+        run_link(
+            link_command(driver_for(case), "-fuse-ld=bfd", mode, &ref_exe)
+                .arg(ref_dir)
+                .args(&inputs),
+            &ref_exe,
+        )
+    }
+    .map_err(|e| format!("GNU ld link failed: {e}"))?;
     let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
 
     let reference = run_program(case, &ref_exe, dir).map_err(|e| format!("GNU ld build: {e}"))?;
@@ -428,9 +503,16 @@ fn main() {
     let mut trials = Vec::new();
     for case in corpus.into_iter().map(Arc::new) {
         for mode in case.active_modes() {
-            let (case, tool_dir) = (Arc::clone(&case), Arc::clone(&tool_dir));
-            let name = format!("{}::{}", case.name, mode.name());
-            trials.push(Trial::test(name, move || run_trial(&case, mode, &tool_dir)));
+            for &cc in &case.compilers {
+                let (case, tool_dir) = (Arc::clone(&case), Arc::clone(&tool_dir));
+                let name = match cc {
+                    Cc::Gcc => format!("{}::{}", case.name, mode.name()),
+                    Cc::Clang => format!("{}::{}::clang", case.name, mode.name()),
+                };
+                trials.push(Trial::test(name, move || {
+                    run_trial(&case, mode, cc, &tool_dir)
+                }));
+            }
         }
     }
     let conclusion = libtest_mimic::run(&args, trials);

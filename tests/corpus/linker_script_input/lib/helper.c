@@ -1,0 +1,1 @@
+int helper_scale(int v) { return v * 3; }
