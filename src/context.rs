@@ -138,6 +138,15 @@ impl Link {
         self.objects().filter(|o| o.is_alive())
     }
 
+    /// The linked objects, for a parallel pass over them.
+    pub fn par_live_objects(&self) -> impl rayon::iter::ParallelIterator<Item = &ObjectFile> {
+        use rayon::prelude::*;
+        self.files.par_iter().filter_map(|f| match f {
+            InputFile::Object(o) if o.is_alive() => Some(o),
+            _ => None,
+        })
+    }
+
     pub fn dsos(&self) -> impl Iterator<Item = &DsoFile> {
         self.files.iter().filter_map(InputFile::as_dso)
     }

@@ -84,26 +84,21 @@ pub fn collect_garbage(link: &mut Link) {
 
     // Roots.
     let mut frontier: Vec<(u32, u32)> = link
-        .files
-        .par_iter()
-        .flat_map_iter(|f| {
+        .par_live_objects()
+        .flat_map_iter(|o| {
             let mut v = Vec::new();
-            if let InputFile::Object(o) = f
-                && o.is_alive()
-            {
-                for i in 0..o.sections.len() {
-                    if o.sections[i].is_live() && is_root_section(o, i, &start_stop) {
-                        v.push((o.id, i as u32));
-                    }
+            for i in 0..o.sections.len() {
+                if o.sections[i].is_live() && is_root_section(o, i, &start_stop) {
+                    v.push((o.id, i as u32));
                 }
-                // CIEs name personality routines for every FDE that uses them.
-                for eh in &o.eh_frame {
-                    let rels = o.sections[eh.shndx as usize].relocs;
-                    for r in eh.records.iter().filter(|r| r.is_cie) {
-                        for rel in &rels[r.rel_start as usize..r.rel_end as usize] {
-                            if let Some(t) = target_section(link, o, rel) {
-                                v.push(t);
-                            }
+            }
+            // CIEs name personality routines for every FDE that uses them.
+            for eh in &o.eh_frame {
+                let rels = o.sections[eh.shndx as usize].relocs;
+                for r in eh.records.iter().filter(|r| r.is_cie) {
+                    for rel in &rels[r.rel_start as usize..r.rel_end as usize] {
+                        if let Some(t) = target_section(link, o, rel) {
+                            v.push(t);
                         }
                     }
                 }

@@ -38,6 +38,20 @@ pub struct MergeGroup {
 }
 
 impl MergeGroup {
+    fn new(out_name: &'static [u8], flags: u64, entsize: u64, align: u64) -> MergeGroup {
+        MergeGroup {
+            out_name,
+            flags,
+            entsize,
+            align,
+            pieces: Vec::new(),
+            offsets: Vec::new(),
+            size: 0,
+            out: NONE,
+            offset: 0,
+        }
+    }
+
     pub fn piece_offset(&self, id: u32) -> u64 {
         self.offsets[id as usize]
     }
@@ -122,17 +136,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                 let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
                 let key = (out_name, flags, s.entsize, s.align);
                 let g = *group_index.entry(key).or_insert_with(|| {
-                    groups.push(MergeGroup {
-                        out_name,
-                        flags,
-                        entsize: s.entsize,
-                        align: s.align,
-                        pieces: Vec::new(),
-                        offsets: Vec::new(),
-                        size: 0,
-                        out: NONE,
-                        offset: 0,
-                    });
+                    groups.push(MergeGroup::new(out_name, flags, s.entsize, s.align));
                     (groups.len() - 1) as u32
                 });
                 v.push((i as u32, g));
@@ -144,17 +148,12 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
     let comment_group = match groups.iter().position(|g| g.out_name == b".comment") {
         Some(g) => g as u32,
         None => {
-            groups.push(MergeGroup {
-                out_name: b".comment",
-                flags: (SHF_MERGE | SHF_STRINGS) as u64,
-                entsize: 1,
-                align: 1,
-                pieces: Vec::new(),
-                offsets: Vec::new(),
-                size: 0,
-                out: NONE,
-                offset: 0,
-            });
+            groups.push(MergeGroup::new(
+                b".comment",
+                (SHF_MERGE | SHF_STRINGS) as u64,
+                1,
+                1,
+            ));
             (groups.len() - 1) as u32
         }
     };

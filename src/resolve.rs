@@ -506,30 +506,25 @@ fn check_duplicates(link: &Link) -> Result<()> {
         return Ok(());
     }
     let mut dups: Vec<(u32, u32, u32)> = link
-        .files
-        .par_iter()
-        .flat_map_iter(|f| {
+        .par_live_objects()
+        .flat_map_iter(|o| {
             let mut v = Vec::new();
-            if let InputFile::Object(o) = f
-                && o.is_alive()
-            {
-                for (j, &id) in o.global_ids.iter().enumerate() {
-                    let i = o.first_global as usize + j;
-                    let s = &o.symtab[i];
-                    let shndx = s.st_shndx.get(LE);
-                    if shndx == SHN_UNDEF || shndx == SHN_COMMON || st_bind(s) == STB_WEAK {
-                        continue;
-                    }
-                    if !o.sym_in_live_section(i) {
-                        continue;
-                    }
-                    let sym = &link.syms[id as usize];
-                    if sym.file != o.id
-                        && matches!(sym.kind, SymKind::Section | SymKind::Abs)
-                        && sym.bind != STB_WEAK
-                    {
-                        v.push((id, sym.file, o.id));
-                    }
+            for (j, &id) in o.global_ids.iter().enumerate() {
+                let i = o.first_global as usize + j;
+                let s = &o.symtab[i];
+                let shndx = s.st_shndx.get(LE);
+                if shndx == SHN_UNDEF || shndx == SHN_COMMON || st_bind(s) == STB_WEAK {
+                    continue;
+                }
+                if !o.sym_in_live_section(i) {
+                    continue;
+                }
+                let sym = &link.syms[id as usize];
+                if sym.file != o.id
+                    && matches!(sym.kind, SymKind::Section | SymKind::Abs)
+                    && sym.bind != STB_WEAK
+                {
+                    v.push((id, sym.file, o.id));
                 }
             }
             v

@@ -774,25 +774,20 @@ fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
     put_u32(dst, 4, eh.wrapping_sub(hdr + 4) as u32);
     // (function start, FDE address) for every live FDE.
     let mut table: Vec<(u64, u64)> = link
-        .files
-        .par_iter()
-        .flat_map_iter(|f| {
+        .par_live_objects()
+        .flat_map_iter(|o| {
             let mut v = Vec::new();
-            if let InputFile::Object(o) = f
-                && o.is_alive()
-            {
-                for e in &o.eh_frame {
-                    let s = &o.sections[e.shndx as usize];
-                    for r in e.records.iter().filter(|r| r.live && !r.is_cie) {
-                        let rel = &s.relocs[r.rel_start as usize];
-                        let sym = &link.syms[o.symbols[r_sym(rel) as usize] as usize];
-                        let (sv, a) =
-                            crate::arch::x86_64::target_address(link, o, sym, rel.r_addend.get(LE));
-                        v.push((
-                            sv.wrapping_add(a as u64),
-                            eh + e.out_offset + r.out_offset as u64,
-                        ));
-                    }
+            for e in &o.eh_frame {
+                let s = &o.sections[e.shndx as usize];
+                for r in e.records.iter().filter(|r| r.live && !r.is_cie) {
+                    let rel = &s.relocs[r.rel_start as usize];
+                    let sym = &link.syms[o.symbols[r_sym(rel) as usize] as usize];
+                    let (sv, a) =
+                        crate::arch::x86_64::target_address(link, o, sym, rel.r_addend.get(LE));
+                    v.push((
+                        sv.wrapping_add(a as u64),
+                        eh + e.out_offset + r.out_offset as u64,
+                    ));
                 }
             }
             v
