@@ -92,6 +92,8 @@ pub struct Config {
     pub soname: Option<String>,
     pub version_script: Vec<PathBuf>,
     pub dynamic_list: Vec<PathBuf>,
+    /// `--export-dynamic-symbol PATTERN`.
+    pub export_symbols: Vec<String>,
     pub bsymbolic: bool,
     pub bsymbolic_functions: bool,
     pub defsyms: Vec<(String, String)>,
@@ -159,6 +161,7 @@ impl Default for Config {
             soname: None,
             version_script: Vec::new(),
             dynamic_list: Vec::new(),
+            export_symbols: Vec::new(),
             bsymbolic: false,
             bsymbolic_functions: false,
             defsyms: Vec::new(),
@@ -585,8 +588,10 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.soname = Some(v);
         } else if let Some(v) = p.value(a, &["version-script"])? {
             cfg.version_script.push(v.into());
-        } else if let Some(v) = p.value(a, &["dynamic-list"])? {
+        } else if let Some(v) = p.value(a, &["dynamic-list", "export-dynamic-symbol-list"])? {
             cfg.dynamic_list.push(v.into());
+        } else if let Some(v) = p.value(a, &["export-dynamic-symbol"])? {
+            cfg.export_symbols.push(v);
         } else if p.flag(a, &["Bsymbolic"]) {
             cfg.bsymbolic = true;
         } else if p.flag(a, &["Bsymbolic-functions"]) {

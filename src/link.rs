@@ -55,7 +55,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         link.has_interp = true;
     }
     crate::synth::define_linker_symbols(&mut link)?;
-    crate::synth::classify(&mut link);
+    crate::synth::classify(&mut link)?;
     crate::synth::assign_commons(&mut link);
     check_entry(&link);
     link.exec_stack = exec_stack(&link);

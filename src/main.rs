@@ -8,6 +8,7 @@ mod archive;
 mod args;
 mod context;
 mod dso;
+mod dynlist;
 mod eh_frame;
 mod elf;
 mod error;

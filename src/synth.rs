@@ -134,7 +134,16 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
 }
 
 /// Decides which symbols come from shared libraries at run time and which this output exports.
-pub fn classify(link: &mut Link) {
+pub fn classify(link: &mut Link) -> crate::error::Result<()> {
+    let mut listed = crate::dynlist::Patterns::default();
+    for p in &link.cfg.export_symbols {
+        listed.add(p, false);
+    }
+    for f in &link.cfg.dynamic_list {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| crate::err!("cannot read dynamic list {}: {e}", f.display()))?;
+        listed.parse_list(&f.display().to_string(), &text)?;
+    }
     let n = link.nglobals as usize;
     let dso_ref: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
     link.files.par_iter().for_each(|f| {
@@ -169,8 +178,11 @@ pub fn classify(link: &mut Link) {
             s.exported = defined
                 && visible
                 && link.dynamic
-                && (export_all || dso_ref[id].load(Ordering::Relaxed));
+                && (export_all
+                    || dso_ref[id].load(Ordering::Relaxed)
+                    || (!listed.is_empty() && listed.matches(s.name)));
         });
+    Ok(())
 }
 
 /// Allocates COMMON symbols: each owning file gets a block in `.bss` holding its commons, at the

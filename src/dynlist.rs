@@ -1,0 +1,260 @@
+//! `--dynamic-list FILE` and `--export-dynamic-symbol PATTERN`: symbols an executable exports in
+//! addition to those shared libraries need. A list reads `{ foo; bar*; extern "C++" { ns::f*; }; };`
+//! where patterns are globs (`*`, `?`, `[...]`) and those in `extern "C++"` blocks match demangled
+//! names.
+
+use crate::bail;
+use crate::error::Result;
+
+#[derive(Default, Debug)]
+pub struct Patterns {
+    /// Exact names, and globs over raw names.
+    exact: Vec<Vec<u8>>,
+    globs: Vec<Vec<u8>>,
+    /// Globs over demangled C++ names.
+    cxx: Vec<Vec<u8>>,
+}
+
+impl Patterns {
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.globs.is_empty() && self.cxx.is_empty()
+    }
+
+    pub fn add(&mut self, pattern: &str, cxx: bool) {
+        let p = pattern.as_bytes().to_vec();
+        if cxx {
+            self.cxx.push(p);
+        } else if p.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
+            self.globs.push(p);
+        } else {
+            self.exact.push(p);
+        }
+    }
+
+    pub fn matches(&self, name: &[u8]) -> bool {
+        if self.exact.iter().any(|e| e == name) || self.globs.iter().any(|g| glob(g, name)) {
+            return true;
+        }
+        if !self.cxx.is_empty() && name.starts_with(b"_Z") {
+            let d = crate::symbol::demangle(name);
+            return self.cxx.iter().any(|g| glob(g, d.as_bytes()));
+        }
+        false
+    }
+
+    /// Parses a dynamic list file's text.
+    pub fn parse_list(&mut self, file: &str, text: &str) -> Result<()> {
+        let toks = tokens(text);
+        let mut i = 0;
+        let mut depth = 0usize;
+        let mut cxx_depth: Option<usize> = None;
+        while i < toks.len() {
+            let t = toks[i].as_str();
+            match t {
+                "{" => depth += 1,
+                "}" => {
+                    if depth == 0 {
+                        bail!("{file}: unbalanced '}}' in dynamic list");
+                    }
+                    if cxx_depth == Some(depth) {
+                        cxx_depth = None;
+                    }
+                    depth -= 1;
+                }
+                ";" => {}
+                "extern" => {
+                    let lang = toks.get(i + 1).map(String::as_str).unwrap_or("");
+                    if toks.get(i + 2).map(String::as_str) != Some("{") {
+                        bail!("{file}: expected '{{' after extern {lang}");
+                    }
+                    if lang == "C++" {
+                        cxx_depth = Some(depth + 1);
+                    }
+                    i += 1;
+                }
+                "global:" | "local:" => {
+                    bail!("{file}: {t} belongs in a version script, not a dynamic list")
+                }
+                _ => {
+                    if depth == 0 {
+                        bail!("{file}: symbol {t} outside '{{ ... }}' in dynamic list");
+                    }
+                    self.add(t, cxx_depth.is_some());
+                }
+            }
+            i += 1;
+        }
+        if depth != 0 {
+            bail!("{file}: missing '}}' in dynamic list");
+        }
+        Ok(())
+    }
+}
+
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = text.chars().peekable();
+    let flush = |cur: &mut String, out: &mut Vec<String>| {
+        if !cur.is_empty() {
+            out.push(std::mem::take(cur));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                flush(&mut cur, &mut out);
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                flush(&mut cur, &mut out);
+                chars.next();
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        break;
+                    }
+                    prev = n;
+                }
+            }
+            '"' => {
+                flush(&mut cur, &mut out);
+                let mut s = String::new();
+                for n in chars.by_ref() {
+                    if n == '"' {
+                        break;
+                    }
+                    s.push(n);
+                }
+                out.push(s);
+            }
+            '{' | '}' | ';' => {
+                flush(&mut cur, &mut out);
+                out.push(c.to_string());
+            }
+            c if c.is_whitespace() => flush(&mut cur, &mut out),
+            c => cur.push(c),
+        }
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+/// Shell-style glob: `*`, `?`, and `[...]` classes (with `!`/`^` negation and ranges).
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() {
+            match p[pi] {
+                b'*' => {
+                    star = Some((pi, si));
+                    pi += 1;
+                    continue;
+                }
+                b'?' => {
+                    pi += 1;
+                    si += 1;
+                    continue;
+                }
+                b'[' => {
+                    if let Some((ok, next)) = class(&p[pi..], s[si]) {
+                        if ok {
+                            pi += next;
+                            si += 1;
+                            continue;
+                        }
+                    } else if s[si] == b'[' {
+                        pi += 1;
+                        si += 1;
+                        continue;
+                    }
+                }
+                c if c == s[si] => {
+                    pi += 1;
+                    si += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, ss)) => {
+                pi = sp + 1;
+                si = ss + 1;
+                star = Some((sp, ss + 1));
+            }
+            None => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+/// Matches `c` against the class at the start of `p` (`[...]`); returns (matched, class length).
+fn class(p: &[u8], c: u8) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let neg = matches!(p.get(1), Some(b'!') | Some(b'^'));
+    if neg {
+        i += 1;
+    }
+    let mut found = false;
+    let start = i;
+    while i < p.len() {
+        if p[i] == b']' && i > start {
+            return Some((found != neg, i + 1));
+        }
+        if i + 2 < p.len() && p[i + 1] == b'-' && p[i + 2] != b']' {
+            if (p[i]..=p[i + 2]).contains(&c) {
+                found = true;
+            }
+            i += 3;
+        } else {
+            if p[i] == c {
+                found = true;
+            }
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob(b"foo*", b"foobar"));
+        assert!(glob(b"f?o", b"fao"));
+        assert!(glob(b"*", b""));
+        assert!(glob(b"a[bc]d", b"acd"));
+        assert!(!glob(b"a[!bc]d", b"acd"));
+        assert!(glob(b"x[0-9]", b"x7"));
+        assert!(!glob(b"foo", b"foobar"));
+    }
+
+    #[test]
+    fn parses_a_list() {
+        let mut p = Patterns::default();
+        p.parse_list(
+            "l",
+            "{\n  plugin_api_*;  # comment\n  exact_one;\n  extern \"C++\" { ns::helper*; };\n};\n",
+        )
+        .unwrap();
+        assert!(p.matches(b"plugin_api_init"));
+        assert!(p.matches(b"exact_one"));
+        assert!(!p.matches(b"exact_two"));
+        assert!(p.matches(b"_ZN2ns8helper_aEv"));
+        assert!(!p.matches(b"_ZN2ns5otherEv"));
+    }
+
+    #[test]
+    fn rejects_version_script_syntax() {
+        let mut p = Patterns::default();
+        assert!(p.parse_list("l", "{ global: foo; };").is_err());
+    }
+}
