@@ -87,12 +87,28 @@ pub fn create_output(target: &Path, size: u64) -> Result<(OutputFile, memmap2::M
         target: target.to_path_buf(),
         committed: false,
     };
+    // The file is filled with zeros through write(2) before it is mapped: that makes its page
+    // cache in large folios, several times cheaper than the page faults of the parallel write
+    // creating it page by page (5 ms of a 13 ms SQLite link). A full disk also shows up here as an
+    // error rather than as SIGBUS on a mapped write.
     file.set_len(size)
+        .and_then(|()| fill_with_zeros(&file, size))
         .map_err(|e| Error(format!("cannot size output file {}: {e}", target.display())))?;
     // SAFETY: the file is ours (just created under a unique name) and is not resized while mapped.
     let map = unsafe { memmap2::MmapMut::map_mut(&file) }
         .map_err(|e| Error(format!("cannot map output file {}: {e}", target.display())))?;
     Ok((guard, map))
+}
+
+fn fill_with_zeros(file: &std::fs::File, size: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    const CHUNK: u64 = 1 << 20;
+    // Never written, so the kernel reads it from the shared zero page: no memory is touched.
+    let zeros = memmap2::MmapMut::map_anon(CHUNK as usize)?;
+    (0..size.div_ceil(CHUNK)).into_par_iter().try_for_each(|k| {
+        let off = k * CHUNK;
+        file.write_all_at(&zeros[..(size - off).min(CHUNK) as usize], off)
+    })
 }
 
 impl OutputFile {
@@ -167,6 +183,41 @@ fn release_in_background(file: std::fs::File) {
             }
         }
     }
+}
+
+/// Below this, a section is one task.
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// For a large non-allocated section whose relocations are sorted by offset, boundaries that split
+/// it into chunks of about `CHUNK_BYTES`, as (byte offset, first relocation index) pairs from
+/// (0, 0) to (size, relocation count). Every boundary is the offset of a relocation, so none
+/// straddles one. `None` means the section is written as a whole.
+fn debug_chunks(s: &crate::object::InputSection) -> Option<Vec<(usize, usize)>> {
+    let size = s.size as usize;
+    if s.is_alloc() || size < 2 * CHUNK_BYTES || s.relocs.is_empty() {
+        return None;
+    }
+    let offset = |k: usize| s.relocs[k].r_offset.get(LE) as usize;
+    if !(1..s.relocs.len()).all(|k| offset(k - 1) <= offset(k))
+        || offset(s.relocs.len() - 1) >= size
+    {
+        return None;
+    }
+    let n = size.div_ceil(CHUNK_BYTES);
+    let mut bounds = vec![(0, 0)];
+    for c in 1..n {
+        let k = s
+            .relocs
+            .partition_point(|r| (r.r_offset.get(LE) as usize) < c * CHUNK_BYTES);
+        if k == s.relocs.len() {
+            break;
+        }
+        if offset(k) > bounds.last().unwrap().0 {
+            bounds.push((offset(k), k));
+        }
+    }
+    bounds.push((size, s.relocs.len()));
+    Some(bounds)
 }
 
 fn unsafe_umask() -> u32 {
@@ -277,6 +328,21 @@ fn write_object(
                 return Ok(());
             }
             let off = (os.offset + s.offset) as usize;
+            if let Some(chunks) = debug_chunks(s) {
+                // One large debug section (.debug_info of a big object) must not become one long
+                // task either: relocations there only patch their own bytes, so the section is
+                // split between relocations and the pieces are done in parallel.
+                return chunks.par_windows(2).try_for_each(|w| {
+                    let ((lo, rlo), (hi, rhi)) = (w[0], w[1]);
+                    // SAFETY: the chunks are disjoint runs of this section's range.
+                    let dst = unsafe { out.slice(off + lo, hi - lo) };
+                    dst.copy_from_slice(&s.data[lo..hi]);
+                    let rels = &s.relocs[rlo..rhi];
+                    let addr = os.addr + s.offset + lo as u64;
+                    link.target
+                        .apply_relocs(link, o, i, rels, dst, lo as u64, addr, &mut [])
+                });
+            }
             // SAFETY: each input section owns [offset, offset+size) of its output section.
             let dst = unsafe { out.slice(off, s.size as usize) };
             dst.copy_from_slice(&s.data[..s.size as usize]);
