@@ -46,9 +46,11 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Flags for `sqlite3.c` (plus `-fPIE` or `-fno-pie`). Without threads or extension loading the
-/// static links need neither libpthread nor dlopen; the math functions make `-lm` matter.
+/// static links need neither libpthread nor dlopen; the math functions make `-lm` matter; `-g`
+/// makes a large `.debug_info` to relocate.
 const SQLITE_CFLAGS: &[&str] = &[
     "-O2",
+    "-g",
     "-DSQLITE_THREADSAFE=0",
     "-DSQLITE_OMIT_LOAD_EXTENSION",
     "-DSQLITE_ENABLE_MATH_FUNCTIONS",
@@ -320,10 +322,121 @@ fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
 
     let tested =
         run_program(&test_exe, dir).map_err(|e| format!("solder build: {e}\n{commands}"))?;
-    match compare_runs(&tested, &reference, SHOW_BYTES) {
-        None => Ok(()),
-        Some(msg) => Err(format!("{msg}\n{commands}")),
+    if let Some(msg) = compare_runs(&tested, &reference, SHOW_BYTES) {
+        return Err(format!("{msg}\n{commands}"));
     }
+
+    // The program runs the same; its debug information must also point at the right code. The
+    // checker is first run on GNU ld's build, so that a change in readelf's output cannot make it
+    // vacuous.
+    let reference = debug_info_addresses(&ref_exe).map_err(|e| format!("broken test: {e}"))?;
+    if reference.checked < 1000 || reference.furthest < 1 << 20 {
+        return Err(format!(
+            "broken test: {}: only {} functions checked, up to DIE {:#x}: the readelf output \
+             was not understood",
+            ref_exe.display(),
+            reference.checked,
+            reference.furthest
+        ));
+    }
+    let tested = debug_info_addresses(&test_exe).map_err(|e| format!("{e}\n{commands}"))?;
+    if tested.checked != reference.checked {
+        return Err(format!(
+            "{} functions in .debug_info have a name and an address that match the symbol table, \
+             {} in GNU ld's build: names or addresses in .debug_info are wrong\n{commands}",
+            tested.checked, reference.checked
+        ));
+    }
+    Ok(())
+}
+
+struct DebugFacts {
+    /// Functions whose DW_AT_low_pc was compared with their symbol.
+    checked: usize,
+    /// The offset in `.debug_info` of the last of them.
+    furthest: u64,
+}
+
+/// Checks every top-level `DW_TAG_subprogram` in `.debug_info` that has a name and a
+/// `DW_AT_low_pc` against the symbol table: the address must be the value of the one `FUNC`
+/// symbol of that name. SQLite's `.debug_info` is over a megabyte, relocated by about 100 000
+/// relocations (in chunks, in parallel), so this reaches all of it.
+fn debug_info_addresses(exe: &Path) -> Result<DebugFacts, String> {
+    let who = exe.display();
+    let syms = run_ok(Command::new("readelf").arg("-sW").arg(exe), BUILD_TIMEOUT)?;
+    let mut funcs: std::collections::HashMap<String, Option<u64>> = Default::default();
+    for line in String::from_utf8_lossy(&syms.stdout).lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() == 8 && f[3] == "FUNC" && f[6] != "UND" {
+            let value = u64::from_str_radix(f[1], 16).map_err(|e| format!("{line}: {e}"))?;
+            // A name defined twice (statics of two files) proves nothing; drop it.
+            funcs
+                .entry(f[7].to_string())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(value));
+        }
+    }
+    let dump = run_ok(
+        Command::new("readelf")
+            .args(["--debug-dump=info", "--dwarf-depth=2"])
+            .arg(exe),
+        BUILD_TIMEOUT,
+    )?;
+    let text = String::from_utf8_lossy(&dump.stdout);
+    let (mut checked, mut furthest, mut bad) = (0, 0u64, Vec::new());
+    let mut check = |die: u64, name: &Option<String>, low_pc: Option<u64>| {
+        let (Some(name), Some(low_pc)) = (name, low_pc) else {
+            return;
+        };
+        let Some(Some(value)) = funcs.get(name.as_str()) else {
+            return;
+        };
+        checked += 1;
+        furthest = furthest.max(die);
+        if *value != low_pc {
+            bad.push(format!(
+                "{name}: DW_AT_low_pc {low_pc:#x}, symbol {value:#x} (DIE {die:#x})"
+            ));
+        }
+    };
+    // (DIE offset, is a subprogram, name, low_pc) of the DIE being read.
+    let mut cur: (u64, bool, Option<String>, Option<u64>) = (0, false, None, None);
+    for line in text.lines() {
+        if let Some(rest) = line
+            .strip_prefix(" <")
+            .filter(|r| r.contains("Abbrev Number"))
+        {
+            if cur.1 {
+                check(cur.0, &cur.2, cur.3);
+            }
+            let off = rest.split(['<', '>']).nth(2).unwrap_or("");
+            let off = u64::from_str_radix(off, 16).map_err(|e| format!("{line}: {e}"))?;
+            cur = (off, line.ends_with("(DW_TAG_subprogram)"), None, None);
+        } else if let Some((attr, value)) = line.split_once(": ") {
+            match attr.split_whitespace().nth(1) {
+                Some("DW_AT_name") => {
+                    let name = value.rsplit_once("): ").map_or(value, |(_, n)| n);
+                    cur.2 = Some(name.trim().to_string());
+                }
+                Some("DW_AT_low_pc") => {
+                    let v = value.trim().trim_start_matches("0x");
+                    cur.3 = u64::from_str_radix(v, 16).ok();
+                }
+                _ => {}
+            }
+        }
+    }
+    if cur.1 {
+        check(cur.0, &cur.2, cur.3);
+    }
+    if !bad.is_empty() {
+        return Err(format!(
+            "{who}: {} of {checked} functions have a wrong address in .debug_info:\n{}",
+            bad.len(),
+            bad[..bad.len().min(10)].join("\n")
+        ));
+    }
+    Ok(DebugFacts { checked, furthest })
 }
 
 common::mode_tests!(check_mode: mode_pie, mode_nopie, mode_static, mode_staticpie);
