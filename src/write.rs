@@ -105,7 +105,8 @@ fn fill_with_zeros(file: &std::fs::File, size: u64) -> std::io::Result<()> {
     const CHUNK: u64 = 1 << 20;
     // Never written, so the kernel reads it from the shared zero page: no memory is touched.
     let zeros = memmap2::MmapMut::map_anon(CHUNK as usize)?;
-    (0..size.div_ceil(CHUNK)).into_par_iter().try_for_each(|k| {
+    // One thread: buffered writes to one file hold its inode lock, so more would only spin.
+    (0..size.div_ceil(CHUNK)).try_for_each(|k| {
         let off = k * CHUNK;
         file.write_all_at(&zeros[..(size - off).min(CHUNK) as usize], off)
     })
