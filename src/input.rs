@@ -46,21 +46,33 @@ const DEFAULT_LIB_DIRS: &[&str] = &[
 ];
 
 pub fn map_file(path: &Path) -> Result<&'static [u8]> {
+    map_file_with_id(path).map(|m| m.data)
+}
+
+/// A mapped file and its (device, inode).
+struct Mapped {
+    data: &'static [u8],
+    id: (u64, u64),
+}
+
+fn map_file_with_id(path: &Path) -> Result<Mapped> {
+    use std::os::unix::fs::MetadataExt;
     let file = std::fs::File::open(path)
         .map_err(|e| Error(format!("cannot open {}: {}", path.display(), io_reason(&e))))?;
     let meta = file.metadata()?;
     if meta.is_dir() {
         bail!("{}: is a directory", path.display());
     }
+    let id = (meta.dev(), meta.ino());
     if meta.len() == 0 {
-        return Ok(&[]);
+        return Ok(Mapped { data: &[], id });
     }
     // SAFETY: the mapping is read-only and lives until exit. As with every mmap-based linker, an input
     // truncated by another process during the link is the user's race.
     let map = unsafe { memmap2::Mmap::map(&file) }
         .map_err(|e| Error(format!("cannot map {}: {}", path.display(), e)))?;
     let map: &'static memmap2::Mmap = Box::leak(Box::new(map));
-    Ok(&map[..])
+    Ok(Mapped { data: &map[..], id })
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -213,13 +225,11 @@ impl Loader<'_> {
     }
 
     fn add_path(&mut self, path: &Path, state: InputState, depth: usize) -> Result<()> {
-        if let Some(out) = self.output_id {
-            use std::os::unix::fs::MetadataExt;
-            if std::fs::metadata(path).is_ok_and(|m| (m.dev(), m.ino()) == out) {
-                bail!("input file '{}' is the same as output file", path.display());
-            }
+        let mapped = map_file_with_id(path)?;
+        if self.output_id == Some(mapped.id) {
+            bail!("input file '{}' is the same as output file", path.display());
         }
-        let data = map_file(path)?;
+        let data = mapped.data;
         let name = path.display().to_string();
         match identify(data) {
             FileType::Object => {
