@@ -67,10 +67,16 @@ impl Interner {
         let shards: Vec<Shard> = (0..SHARDS)
             .into_par_iter()
             .map(|s| {
+                // Every key of this shard gets a local; at least half of them, typically, are
+                // distinct, so growing the table from empty would rehash it many times.
+                let keys: usize = sorted
+                    .iter()
+                    .map(|(_, off)| (off[s + 1] - off[s]) as usize)
+                    .sum();
                 let mut sh = Shard {
-                    table: HashTable::new(),
-                    names: Vec::new(),
-                    locals: Vec::new(),
+                    table: HashTable::with_capacity(keys / 2),
+                    names: Vec::with_capacity(keys / 2),
+                    locals: Vec::with_capacity(keys),
                     file_start: Vec::with_capacity(files.len()),
                 };
                 for (f, k) in files.iter().enumerate() {
