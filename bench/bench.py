@@ -5,7 +5,8 @@ same inputs with the same command line.
 Each workload is built once with a compiler driver whose `ld` is a recording wrapper; the recorded
 linker arguments (without GCC's LTO plugin options) are then replayed for every linker with
 hyperfine. Reports the median wall time, user and system CPU time, and each linker's ratio to
-solder's median.
+solder's median; and, as the floor a linker can approach, `cat` copying the same input files into a
+new file.
 
     python3 bench/bench.py                  # all workloads
     python3 bench/bench.py sqlite-static    # some of them
@@ -132,6 +133,24 @@ WORKLOADS = {
 }
 
 
+def input_files(args: list) -> list:
+    """The files a link reads: its file arguments, and each -l library found as the linker would
+    (.so before .a, unless linking statically). Linker scripts (libc.so) count as themselves."""
+    dirs = [a[2:] for a in args if a.startswith("-L")]
+    dirs += ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"]
+    static = "-static" in args or "-Bstatic" in args
+    out = []
+    for i, a in enumerate(args):
+        if a.startswith("-l"):
+            names = [f"lib{a[2:]}.a"] if static else [f"lib{a[2:]}.so", f"lib{a[2:]}.a"]
+            found = next((Path(dd) / n for dd in dirs for n in names if (Path(dd) / n).is_file()), None)
+            if found and str(found) not in out:
+                out.append(str(found))
+        elif not a.startswith("-") and args[i - 1] not in ("-o", "-dynamic-linker", "-m", "-z") and Path(a).is_file():
+            out.append(a)
+    return out
+
+
 def bench(name: str, args: list):
     d = WORK / name
     cmds, names = [], []
@@ -158,6 +177,16 @@ def bench(name: str, args: list):
         stdout=subprocess.DEVNULL,
     )
     res = json.loads(js.read_text())["results"]
+    # The floor the mission names: copying the input bytes into a new file. The shell that does
+    # the redirection is timed by hyperfine and subtracted.
+    inputs = " ".join(shlex.quote(f) for f in input_files(args))
+    cat_js = d / "cat.json"
+    run(
+        ["hyperfine", "-w", "3", "-r", str(RUNS), "--export-json", str(cat_js), "-n", "cat",
+         f"rm -f {d}/out.cat; cat {inputs} > {d}/out.cat"],
+        stdout=subprocess.DEVNULL,
+    )
+    res += json.loads(cat_js.read_text())["results"]
     base = next(r["median"] for r in res if r["command"] == "solder")
     print(f"\n{name}")
     print(f"  {'linker':8} {'median ms':>10} {'user ms':>9} {'sys ms':>8} {'vs solder':>10}")
