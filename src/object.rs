@@ -77,9 +77,12 @@ pub struct InputSection {
     pub out: u32,
     /// Offset within the output section.
     pub offset: u64,
-    /// This section's run of `.rela.dyn` entries (from relocation scanning).
+    /// This section's runs of `.rela.dyn` entries (from relocation scanning): its relative
+    /// relocations, from the start of all sections' relative ones, and its others, likewise.
     pub dynrel_start: u32,
     pub dynrel_count: u32,
+    pub dynrel_other_start: u32,
+    pub dynrel_other_count: u32,
 }
 
 impl InputSection {
@@ -274,6 +277,8 @@ impl ObjectFile {
                 offset: 0,
                 dynrel_start: 0,
                 dynrel_count: 0,
+                dynrel_other_start: 0,
+                dynrel_other_count: 0,
             });
         }
         if let Some(s) = sections.first_mut() {

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 pub fn scan(link: &mut Link) -> Result<()> {
     let target = link.target;
-    let results: Vec<(Vec<(u32, u32)>, ScanResult)> = link
+    // Per file: (section, relative, other) dynamic relocation counts.
+    type Counts = Vec<(u32, u32, u32)>;
+    let results: Vec<(Counts, ScanResult)> = link
         .files
         .par_iter()
         .map(|f| {
@@ -38,10 +40,11 @@ pub fn scan(link: &mut Link) -> Result<()> {
                         if s.kind != SecKind::Regular || !s.is_alloc() || s.relocs.is_empty() {
                             continue;
                         }
-                        let before = total.dynrels;
+                        let (before, before_rel) = (total.dynrels, total.relative);
                         target.scan_section(link, o, i, &mut total);
                         if total.dynrels != before {
-                            counts.push((i as u32, total.dynrels - before));
+                            let rel = total.relative - before_rel;
+                            counts.push((i as u32, rel, total.dynrels - before - rel));
                         }
                     }
                     total.undefined.sort_unstable();
@@ -104,14 +107,16 @@ pub fn scan(link: &mut Link) -> Result<()> {
         warn("creating DT_TEXTREL in a position-independent output; recompile with -fPIC");
     }
 
-    // Give each section its run of .rela.dyn, in file order.
-    let mut next = 0u32;
-    let mut starts: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(results.len());
+    // Give each section its two runs of .rela.dyn (relative and other), in file order.
+    let (mut next_rel, mut next_other) = (0u32, 0u32);
+    type Runs = (u32, [u32; 4]);
+    let mut starts: Vec<Vec<Runs>> = Vec::with_capacity(results.len());
     for (counts, _) in &results {
         let mut v = Vec::with_capacity(counts.len());
-        for &(sec, n) in counts {
-            v.push((sec, next, n));
-            next += n;
+        for &(sec, rel, other) in counts {
+            v.push((sec, [next_rel, rel, next_other, other]));
+            next_rel += rel;
+            next_other += other;
         }
         starts.push(v);
     }
@@ -120,14 +125,17 @@ pub fn scan(link: &mut Link) -> Result<()> {
         .zip(starts.into_par_iter())
         .for_each(|(f, v)| {
             if let InputFile::Object(o) = f {
-                for (sec, start, n) in v {
+                for (sec, [rel_start, rel, other_start, other]) in v {
                     let s = &mut o.sections[sec as usize];
-                    s.dynrel_start = start;
-                    s.dynrel_count = n;
+                    s.dynrel_start = rel_start;
+                    s.dynrel_count = rel;
+                    s.dynrel_other_start = other_start;
+                    s.dynrel_other_count = other;
                 }
             }
         });
-    link.synth.sec_rels = next;
+    link.synth.sec_rels = next_rel + next_other;
+    link.synth.sec_relative = next_rel;
     link.synth.textrel = textrel;
     Ok(())
 }

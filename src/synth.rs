@@ -54,14 +54,52 @@ pub struct Synth {
     pub soname: Option<u32>,
     pub verneed: Vec<u8>,
     pub verneed_count: u32,
+    /// GOT entries' dynamic relocations, and how many of them are relative.
     pub got_rels: u32,
+    pub got_relative: u32,
+    /// Input sections' dynamic relocations, and how many of them are relative.
     pub sec_rels: u32,
+    pub sec_relative: u32,
     pub irel_in_dyn: u32,
     pub plt_rels: u32,
     pub textrel: bool,
     pub interp: Vec<u8>,
     pub gnu_property: Vec<u8>,
     pub build_id_size: u64,
+}
+
+/// Where each run of `.rela.dyn` starts, in entries. Relative relocations come first, as
+/// `DT_RELACOUNT` tells ld.so (which then applies them in a tight loop without symbol lookups):
+/// [GOT relative] [sections' relative] [GOT other] [COPY] [sections' other] [IRELATIVE]. IRELATIVE
+/// entries are last so that their resolvers run on relocated data.
+pub struct RelaDyn {
+    pub sec_relative: u32,
+    pub got_other: u32,
+    pub copy: u32,
+    pub sec_other: u32,
+    pub irelative: u32,
+    /// Relative relocations (the first `relative` entries).
+    pub relative: u32,
+    pub total: u32,
+}
+
+impl Synth {
+    pub fn rela_dyn(&self) -> RelaDyn {
+        let sec_relative = self.got_relative;
+        let got_other = sec_relative + self.sec_relative;
+        let copy = got_other + (self.got_rels - self.got_relative);
+        let sec_other = copy + self.copyrels.len() as u32;
+        let irelative = sec_other + (self.sec_rels - self.sec_relative);
+        RelaDyn {
+            sec_relative,
+            got_other,
+            copy,
+            sec_other,
+            irelative,
+            relative: got_other,
+            total: irelative + self.irel_in_dyn,
+        }
+    }
 }
 
 /// Defines the linker-provided symbols that something references but nothing defines.
@@ -344,19 +382,14 @@ pub fn plan(link: &mut Link) {
     let pic = link.is_pic();
     for g in &sy.got {
         let s = &link.syms[g.sym as usize];
-        let needs = match g.kind {
-            GotKind::Addr => {
-                s.imported
-                    || (pic
-                        && (s.is_ifunc()
-                            || matches!(
-                                s.kind,
-                                SymKind::Section | SymKind::Common | SymKind::Linker
-                            )))
-            }
-            GotKind::TpOff => s.imported,
-        };
+        let relative = g.kind == GotKind::Addr
+            && !s.imported
+            && pic
+            && (s.is_ifunc()
+                || matches!(s.kind, SymKind::Section | SymKind::Common | SymKind::Linker));
+        let needs = relative || s.imported;
         sy.got_rels += needs as u32;
+        sy.got_relative += relative as u32;
     }
     if sy.lazy_plt || !link.dynamic {
         // Dynamic executables: one JUMP_SLOT/IRELATIVE per entry in .rela.plt. Static ones: only
@@ -718,8 +751,7 @@ pub fn add_synthetic_sections(link: &mut Link) {
             );
         }
     }
-    let nrel_dyn =
-        sy.got_rels as u64 + sy.copyrels.len() as u64 + sy.sec_rels as u64 + sy.irel_in_dyn as u64;
+    let nrel_dyn = sy.rela_dyn().total as u64;
     if nrel_dyn > 0 || link.dynamic {
         add(
             b".rela.dyn",
@@ -912,8 +944,8 @@ pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
         v.push((DT_PLTREL, DT_RELA as u64));
         v.push((DT_JMPREL, lay.addr_of(lay.idx.rela_plt)));
     }
-    let nrel =
-        sy.got_rels as u64 + sy.copyrels.len() as u64 + sy.sec_rels as u64 + sy.irel_in_dyn as u64;
+    let rela_dyn = sy.rela_dyn();
+    let nrel = rela_dyn.total as u64;
     if nrel > 0 {
         v.push((DT_RELA, lay.addr_of(lay.idx.rela_dyn)));
         v.push((DT_RELASZ, nrel * RELA_SIZE));
@@ -964,6 +996,9 @@ pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
         v.push((DT_VERSYM, lay.addr_of(lay.idx.versym)));
         v.push((DT_VERNEED, lay.addr_of(lay.idx.verneed)));
         v.push((DT_VERNEEDNUM, sy.verneed_count as u64));
+    }
+    if rela_dyn.relative > 0 {
+        v.push((DT_RELACOUNT, rela_dyn.relative as u64));
     }
     v.push((DT_NULL, 0));
     v

@@ -242,7 +242,7 @@ pub fn write_output(
 
     // Input sections and merged pieces (in parallel), then synthetic sections.
     let rela_dyn_off = lay.sec(lay.idx.rela_dyn).map(|s| s.offset);
-    let sec_rel_base = link.synth.got_rels as u64 + link.synth.copyrels.len() as u64;
+    let runs = link.synth.rela_dyn();
     let errors: Vec<Error> = link
         .files
         .par_iter()
@@ -251,7 +251,7 @@ pub fn write_output(
             if !o.is_alive() {
                 return None;
             }
-            write_object(link, o, out, rela_dyn_off, sec_rel_base).err()
+            write_object(link, o, out, rela_dyn_off, &runs).err()
         })
         .collect();
     if let Some(e) = errors.into_iter().next() {
@@ -313,7 +313,7 @@ fn write_object(
     o: &crate::object::ObjectFile,
     out: SyncPtr,
     rela_dyn_off: Option<u64>,
-    sec_rel_base: u64,
+    runs: &crate::synth::RelaDyn,
 ) -> Result<()> {
     let lay = &link.layout;
     // Sections, not files, are the unit of work: one large object must not become one long task.
@@ -340,8 +340,16 @@ fn write_object(
                     dst.copy_from_slice(&s.data[lo..hi]);
                     let rels = &s.relocs[rlo..rhi];
                     let addr = os.addr + s.offset + lo as u64;
-                    link.target
-                        .apply_relocs(link, o, i, rels, dst, lo as u64, addr, &mut [])
+                    link.target.apply_relocs(
+                        link,
+                        o,
+                        i,
+                        rels,
+                        dst,
+                        lo as u64,
+                        addr,
+                        Default::default(),
+                    )
                 });
             }
             // SAFETY: each input section owns [offset, offset+size) of its output section.
@@ -350,15 +358,21 @@ fn write_object(
             if s.relocs.is_empty() {
                 return Ok(());
             }
-            let dynrel: &mut [u8] = if s.dynrel_count > 0 {
+            let dynrel = if s.dynrel_count + s.dynrel_other_count > 0 {
                 let Some(base) = rela_dyn_off else {
                     bail!("internal error: dynamic relocations without .rela.dyn")
                 };
-                let start = base as usize + (sec_rel_base + s.dynrel_start as u64) as usize * 24;
-                // SAFETY: scanning gave each section its own run of .rela.dyn entries.
-                unsafe { out.slice(start, s.dynrel_count as usize * 24) }
+                let run = |first: u32, start: u32, n: u32| {
+                    let at = base as usize + (first + start) as usize * 24;
+                    // SAFETY: scanning gave each section its own runs of .rela.dyn entries.
+                    unsafe { out.slice(at, n as usize * 24) }
+                };
+                crate::arch::DynRelOut {
+                    relative: run(runs.sec_relative, s.dynrel_start, s.dynrel_count),
+                    other: run(runs.sec_other, s.dynrel_other_start, s.dynrel_other_count),
+                }
             } else {
-                &mut []
+                Default::default()
             };
             link.target
                 .apply_relocs(link, o, i, s.relocs, dst, 0, os.addr + s.offset, dynrel)
@@ -386,7 +400,7 @@ fn write_object(
                     d,
                     r.offset as u64,
                     addr,
-                    &mut [],
+                    Default::default(),
                 )?;
                 if !r.is_cie {
                     let cie = eh
@@ -688,30 +702,43 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
         };
         put_u64(dst, k * 8, v);
     }
-    if rels.len() as u32 != sy.got_rels {
+    let relative = rels.iter().filter(|r| r.2 == dt.relative).count() as u32;
+    if rels.len() as u32 != sy.got_rels || relative != sy.got_relative {
         bail!(
-            "internal error: GOT relocation count changed ({} planned, {} written)",
+            "internal error: GOT relocation count changed ({} planned, {} written; {} relative planned, {relative} written)",
             sy.got_rels,
-            rels.len()
+            rels.len(),
+            sy.got_relative
         );
     }
     if !rels.is_empty() {
         let rd = lay.sec(lay.idx.rela_dyn).unwrap();
-        // SAFETY: the first `got_rels` entries of .rela.dyn belong to the GOT.
-        let b = unsafe { out.slice(rd.offset as usize, rels.len() * 24) };
-        for (i, (off, sym, ty, add)) in rels.into_iter().enumerate() {
-            write_rela(&mut b[i * 24..i * 24 + 24], off, sym, ty, add);
+        let runs = sy.rela_dyn();
+        let (mut rel_at, mut other_at) = (0usize, runs.got_other as usize);
+        for (off, sym, ty, add) in rels {
+            let at = if ty == dt.relative {
+                &mut rel_at
+            } else {
+                &mut other_at
+            };
+            // SAFETY: the GOT owns the first `got_relative` entries of .rela.dyn and the
+            // `got_rels - got_relative` from `got_other` on.
+            let e = unsafe { out.slice(rd.offset as usize + *at * 24, 24) };
+            write_rela(e, off, sym, ty, add);
+            *at += 1;
         }
     }
     Ok(())
 }
 
-/// .rela.dyn: [GOT relocations, written with the GOT] [COPY] [input sections'] [IRELATIVE].
+/// .rela.dyn's own entries: COPY and IRELATIVE (see `RelaDyn` for the whole order; the GOT's and
+/// the input sections' are written with them).
 fn write_rela_dyn(link: &Link, dst: &mut [u8]) {
     let sy = &link.synth;
     let lay = &link.layout;
     let dt = link.target.dynrel();
-    let mut k = sy.got_rels as usize;
+    let runs = sy.rela_dyn();
+    let mut k = runs.copy as usize;
     for c in &sy.copyrels {
         let s = &link.syms[c.sym as usize];
         write_rela(
@@ -723,7 +750,7 @@ fn write_rela_dyn(link: &Link, dst: &mut [u8]) {
         );
         k += 1;
     }
-    k += sy.sec_rels as usize;
+    k = runs.irelative as usize;
     if sy.irel_in_dyn > 0 {
         for (j, &id) in sy.plt.iter().enumerate() {
             let slot = lay.gotplt_addr + 8 * j as u64;

@@ -858,6 +858,51 @@ fn static_pie_relocations() {
     facts.finish();
 }
 
+/// `DT_RELACOUNT` counts the relative relocations at the start of `.rela.dyn` (ld.so applies them
+/// in a fast loop); every relative relocation is among them. Programs with relative, symbolic,
+/// GLOB_DAT, COPY and IRELATIVE relocations.
+#[test]
+fn relative_relocations_first() {
+    let work = Work::new("relative_relocations_first");
+    let mut facts = Facts::default();
+    for mode in [Mode::Pie, Mode::NoPie, Mode::StaticPie] {
+        for (name, src) in [("ifunc", IFUNC), ("copyrel", COPYREL)] {
+            let objs = [work.compile(name, src, mode)];
+            let pair = work.link_both(name, mode, &objs, &[]);
+            let mut counts = Vec::new();
+            for (who, path) in pair.both() {
+                let d = dynamic(path).unwrap_or_default();
+                let relacount: Option<usize> = d
+                    .iter()
+                    .find(|(t, _)| t == "RELACOUNT")
+                    .map(|(_, v)| v.trim().parse().expect("RELACOUNT is a number"));
+                let kinds: Vec<String> = relocations(path)
+                    .into_iter()
+                    .filter(|r| r.section == ".rela.dyn")
+                    .map(|r| r.ty)
+                    .collect();
+                let relative = kinds.iter().filter(|t| *t == "R_X86_64_RELATIVE").count();
+                let leading = kinds
+                    .iter()
+                    .take_while(|t| *t == "R_X86_64_RELATIVE")
+                    .count();
+                facts.rule(&pair, who, leading == relative, || {
+                    format!("relative relocations are not all first in .rela.dyn: {kinds:?}")
+                });
+                let want = (relative > 0).then_some(relative);
+                facts.rule(&pair, who, relacount == want, || {
+                    format!("DT_RELACOUNT {relacount:?}, {relative} relative relocations")
+                });
+                counts.push(relacount.is_some());
+            }
+            // The counts themselves may differ: GNU ld sometimes picks another relocation for
+            // the same pointer (IRELATIVE for an IFUNC's address in data, say).
+            facts.same(&pair, "DT_RELACOUNT present", counts[0], counts[1]);
+        }
+    }
+    facts.finish();
+}
+
 #[test]
 fn static_irelative_bracketed() {
     let work = Work::new("static_irelative_bracketed");

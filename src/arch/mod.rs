@@ -13,6 +13,8 @@ use crate::object::ObjectFile;
 pub struct ScanResult {
     /// Dynamic relocations this section will emit into `.rela.dyn`.
     pub dynrels: u32,
+    /// How many of them are relative (they go first in `.rela.dyn`, counted by DT_RELACOUNT).
+    pub relative: u32,
     /// Undefined symbols referenced (symbol ids), for the error report.
     pub undefined: Vec<u32>,
     pub errors: Vec<String>,
@@ -20,6 +22,13 @@ pub struct ScanResult {
     pub needs_tlsld: bool,
     /// A dynamic relocation lands in a read-only section.
     pub textrel: bool,
+}
+
+/// A section's two runs of `.rela.dyn` entries: its relative relocations, and the others.
+#[derive(Default)]
+pub struct DynRelOut<'a> {
+    pub relative: &'a mut [u8],
+    pub other: &'a mut [u8],
 }
 
 /// Dynamic relocation types, in the target's numbering.
@@ -45,7 +54,7 @@ pub trait Arch: Sync {
     fn scan_section(&self, link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanResult);
     /// Applies `rels` (relocations of section `shndx`, or a subset of them) to `buf`, which holds
     /// the section's bytes from input offset `base` on and lives at output address `addr`; writes
-    /// the dynamic relocations into `dynrel` (exactly as many as scanning counted).
+    /// the dynamic relocations into `dynrel` (exactly as many of each kind as scanning counted).
     #[allow(clippy::too_many_arguments)]
     fn apply_relocs(
         &self,
@@ -56,7 +65,7 @@ pub trait Arch: Sync {
         buf: &mut [u8],
         base: u64,
         addr: u64,
-        dynrel: &mut [u8],
+        dynrel: DynRelOut<'_>,
     ) -> Result<()>;
     fn write_plt0(&self, buf: &mut [u8], plt_addr: u64, gotplt_addr: u64);
     /// A lazily bound entry (jump through its slot; first call pushes the index and enters PLT0).

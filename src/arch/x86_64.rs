@@ -5,7 +5,7 @@
 //! pointer, so general- and local-dynamic sequences become local-exec ones, and those that reach a
 //! shared library's variable become initial-exec.
 
-use super::{Arch, DynRelTypes, ScanResult};
+use super::{Arch, DynRelOut, DynRelTypes, ScanResult};
 use crate::context::{Link, OutputKind};
 use crate::elf::*;
 use crate::error::{Error, Result};
@@ -204,6 +204,7 @@ impl X86_64 {
                     s.add_flags(NEEDS_DYNSYM);
                 }
                 out.dynrels += 1;
+                out.relative += (a == AbsAction::Relative) as u32;
                 if !writable {
                     out.textrel = true;
                 }
@@ -379,7 +380,7 @@ impl Arch for X86_64 {
         buf: &mut [u8],
         base: u64,
         addr: u64,
-        dynrel: &mut [u8],
+        dynrel: DynRelOut<'_>,
     ) -> Result<()> {
         let sec = &o.sections[shndx];
         if sec.is_alloc() {
@@ -485,7 +486,7 @@ fn apply_alloc(
     buf: &mut [u8],
     base: u64,
     addr: u64,
-    dynrel: &mut [u8],
+    dynrel: DynRelOut<'_>,
 ) -> Result<()> {
     let sec = &o.sections[shndx];
     let cx = Ctx {
@@ -497,18 +498,23 @@ fn apply_alloc(
     let _pic = link.is_pic();
     let exe = link.is_exe();
     let dt = DYNREL;
-    let mut nd = 0usize;
-    let dyn_cap = dynrel.len() / 24;
+    let DynRelOut { relative, other } = dynrel;
+    let (mut n_rel, mut n_other) = (0usize, 0usize);
     let mut emit = |off: u64, sym: u32, ty: u32, addend: i64| -> Result<()> {
-        if nd >= dyn_cap {
+        let (run, n) = if ty == dt.relative {
+            (&mut *relative, &mut n_rel)
+        } else {
+            (&mut *other, &mut n_other)
+        };
+        let Some(e) = run.get_mut(*n * 24..*n * 24 + 24) else {
             return Err(Error(format!(
                 "{}: unexpected dynamic relocation in section {}",
                 o.name,
                 name_str(sec.name)
             )));
-        }
-        write_rela(&mut dynrel[nd * 24..nd * 24 + 24], off, sym, ty, addend);
-        nd += 1;
+        };
+        write_rela(e, off, sym, ty, addend);
+        *n += 1;
         Ok(())
     };
     let len = buf.len();
@@ -864,8 +870,8 @@ fn apply_alloc(
         }
     }
     debug_assert_eq!(
-        nd * 24,
-        dynrel.len(),
+        (n_rel * 24, n_other * 24),
+        (relative.len(), other.len()),
         "dynamic relocation count differs from the scan"
     );
     Ok(())
