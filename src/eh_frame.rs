@@ -110,8 +110,9 @@ pub fn parse(o: &mut ObjectFile) -> Result<()> {
 }
 
 /// Decides which FDEs survive (their function's section is in the output) and sizes each section's
-/// share of the output. Returns the total size including the terminator, and the number of FDEs.
-pub fn finalize(link: &mut Link) -> (u64, u64) {
+/// share of the output, after `start` bytes of synthetic records. Returns the total size including
+/// the terminator, and the number of FDEs.
+pub fn finalize(link: &mut Link, start: u64) -> (u64, u64) {
     // Which FDEs survive depends on other files' sections (a global function symbol), so decide
     // with shared access first, then record the layout per file.
     let live: Vec<Vec<Vec<bool>>> = link
@@ -161,8 +162,9 @@ pub fn finalize(link: &mut Link) -> (u64, u64) {
             (total, fdes)
         })
         .collect();
-    let mut off = 0u64;
-    let mut fdes = 0u64;
+    // Synthetic records (the PLT's CIE and FDE) come first.
+    let mut off = start;
+    let mut fdes = (start > 0) as u64;
     for (f, (_, n)) in link.files.iter_mut().zip(sizes) {
         if let InputFile::Object(o) = f {
             for eh in o.eh_frame.iter_mut() {
@@ -208,3 +210,58 @@ pub fn output_offset(o: &ObjectFile, shndx: u32, off: u64) -> u64 {
     }
     eh.out_offset + eh.out_size
 }
+
+/// Records describing the PLT, as GNU ld generates them: a CIE and an FDE covering `.plt`, placed
+/// first in `.eh_frame`, so that profilers and backtraces taken inside a PLT stub can unwind. Empty
+/// without a PLT. Addresses are left zero when `plt` is `None` (for sizing).
+pub fn plt_records(link: &Link, plt: Option<(u64, u64, u64)>) -> Vec<u8> {
+    if link.synth.plt.is_empty() {
+        return Vec::new();
+    }
+    let u = link.target.plt_unwind();
+    let mut v = Vec::new();
+    // A record's length field, then its contents padded with DW_CFA_nop to a multiple of 8.
+    let record = |v: &mut Vec<u8>, body: &[u8]| {
+        let len = (body.len() + 4).next_multiple_of(8) - 4;
+        v.extend_from_slice(&(len as u32).to_le_bytes());
+        v.extend_from_slice(body);
+        v.resize(v.len() + len - body.len(), 0);
+    };
+    let mut cie = vec![
+        0,
+        0,
+        0,
+        0,
+        1,
+        b'z',
+        b'R',
+        0,
+        u.code_align,
+        u.data_align,
+        u.return_column,
+    ];
+    cie.extend_from_slice(&[1, DW_EH_PE_PCREL_SDATA4]);
+    cie.extend_from_slice(u.cie);
+    record(&mut v, &cie);
+    let cie_len = v.len();
+    let (plt_addr, plt_size, eh_addr) = plt.unwrap_or_default();
+    // The FDE's CIE pointer is the distance back to the CIE; pc_begin is relative to its field.
+    let pc_field = eh_addr + cie_len as u64 + 8;
+    let mut fde = ((cie_len + 4) as u32).to_le_bytes().to_vec();
+    fde.extend_from_slice(&(plt_addr.wrapping_sub(pc_field) as u32).to_le_bytes());
+    fde.extend_from_slice(&(plt_size as u32).to_le_bytes());
+    fde.push(0);
+    if link.synth.lazy_plt {
+        fde.extend_from_slice(u.lazy_fde);
+    }
+    record(&mut v, &fde);
+    v
+}
+
+/// The offset of the PLT's FDE in `.eh_frame` (its CIE comes first).
+pub fn plt_fde_offset(records: &[u8]) -> u64 {
+    u32::from_le_bytes(records[..4].try_into().unwrap()) as u64 + 4
+}
+
+/// Pointer encoding of the synthetic records: PC-relative, signed 4 bytes.
+pub const DW_EH_PE_PCREL_SDATA4: u8 = 0x1b;

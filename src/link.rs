@@ -76,10 +76,11 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     crate::scan::scan(&mut link)?;
 
     timer.phase("synthetic sections");
-    let (eh_size, fdes) = crate::eh_frame::finalize(&mut link);
+    crate::synth::plan(&mut link);
+    let plt_eh = crate::eh_frame::plt_records(&link, None).len() as u64;
+    let (eh_size, fdes) = crate::eh_frame::finalize(&mut link, plt_eh);
     link.layout.eh_frame_size = eh_size;
     link.layout.fde_count = fdes;
-    crate::synth::plan(&mut link);
 
     timer.phase("layout");
     crate::layout::create_output_sections(&mut link, groups);

@@ -293,6 +293,10 @@ pub fn write_output(
         // The zero terminator after the last record.
         let end = (s.offset + s.size - 4) as usize;
         unsafe { out.slice(end, 4) }.fill(0);
+        let plt = plt_span(link).map(|(a, n)| (a, n, s.addr));
+        let records = crate::eh_frame::plt_records(link, plt);
+        // SAFETY: the synthetic records precede every input's records in .eh_frame.
+        unsafe { out.slice(s.offset as usize, records.len()) }.copy_from_slice(&records);
     }
 
     // SAFETY: headers occupy the start of the file and the section header table at its end,
@@ -870,7 +874,7 @@ fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
     let hdr = lay.addr_of(lay.idx.eh_frame_hdr);
     let eh = lay.eh_frame_addr();
     dst[0] = 1;
-    dst[1] = DW_EH_PE_PCREL_SDATA4;
+    dst[1] = crate::eh_frame::DW_EH_PE_PCREL_SDATA4;
     dst[2] = DW_EH_PE_UDATA4;
     dst[3] = DW_EH_PE_DATAREL_SDATA4;
     put_u32(dst, 4, eh.wrapping_sub(hdr + 4) as u32);
@@ -895,6 +899,10 @@ fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
             v
         })
         .collect();
+    if let Some((plt, _)) = plt_span(link) {
+        let records = crate::eh_frame::plt_records(link, None);
+        table.push((plt, eh + crate::eh_frame::plt_fde_offset(&records)));
+    }
     table.par_sort_unstable();
     put_u32(dst, 8, table.len() as u32);
     if table.len() as u64 != lay.fde_count {
@@ -911,9 +919,14 @@ fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
     Ok(())
 }
 
-const DW_EH_PE_PCREL_SDATA4: u8 = 0x1b;
 const DW_EH_PE_UDATA4: u8 = 0x03;
 const DW_EH_PE_DATAREL_SDATA4: u8 = 0x3b;
+
+/// The PLT's address and size, if there is one.
+fn plt_span(link: &Link) -> Option<(u64, u64)> {
+    let lay = &link.layout;
+    lay.sec(lay.idx.plt).map(|s| (s.addr, s.size))
+}
 
 /// Fills the build-id note with a tree hash of the finished image (hashed in parallel chunks).
 pub fn write_build_id(link: &Link, buf: &mut [u8]) {

@@ -79,4 +79,19 @@ pub trait Arch: Sync {
     );
     /// An entry for a link with no lazy binding (static): a jump through its slot.
     fn write_plt_entry_static(&self, buf: &mut [u8], entry_addr: u64, slot_addr: u64);
+    /// How to unwind from inside the PLT (see `eh_frame::plt_records`).
+    fn plt_unwind(&self) -> PltUnwind;
+}
+
+/// Call-frame information for the PLT, in DWARF CFA instructions.
+pub struct PltUnwind {
+    pub code_align: u8,
+    /// Signed LEB128, one byte.
+    pub data_align: u8,
+    pub return_column: u8,
+    /// The CIE's initial rules: the state at a call's target.
+    pub cie: &'static [u8],
+    /// The FDE's rules across a lazy PLT (header, then entries); a PLT without lazy binding needs
+    /// none beyond the CIE's.
+    pub lazy_fde: &'static [u8],
 }

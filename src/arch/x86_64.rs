@@ -5,7 +5,7 @@
 //! pointer, so general- and local-dynamic sequences become local-exec ones, and those that reach a
 //! shared library's variable become initial-exec.
 
-use super::{Arch, DynRelOut, DynRelTypes, ScanResult};
+use super::{Arch, DynRelOut, DynRelTypes, PltUnwind, ScanResult};
 use crate::context::{Link, OutputKind};
 use crate::elf::*;
 use crate::error::{Error, Result};
@@ -238,6 +238,24 @@ impl Arch for X86_64 {
     }
     fn plt_entry_size(&self) -> u64 {
         16
+    }
+
+    fn plt_unwind(&self) -> PltUnwind {
+        PltUnwind {
+            code_align: 1,
+            data_align: 0x78, // -8
+            return_column: 16,
+            // CFA = rsp + 8; the return address is at CFA - 8.
+            cie: &[0x0c, 7, 8, 0x80 | 16, 1],
+            lazy_fde: &[
+                // PLT0 is entered with the entry's pushed index on the stack: CFA = rsp + 16;
+                // after its own push (6 bytes in), rsp + 24.
+                0x0e, 16, 0x46, 0x0e, 24,
+                // From the first entry on (10 bytes later), each 16-byte entry has pushed its
+                // index once past offset 11: CFA = rsp + 8 + ((rip & 15) >= 11) * 8.
+                0x4a, 0x0f, 11, 0x77, 8, 0x80, 0, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22,
+            ],
+        }
     }
 
     fn scan_section(&self, link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanResult) {
