@@ -35,9 +35,9 @@
 mod common;
 
 use common::{
-    BUILD_TIMEOUT, Mode, compare_runs, describe_status, diff_outputs, fixed_env, in_fresh_dir,
-    link_command, linker_under_test, run_link, run_ok, run_with_timeout, scratch_dir,
-    shared_tool_dir, show_command, truncate,
+    BUILD_TIMEOUT, Mode, compare_runs, describe_status, diff_outputs, fetch_crate, fixed_env,
+    in_fresh_dir, link_command, linker_under_test, run_link, run_ok, run_with_timeout, scratch_dir,
+    shared_tool_dir, truncate,
 };
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -57,8 +57,7 @@ const SQLITE_CFLAGS: &[&str] = &[
 ];
 /// The crate whose `sqlite3/` directory holds the amalgamation (pinned in `fetch/Cargo.toml`).
 const CRATE: &str = "libsqlite3-sys";
-/// `cargo fetch` may download; compiling `sqlite3.c` takes ~30 s, on a loaded machine much more.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
+/// Compiling `sqlite3.c` takes ~30 s, on a loaded machine much more.
 const SQLITE_COMPILE_TIMEOUT: Duration = Duration::from_secs(900);
 /// The script runs in a few milliseconds; this only stops a hung program.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
@@ -97,79 +96,15 @@ fn prepare() -> Result<Shared, String> {
     })
 }
 
-/// The cargo running this test (or the one that built it).
-fn cargo() -> PathBuf {
-    std::env::var_os("CARGO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO")))
-}
-
-/// Downloads the pinned `libsqlite3-sys` with `cargo fetch` and returns its `sqlite3/` directory,
-/// found through `cargo metadata`. `--locked` keeps the committed `Cargo.lock` as it is.
+/// The pinned `libsqlite3-sys`'s `sqlite3/` directory (downloaded if need be).
 fn fetch_sqlite() -> Result<PathBuf, String> {
-    let manifest = test_dir().join("fetch/Cargo.toml");
-    let mut fetch = Command::new(cargo());
-    fetch
-        .args(["fetch", "--locked", "--manifest-path"])
-        .arg(&manifest);
-    run_ok(&mut fetch, FETCH_TIMEOUT)?;
-    let mut metadata = Command::new(cargo());
-    metadata
-        .args([
-            "metadata",
-            "--locked",
-            "--offline",
-            "--format-version",
-            "1",
-            "--manifest-path",
-        ])
-        .arg(&manifest);
-    let out = run_ok(&mut metadata, FETCH_TIMEOUT)?;
-    let json =
-        String::from_utf8(out.stdout).map_err(|_| "cargo metadata: not UTF-8".to_string())?;
-    // The JSON has one "manifest_path" per package (and none elsewhere); no JSON parser needed.
-    let prefix = format!("{CRATE}-");
-    let dirs: Vec<PathBuf> = json
-        .split("\"manifest_path\":\"")
-        .skip(1)
-        .filter_map(json_string_prefix)
-        .filter_map(|m| Some(Path::new(&m).parent()?.to_path_buf()))
-        .filter(|d| {
-            d.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
-        })
-        .collect();
-    match dirs.as_slice() {
-        [dir] => {
-            let sqlite_dir = dir.join("sqlite3");
-            for f in ["sqlite3.c", "sqlite3.h"] {
-                if !sqlite_dir.join(f).is_file() {
-                    return Err(format!("{} has no {f}", sqlite_dir.display()));
-                }
-            }
-            Ok(sqlite_dir)
-        }
-        _ => Err(format!(
-            "expected one {CRATE} package in `{}`, found {dirs:?}",
-            show_command(&metadata)
-        )),
-    }
-}
-
-/// The JSON string that `s` starts with (its opening quote already consumed), unescaped.
-fn json_string_prefix(s: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    loop {
-        match chars.next()? {
-            '"' => return Some(out),
-            '\\' => match chars.next()? {
-                c @ ('"' | '\\' | '/') => out.push(c),
-                _ => return None, // not in any path cargo writes here
-            },
-            c => out.push(c),
+    let sqlite_dir = fetch_crate(&test_dir().join("fetch/Cargo.toml"), CRATE)?.join("sqlite3");
+    for f in ["sqlite3.c", "sqlite3.h"] {
+        if !sqlite_dir.join(f).is_file() {
+            return Err(format!("{} has no {f}", sqlite_dir.display()));
         }
     }
+    Ok(sqlite_dir)
 }
 
 /// Compiles `sqlite3.c` with `-fPIE` and with `-fno-pie` (in parallel), or finds both in the cache.

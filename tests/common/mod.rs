@@ -520,3 +520,74 @@ pub fn compare_runs(tested: &Output, reference: &Output, max: usize) -> Option<S
     }
     Some(msg)
 }
+
+/// `cargo fetch` may download.
+pub const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The cargo running this test (or the one that built it).
+pub fn cargo() -> PathBuf {
+    std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO")))
+}
+
+/// Downloads the packages of a fetch-only manifest (a tiny Cargo package of the tests' own, with a
+/// committed `Cargo.lock`, whose dependencies ship C sources) with `cargo fetch`, and returns the
+/// directory of its dependency `krate`, found through `cargo metadata`. Neither command builds
+/// anything, so a test never touches solder's target directory or its build lock.
+pub fn fetch_crate(manifest: &Path, krate: &str) -> Result<PathBuf, String> {
+    let mut fetch = Command::new(cargo());
+    fetch
+        .args(["fetch", "--locked", "--manifest-path"])
+        .arg(manifest);
+    run_ok(&mut fetch, FETCH_TIMEOUT)?;
+    let mut metadata = Command::new(cargo());
+    metadata
+        .args([
+            "metadata",
+            "--locked",
+            "--offline",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(manifest);
+    let out = run_ok(&mut metadata, FETCH_TIMEOUT)?;
+    let json =
+        String::from_utf8(out.stdout).map_err(|_| "cargo metadata: not UTF-8".to_string())?;
+    // The JSON has one "manifest_path" per package (and none elsewhere); no JSON parser needed.
+    let prefix = format!("{krate}-");
+    let dirs: Vec<PathBuf> = json
+        .split("\"manifest_path\":\"")
+        .skip(1)
+        .filter_map(json_string_prefix)
+        .filter_map(|m| Some(Path::new(&m).parent()?.to_path_buf()))
+        .filter(|d| {
+            d.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
+        .collect();
+    match dirs.as_slice() {
+        [dir] => Ok(dir.clone()),
+        _ => Err(format!(
+            "expected one {krate} package in `{}`, found {dirs:?}",
+            show_command(&metadata)
+        )),
+    }
+}
+
+/// The JSON string that `s` starts with (its opening quote already consumed), unescaped.
+fn json_string_prefix(s: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    loop {
+        match chars.next()? {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                c @ ('"' | '\\' | '/') => out.push(c),
+                _ => return None, // not in any path cargo writes here
+            },
+            c => out.push(c),
+        }
+    }
+}
