@@ -107,6 +107,8 @@ pub struct Config {
     pub trace: bool,
     pub fatal_warnings: bool,
     pub print_map: Option<PathBuf>,
+    /// `--dependency-file`: a make rule naming every input file.
+    pub dependency_file: Option<PathBuf>,
     pub emulation: Option<String>,
     pub pack_relative_relocs: bool,
     pub print_version: bool,
@@ -175,6 +177,7 @@ impl Default for Config {
             trace: false,
             fatal_warnings: false,
             print_map: None,
+            dependency_file: None,
             emulation: None,
             pack_relative_relocs: false,
             print_version: false,
@@ -414,7 +417,6 @@ const IGNORED_WITH_VALUE: &[&str] = &[
     "color-diagnostics",
     "build-id-dir",
     "package-metadata",
-    "dependency-file",
     "exclude-libs",
     "error-limit",
     "thinlto-cache-dir",
@@ -616,6 +618,8 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.demangle = true;
         } else if p.flag(a, &["no-demangle"]) {
             cfg.demangle = false;
+        } else if p.flag(a, &["allow-multiple-definition"]) {
+            cfg.muldefs = true;
         } else if p.flag(a, &["t", "trace"]) {
             cfg.trace = true;
         } else if p.flag(a, &["fatal-warnings"]) {
@@ -624,6 +628,8 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.fatal_warnings = false;
         } else if let Some(v) = p.value(a, &["Map"])? {
             cfg.print_map = Some(v.into());
+        } else if let Some(v) = p.value(a, &["dependency-file"])? {
+            cfg.dependency_file = Some(v.into());
         } else if let Some(v) = p.value(a, &["m"])? {
             check_emulation(&v)?;
             cfg.emulation = Some(v);
@@ -634,6 +640,13 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             // A linker script given explicitly is read like any input; the script reader
             // reports the commands it does not support.
             cfg.inputs.push(InputArg::Path(PathBuf::from(v), state));
+        } else if let Some(sec) = ["text", "data", "bss", "rodata-segment", "ldata-segment"]
+            .iter()
+            .find(|s| a.starts_with(&format!("-T{s}=")) || a == format!("-T{s}"))
+        {
+            bail!("{a}: placing .{sec} at a fixed address is not supported yet");
+        } else if a.starts_with("--section-start") {
+            bail!("{a}: placing sections at fixed addresses is not supported yet");
         } else if let Some(v) = a.strip_prefix("-T").filter(|v| !v.is_empty()) {
             cfg.inputs.push(InputArg::Path(PathBuf::from(v), state));
         } else if p.flag(a, &["pack-dyn-relocs=relr"]) {

@@ -158,11 +158,14 @@ struct Loader<'c> {
     output_id: Option<(u64, u64)>,
     search_dirs: Vec<PathBuf>,
     out: Vec<Input>,
+    opened: Vec<PathBuf>,
     seen_dsos: HashSet<PathBuf>,
     seen_archives: HashSet<PathBuf>,
 }
 
-pub fn load_inputs(cfg: &Config) -> Result<Vec<Input>> {
+/// The inputs in link order, and every file opened to find them (objects, archives, libraries,
+/// scripts), in first-use order.
+pub fn load_inputs(cfg: &Config) -> Result<(Vec<Input>, Vec<PathBuf>)> {
     let mut search_dirs: Vec<PathBuf> = cfg.library_paths.clone();
     search_dirs.extend(DEFAULT_LIB_DIRS.iter().map(PathBuf::from));
     use std::os::unix::fs::MetadataExt;
@@ -174,6 +177,7 @@ pub fn load_inputs(cfg: &Config) -> Result<Vec<Input>> {
         output_id,
         search_dirs,
         out: Vec::new(),
+        opened: Vec::new(),
         seen_dsos: HashSet::new(),
         seen_archives: HashSet::new(),
     };
@@ -186,7 +190,9 @@ pub fn load_inputs(cfg: &Config) -> Result<Vec<Input>> {
             }
         }
     }
-    Ok(l.out)
+    let mut seen = HashSet::new();
+    l.opened.retain(|p| seen.insert(p.clone()));
+    Ok((l.out, l.opened))
 }
 
 impl Loader<'_> {
@@ -226,6 +232,7 @@ impl Loader<'_> {
 
     fn add_path(&mut self, path: &Path, state: InputState, depth: usize) -> Result<()> {
         let mapped = map_file_with_id(path)?;
+        self.opened.push(path.to_path_buf());
         if self.output_id == Some(mapped.id) {
             bail!("input file '{}' is the same as output file", path.display());
         }

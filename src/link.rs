@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 
 pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     timer.phase("open inputs");
-    let inputs = crate::input::load_inputs(&cfg)?;
+    let (inputs, input_paths) = crate::input::load_inputs(&cfg)?;
     if inputs.is_empty() {
         crate::bail!("no input files");
     }
@@ -96,6 +96,15 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     crate::write::write_output(&link, &mut map, &symtab_plan)?;
     timer.phase("build id");
     crate::write::write_build_id(&link, &mut map);
+    if let Some(path) = &link.cfg.print_map {
+        crate::report::write_map(&link, path)?;
+    }
+    if let Some(path) = &link.cfg.dependency_file {
+        crate::report::write_dependency_file(&link.cfg.output, &input_paths, path)?;
+    }
+    if link.cfg.trace {
+        crate::report::print_trace(&link);
+    }
     timer.phase("commit");
     drop(map);
     file.commit(true)?;

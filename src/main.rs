@@ -21,6 +21,7 @@ mod link;
 mod merge;
 mod notes;
 mod object;
+mod report;
 mod resolve;
 mod scan;
 mod script;

@@ -745,3 +745,158 @@ fn thread_options_link_the_same_program() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reports: -Map, --dependency-file, -t
+
+/// `nm`'s address of each defined text symbol in `exe`.
+fn nm_text_symbols(exe: &Path) -> Vec<(String, u64)> {
+    let out = run_ok(Command::new("nm").arg(exe), RUN_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    text(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w.len() == 3 && (w[1] == "T" || w[1] == "t"))
+                .then(|| (w[2].to_string(), u64::from_str_radix(w[0], 16).unwrap()))
+        })
+        .collect()
+}
+
+/// The map lists every output section and, under the input section that defines it, each global
+/// function at the address `nm` reports for the finished executable.
+#[test]
+fn map_file_places_sections_and_symbols() {
+    let t = tdir("map_file");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let exe = t.join("hello");
+    let map = t.join("hello.map");
+    let map_arg = format!("-Map={}", map.display());
+    run_ok(
+        &mut link_cmd(&exe, std::slice::from_ref(&obj), &[&map_arg]),
+        LINK_TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    let text = std::fs::read_to_string(&map).unwrap_or_else(|e| panic!("{}: {e}", map.display()));
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    for sec in [".text", ".data", ".dynsym", ".rela.dyn", ".symtab"] {
+        assert!(
+            rows.iter().any(|r| r.len() == 5 && r[4] == sec),
+            "{}: no row for output section {sec}:\n{text}",
+            map.display()
+        );
+    }
+    let in_obj = format!("{}:(.text.startup)", obj.display());
+    let in_obj_text = format!("{}:(.text)", obj.display());
+    assert!(
+        rows.iter()
+            .any(|r| r.len() == 5 && (r[4] == in_obj || r[4] == in_obj_text)),
+        "{}: no row for hello.o's code:\n{text}",
+        map.display()
+    );
+    let syms = nm_text_symbols(&exe);
+    for name in ["main", "_start"] {
+        let want = syms
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("nm shows no {name} in {}", exe.display()))
+            .1;
+        let row = rows
+            .iter()
+            .find(|r| r.len() == 5 && r[4] == name)
+            .unwrap_or_else(|| panic!("{}: no row for symbol {name}:\n{text}", map.display()));
+        assert_eq!(
+            u64::from_str_radix(row[0], 16).unwrap(),
+            want,
+            "{}: {name}'s address differs from nm's",
+            map.display()
+        );
+    }
+}
+
+/// The dependency file is a make rule: the output depends on every input file the link read,
+/// including the libraries that `-l` and linker scripts pulled in, each also given an empty rule.
+#[test]
+fn dependency_file_names_every_input() {
+    let t = tdir("dependency_file");
+    let obj = compile_with("gcc", t.path(), "my hello.c", HELLO_C, &[]);
+    let exe = t.join("hello");
+    let deps = t.join("hello.d");
+    let deps_arg = format!("--dependency-file={}", deps.display());
+    run_ok(
+        &mut link_cmd(&exe, std::slice::from_ref(&obj), &[&deps_arg]),
+        LINK_TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    let text = std::fs::read_to_string(&deps).unwrap_or_else(|e| panic!("{}: {e}", deps.display()));
+    let escaped = |p: &Path| p.display().to_string().replace(' ', "\\ ");
+    let (rule, rest) = text
+        .split_once("\n\n")
+        .expect("a rule, a blank line, then empty rules");
+    let mut lines = rule.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("{}: \\", escaped(&exe)).as_str()),
+        "{}: the first line names the output",
+        deps.display()
+    );
+    let inputs: Vec<String> = lines
+        .map(|l| l.trim().trim_end_matches(" \\").to_string())
+        .collect();
+    assert!(
+        inputs.contains(&escaped(&obj)),
+        "{}: hello.o (with its space escaped) is not listed:\n{text}",
+        deps.display()
+    );
+    for lib in ["libc.so.6", "libc.so", "crt1.o", "crti.o"] {
+        assert!(
+            inputs
+                .iter()
+                .any(|i| i.ends_with(&format!("/{lib}")) || i.ends_with(&format!("/S{lib}"))),
+            "{}: no {lib} among the inputs:\n{text}",
+            deps.display()
+        );
+    }
+    for i in &inputs {
+        assert!(
+            Path::new(&i.replace("\\ ", " ")).is_file(),
+            "{}: {i} is not a file",
+            deps.display()
+        );
+        assert!(
+            rest.contains(&format!("\n{i}:\n")) || rest.starts_with(&format!("{i}:\n")),
+            "{}: {i} has no empty rule:\n{text}",
+            deps.display()
+        );
+    }
+}
+
+/// `-t` prints the files that make up the link, archive members included, and nothing from an
+/// archive that was not needed.
+#[test]
+fn trace_lists_linked_inputs() {
+    let t = tdir("trace");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let exe = t.join("hello");
+    let out = run_ok(
+        &mut link_cmd(&exe, std::slice::from_ref(&obj), &["-t"]),
+        LINK_TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    let listed = text(&out.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(
+        lines.contains(&obj.display().to_string().as_str()),
+        "-t does not list hello.o:\n{listed}"
+    );
+    assert!(
+        lines.iter().any(|l| l.ends_with("/libc.so.6")),
+        "-t does not list libc.so.6:\n{listed}"
+    );
+}
