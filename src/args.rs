@@ -107,6 +107,8 @@ pub struct Config {
     pub trace: bool,
     pub fatal_warnings: bool,
     pub print_map: Option<PathBuf>,
+    /// `-y`/`--trace-symbol`: report every file that defines or references these.
+    pub trace_symbols: Vec<String>,
     /// `--dependency-file`: a make rule naming every input file.
     pub dependency_file: Option<PathBuf>,
     pub emulation: Option<String>,
@@ -178,6 +180,7 @@ impl Default for Config {
             fatal_warnings: false,
             print_map: None,
             dependency_file: None,
+            trace_symbols: Vec::new(),
             emulation: None,
             pack_relative_relocs: false,
             print_version: false,
@@ -651,10 +654,15 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.inputs.push(InputArg::Path(PathBuf::from(v), state));
         } else if p.flag(a, &["pack-dyn-relocs=relr"]) {
             cfg.pack_relative_relocs = true;
-        } else if let Some(v) = p.value(a, &["y", "trace-symbol", "Y"])? {
+        } else if let Some(v) = p.value(a, &["y", "trace-symbol"])? {
+            cfg.trace_symbols.push(v);
+        } else if let Some(v) = p.value(a, &["Y"])? {
+            // A default search path for Solaris compatibility; Linux drivers never pass it.
             let _ = v;
-        } else if p.flag(a, &["cref", "print-map", "M", "no-map-whole-files"]) {
-            // Diagnostics GNU ld can print; solder does not produce them.
+        } else if p.flag(a, &["print-map", "M"]) {
+            cfg.print_map = Some("-".into());
+        } else if p.flag(a, &["cref", "no-map-whole-files"]) {
+            // A cross-reference table GNU ld can add to its map; solder's map has none.
         } else if p.flag(a, IGNORED_FLAGS) || ignored_with_value(&mut p, a)? {
             // Single-letter options with attached values come last: GNU ld reads a single-dash word as a
             // long option when it is one (`-export-dynamic` is not `-e xport-dynamic`).

@@ -105,6 +105,9 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if link.cfg.trace {
         crate::report::print_trace(&link);
     }
+    if !link.cfg.trace_symbols.is_empty() {
+        crate::report::print_symbol_trace(&link, &link.cfg.trace_symbols);
+    }
     timer.phase("commit");
     drop(map);
     file.commit(true)?;

@@ -3,6 +3,7 @@
 //! Build systems and people read these; none is on the fast path of an ordinary link.
 
 use crate::context::{InputFile, Link};
+use crate::elf::{LE, SHN_COMMON, SHN_UNDEF};
 use crate::error::{Error, Result};
 use crate::layout::Member;
 use crate::object::NONE;
@@ -11,7 +12,12 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Writes a report to `path`, or to standard output for `-`.
 fn write_file(what: &str, path: &Path, text: &str) -> Result<()> {
+    if path == Path::new("-") {
+        print!("{text}");
+        return Ok(());
+    }
     std::fs::write(path, text)
         .map_err(|e| Error(format!("cannot write {what} {}: {e}", path.display())))
 }
@@ -146,4 +152,44 @@ pub fn print_trace(link: &Link) {
         }
     }
     print!("{out}");
+}
+
+/// `-y SYMBOL`: every linked file that defines or references one of `names`, as GNU ld prints it
+/// (`file: definition of sym`, `file: reference to sym`), on standard error.
+pub fn print_symbol_trace(link: &Link, names: &[String]) {
+    let wanted = |n: &[u8]| names.iter().any(|w| w.as_bytes() == n);
+    let mut out = String::new();
+    for f in &link.files {
+        let (file, entries): (&str, Vec<(&[u8], u16)>) = match f {
+            InputFile::Object(o) if o.is_alive() => (
+                &o.name,
+                o.global_names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| wanted(n))
+                    .map(|(k, n)| (*n, o.symtab[o.first_global as usize + k].st_shndx.get(LE)))
+                    .collect(),
+            ),
+            InputFile::Dso(d) => (
+                &d.name,
+                d.global_names
+                    .iter()
+                    .zip(&d.sym_index)
+                    .filter(|(n, _)| wanted(n))
+                    .map(|(n, &i)| (*n, d.dynsym[i as usize].st_shndx.get(LE)))
+                    .collect(),
+            ),
+            _ => continue,
+        };
+        for (name, shndx) in entries {
+            let what = match shndx {
+                SHN_UNDEF => "reference to",
+                SHN_COMMON => "common of",
+                _ => "definition of",
+            };
+            let _ = writeln!(out, "{file}: {what} {}", String::from_utf8_lossy(name));
+        }
+    }
+    // GNU ld reports these as diagnostics, on standard error.
+    eprint!("{out}");
 }

@@ -900,3 +900,59 @@ fn trace_lists_linked_inputs() {
         "-t does not list libc.so.6:\n{listed}"
     );
 }
+
+/// `-y SYMBOL` reports (on standard error) the files that define and reference it, the same ones
+/// GNU ld reports (it prefixes its own name to each line).
+#[test]
+fn trace_symbol_matches_gnu_ld() {
+    let t = tdir("trace_symbol");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let args = ["-y", "puts", "--trace-symbol=main"];
+    let lines = |linker: &Path, exe: &Path| -> Vec<String> {
+        let mut cmd = link_cmd_with(linker, exe, std::slice::from_ref(&obj), &args);
+        let out = run_ok(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+        let mut v: Vec<String> = text(&out.stderr)
+            .lines()
+            .map(|l| l.strip_prefix("/usr/bin/ld.bfd: ").unwrap_or(l).to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let ours = lines(&linker_under_test(), &t.join("hello"));
+    let gnu = lines(Path::new("/usr/bin/ld.bfd"), &t.join("hello.gnu"));
+    check_hello(&t.join("hello"));
+    let obj_name = obj.display().to_string();
+    assert!(
+        gnu.contains(&format!("{obj_name}: reference to puts"))
+            && gnu.contains(&format!("{obj_name}: definition of main")),
+        "GNU ld's -y output is not what this test expects: {gnu:#?}"
+    );
+    assert_eq!(ours, gnu, "-y output differs from GNU ld's");
+}
+
+/// `-M` prints the map to standard output.
+#[test]
+fn print_map_to_stdout() {
+    let t = tdir("print_map");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let exe = t.join("hello");
+    let out = run_ok(
+        &mut link_cmd(&exe, std::slice::from_ref(&obj), &["-M"]),
+        LINK_TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    check_hello(&exe);
+    let map = text(&out.stdout);
+    let main = nm_text_symbols(&exe)
+        .into_iter()
+        .find(|(n, _)| n == "main")
+        .expect("nm shows main")
+        .1;
+    assert!(
+        map.lines().any(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            w.len() == 5 && w[4] == "main" && u64::from_str_radix(w[0], 16) == Ok(main)
+        }),
+        "-M printed no row for main at {main:#x}:\n{map}"
+    );
+}

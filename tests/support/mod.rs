@@ -90,7 +90,12 @@ pub fn link_template() -> &'static [String] {
 /// The linker under test with gcc's arguments: `-o output`, `inputs` where gcc puts the program's
 /// objects, `extra` at the end.
 pub fn link_cmd(output: &Path, inputs: &[PathBuf], extra: &[&str]) -> Command {
-    let mut cmd = Command::new(linker_under_test());
+    link_cmd_with(&linker_under_test(), output, inputs, extra)
+}
+
+/// [`link_cmd`] for another linker (GNU ld, say, for a reference).
+pub fn link_cmd_with(linker: &Path, output: &Path, inputs: &[PathBuf], extra: &[&str]) -> Command {
+    let mut cmd = Command::new(linker);
     for w in link_template() {
         if w == OUT_MARK {
             cmd.arg(output);
