@@ -107,6 +107,8 @@ pub struct Config {
     pub trace: bool,
     pub fatal_warnings: bool,
     pub print_map: Option<PathBuf>,
+    /// `--compress-debug-sections`.
+    pub compress_debug: DebugCompression,
     /// `-y`/`--trace-symbol`: report every file that defines or references these.
     pub trace_symbols: Vec<String>,
     /// `--dependency-file`: a make rule naming every input file.
@@ -181,6 +183,7 @@ impl Default for Config {
             print_map: None,
             dependency_file: None,
             trace_symbols: Vec::new(),
+            compress_debug: DebugCompression::None,
             emulation: None,
             pack_relative_relocs: false,
             print_version: false,
@@ -359,6 +362,14 @@ fn parse_build_id(v: Option<&str>) -> Result<BuildId> {
     })
 }
 
+/// How `--compress-debug-sections` wants debug sections written.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DebugCompression {
+    None,
+    Zlib,
+    Zstd,
+}
+
 /// Options that GNU ld, lld or mold accept and that do not change what solder produces.
 const IGNORED_FLAGS: &[&str] = &[
     "O0",
@@ -414,7 +425,6 @@ const IGNORED_WITH_VALUE: &[&str] = &[
     "plugin",
     "plugin-opt",
     "hash-size",
-    "compress-debug-sections",
     "icf",
     "sort-section",
     "color-diagnostics",
@@ -631,6 +641,16 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.fatal_warnings = false;
         } else if let Some(v) = p.value(a, &["Map"])? {
             cfg.print_map = Some(v.into());
+        } else if let Some(v) = p.value(a, &["compress-debug-sections"])? {
+            cfg.compress_debug = match v.as_str() {
+                "none" => DebugCompression::None,
+                "zlib" | "zlib-gabi" => DebugCompression::Zlib,
+                "zstd" => DebugCompression::Zstd,
+                "zlib-gnu" => bail!(
+                    "--compress-debug-sections=zlib-gnu (.zdebug sections) is not supported; use zlib"
+                ),
+                _ => bail!("--compress-debug-sections: unknown format '{v}'"),
+            };
         } else if let Some(v) = p.value(a, &["dependency-file"])? {
             cfg.dependency_file = Some(v.into());
         } else if let Some(v) = p.value(a, &["m"])? {

@@ -94,8 +94,13 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     timer.phase("write");
     let (file, mut map) = crate::write::create_output(&link.cfg.output, link.layout.file_size)?;
     crate::write::write_output(&link, &mut map, &symtab_plan)?;
+    let mut size = link.layout.file_size;
+    if link.cfg.compress_debug != crate::args::DebugCompression::None {
+        timer.phase("compress debug sections");
+        size = crate::compress::compress_debug_sections(&link, &mut map, link.cfg.compress_debug)?;
+    }
     timer.phase("build id");
-    crate::write::write_build_id(&link, &mut map);
+    crate::write::write_build_id(&link, &mut map[..size as usize]);
     if let Some(path) = &link.cfg.print_map {
         crate::report::write_map(&link, path)?;
     }
@@ -110,6 +115,9 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     }
     timer.phase("commit");
     drop(map);
+    if size != link.layout.file_size {
+        file.truncate(size)?;
+    }
     file.commit(true)?;
     timer.finish();
     // Freeing the link's memory would only delay exit.

@@ -6,6 +6,7 @@
 mod arch;
 mod archive;
 mod args;
+mod compress;
 mod context;
 mod dso;
 mod dynlist;

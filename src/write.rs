@@ -113,6 +113,20 @@ fn fill_with_zeros(file: &std::fs::File, size: u64) -> std::io::Result<()> {
 }
 
 impl OutputFile {
+    /// Shortens the (unmapped) temporary file to `size`.
+    pub fn truncate(&self, size: u64) -> Result<()> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.tmp)
+            .and_then(|f| f.set_len(size))
+            .map_err(|e| {
+                Error(format!(
+                    "cannot size output file {}: {e}",
+                    self.target.display()
+                ))
+            })
+    }
+
     pub fn commit(mut self, executable: bool) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         let mode = if executable { 0o777 } else { 0o666 };

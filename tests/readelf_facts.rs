@@ -903,6 +903,74 @@ fn relative_relocations_first() {
     facts.finish();
 }
 
+/// `--compress-debug-sections=zlib|zstd`: the debug sections carry `SHF_COMPRESSED` (as GNU ld's
+/// do for the same option), readelf decodes exactly the DWARF of the uncompressed link, and the
+/// program still runs the same.
+#[test]
+fn compressed_debug_sections() {
+    let work = Work::new("compressed_debug_sections");
+    let mut facts = Facts::default();
+    for mode in [Mode::Pie, Mode::Static] {
+        let objs = [work.compile("basic", BASIC, mode)];
+        let plain = work.link_both("plain", mode, &objs, &[]);
+        for how in ["zlib", "zstd"] {
+            let flag = format!("-Wl,--compress-debug-sections={how}");
+            let pair = work.link_both(how, mode, &objs, &[&flag]);
+            let flagged = |path: &Path| -> BTreeSet<String> {
+                sections(path)
+                    .into_iter()
+                    .filter(|s| s.name.starts_with(".debug") && s.flags.contains('C'))
+                    .map(|s| s.name)
+                    .collect()
+            };
+            for (who, path) in pair.both() {
+                let c = flagged(path);
+                facts.rule(&pair, who, c.contains(".debug_info"), || {
+                    format!("compressed debug sections: {c:?}; .debug_info is not among them")
+                });
+            }
+            for dump in [
+                "--debug-dump=info",
+                "--debug-dump=decodedline",
+                "--debug-dump=abbrev",
+            ] {
+                let want = tool_output("readelf", &[dump], &plain.solder);
+                let got = tool_output("readelf", &[dump], &pair.solder);
+                // The dump names the file it reads; nothing else may differ.
+                let got = got.replace(
+                    &pair.solder.display().to_string(),
+                    &plain.solder.display().to_string(),
+                );
+                facts.rule(&pair, "solder", got == want, || {
+                    format!("readelf {dump} differs from the uncompressed link's")
+                });
+            }
+            let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            facts.rule(
+                &pair,
+                "solder",
+                size(&pair.solder) < size(&plain.solder),
+                || {
+                    format!(
+                        "compressed output is {} bytes, uncompressed {}",
+                        size(&pair.solder),
+                        size(&plain.solder)
+                    )
+                },
+            );
+            // (The program prints the length of its argv[0]; give both the same.)
+            let run = |p: &Path| {
+                use std::os::unix::process::CommandExt;
+                run_ok(Command::new(p).arg0("basic"), TIMEOUT)
+                    .map(|o| o.stdout)
+                    .unwrap_or_else(|e| e.into_bytes())
+            };
+            facts.same(&pair, "program output", run(&pair.solder), run(&pair.gnu));
+        }
+    }
+    facts.finish();
+}
+
 #[test]
 fn static_irelative_bracketed() {
     let work = Work::new("static_irelative_bracketed");

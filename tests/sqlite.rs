@@ -264,22 +264,48 @@ fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
     // The program runs the same; its debug information must also point at the right code. The
     // checker is first run on GNU ld's build, so that a change in readelf's output cannot make it
     // vacuous.
-    let reference = debug_info_addresses(&ref_exe).map_err(|e| format!("broken test: {e}"))?;
-    if reference.checked < 1000 || reference.furthest < 1 << 20 {
+    let ref_debug = debug_info_addresses(&ref_exe).map_err(|e| format!("broken test: {e}"))?;
+    if ref_debug.checked < 1000 || ref_debug.furthest < 1 << 20 {
         return Err(format!(
             "broken test: {}: only {} functions checked, up to DIE {:#x}: the readelf output \
              was not understood",
             ref_exe.display(),
-            reference.checked,
-            reference.furthest
+            ref_debug.checked,
+            ref_debug.furthest
         ));
     }
     let tested = debug_info_addresses(&test_exe).map_err(|e| format!("{e}\n{commands}"))?;
-    if tested.checked != reference.checked {
+    if tested.checked != ref_debug.checked {
         return Err(format!(
             "{} functions in .debug_info have a name and an address that match the symbol table, \
              {} in GNU ld's build: names or addresses in .debug_info are wrong\n{commands}",
-            tested.checked, reference.checked
+            tested.checked, ref_debug.checked
+        ));
+    }
+
+    // Compressed debug sections (zlib for the PIE modes, zstd for the others): .debug_info is over
+    // a megabyte, so it is compressed in several shards that must join into one valid stream.
+    let how = if mode.pic() { "zlib" } else { "zstd" };
+    let packed_exe = dir.join(format!("driver.{how}"));
+    let flag = format!("-Wl,--compress-debug-sections={how}");
+    let packed_cmd = run_link(
+        link_command("gcc", &tool_flag, mode, &packed_exe)
+            .args(objs)
+            .arg("-lm")
+            .arg(&flag),
+        &packed_exe,
+    )
+    .map_err(|e| format!("solder link with {flag}: {e}"))?;
+    let packed = run_program(&packed_exe, dir).map_err(|e| format!("{packed_cmd}: {e}"))?;
+    if let Some(msg) = compare_runs(&packed, &reference, SHOW_BYTES) {
+        return Err(format!("with {flag}: {msg}\n{packed_cmd}"));
+    }
+    let facts = debug_info_addresses(&packed_exe).map_err(|e| format!("{e}\n{packed_cmd}"))?;
+    if facts.checked != ref_debug.checked {
+        return Err(format!(
+            "with {flag}: {} functions in .debug_info match the symbol table, {} in GNU ld's \
+             build\n{packed_cmd}",
+            facts.checked, ref_debug.checked
         ));
     }
     Ok(())
