@@ -16,11 +16,18 @@ use rayon::prelude::*;
 
 const SHARD: usize = 1 << 20;
 
+/// Appends the compressed form of its input to the vector.
+type Compressor = fn(&[u8], &mut Vec<u8>);
+
 /// Compresses the debug sections of the finished image `buf` in place; returns the new file size.
 pub fn compress_debug_sections(link: &Link, buf: &mut [u8], how: DebugCompression) -> Result<u64> {
     let lay = &link.layout;
+    let (ch_type, compress): (u32, Compressor) = match how {
+        DebugCompression::Zlib => (ELFCOMPRESS_ZLIB, zlib),
+        DebugCompression::Zstd => (ELFCOMPRESS_ZSTD, zstd_frames),
+        DebugCompression::None => return Ok(lay.file_size),
+    };
     let shnum = lay.shnum as usize;
-    let old_size = lay.shoff + (shnum * SHDR_SIZE as usize) as u64;
     // Emitted file-backed sections in file order.
     let mut order: Vec<usize> = (0..lay.sections.len())
         .filter(|&i| lay.sections[i].shndx != 0 && !lay.sections[i].is_nobits())
@@ -31,7 +38,7 @@ pub fn compress_debug_sections(link: &Link, buf: &mut [u8], how: DebugCompressio
         !s.is_alloc() && s.name.starts_with(b".debug") && s.size > 0
     };
     let Some(first) = order.iter().position(|&i| wanted(i)) else {
-        return Ok(old_size);
+        return Ok(lay.file_size);
     };
     let tail = &order[first..];
     if tail.iter().any(|&i| lay.sections[i].is_alloc()) {
@@ -50,19 +57,12 @@ pub fn compress_debug_sections(link: &Link, buf: &mut [u8], how: DebugCompressio
             let s = &lay.sections[i];
             let data = &buf[s.offset as usize..(s.offset + s.size) as usize];
             let mut out = Vec::with_capacity(data.len() / 3);
-            let ch_type = match how {
-                DebugCompression::Zlib => ELFCOMPRESS_ZLIB,
-                DebugCompression::Zstd => ELFCOMPRESS_ZSTD,
-                DebugCompression::None => return None,
-            };
+            // Elf64_Chdr: ch_type, ch_reserved, ch_size, ch_addralign.
             out.extend_from_slice(&ch_type.to_le_bytes());
             out.extend_from_slice(&0u32.to_le_bytes());
             out.extend_from_slice(&s.size.to_le_bytes());
             out.extend_from_slice(&s.align.max(1).to_le_bytes());
-            match how {
-                DebugCompression::Zlib => zlib(data, &mut out),
-                _ => zstd_frames(data, &mut out),
-            }
+            compress(data, &mut out);
             // Room for realignment to 8 as well.
             (out.len() + 8 <= data.len()).then_some(out)
         })
@@ -96,8 +96,10 @@ pub fn compress_debug_sections(link: &Link, buf: &mut [u8], how: DebugCompressio
         lay.shoff as usize..lay.shoff as usize + table,
         shoff as usize,
     );
+    // Elf64_Shdr fields: sh_flags at 8, sh_offset at 24, sh_size at 32, sh_addralign at 48.
+    let shdr = SHDR_SIZE as usize;
     for (shndx, off, size, is_compressed) in headers {
-        let h = &mut buf[shoff as usize + shndx as usize * 64..][..64];
+        let h = &mut buf[shoff as usize + shndx as usize * shdr..][..shdr];
         put_u64(h, 24, off);
         put_u64(h, 32, size);
         if is_compressed {
@@ -106,6 +108,7 @@ pub fn compress_debug_sections(link: &Link, buf: &mut [u8], how: DebugCompressio
             put_u64(h, 48, 8);
         }
     }
+    // Elf64_Ehdr: e_shoff at 40.
     put_u64(buf, 40, shoff);
     Ok(shoff + table as u64)
 }

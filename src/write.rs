@@ -385,10 +385,10 @@ fn write_object(
                     // SAFETY: scanning gave each section its own runs of .rela.dyn entries.
                     unsafe { out.slice(at, n as usize * 24) }
                 };
-                crate::arch::DynRelOut {
-                    relative: run(runs.sec_relative, s.dynrel_start, s.dynrel_count),
-                    other: run(runs.sec_other, s.dynrel_other_start, s.dynrel_other_count),
-                }
+                crate::arch::DynRelOut::new(
+                    run(runs.sec_relative, s.dynrel_start, s.dynrel_count),
+                    run(runs.sec_other, s.dynrel_other_start, s.dynrel_other_count),
+                )
             } else {
                 Default::default()
             };
@@ -687,7 +687,26 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
     let sy = &link.synth;
     let dt = link.target.dynrel();
     let pic = link.is_pic();
-    let mut rels: Vec<(u64, u32, u32, i64)> = Vec::new();
+    // The GOT owns the first `got_relative` entries of .rela.dyn and `got_rels - got_relative`
+    // from `got_other` on.
+    let mut rels = match lay.sec(lay.idx.rela_dyn) {
+        Some(rd) if sy.got_rels > 0 => {
+            let run = |start: u32, n: u32| {
+                let at = rd.offset as usize + start as usize * RELA_SIZE as usize;
+                // SAFETY: see above; no input section's run overlaps these.
+                unsafe { out.slice(at, n as usize * RELA_SIZE as usize) }
+            };
+            crate::arch::DynRelOut::new(
+                run(0, sy.got_relative),
+                run(sy.rela_dyn().got_other, sy.got_rels - sy.got_relative),
+            )
+        }
+        _ => Default::default(),
+    };
+    let mut planned = true;
+    let mut emit = |addr: u64, sym: u32, ty: u32, addend: i64| {
+        planned &= rels.push(ty == dt.relative, addr, sym, ty, addend);
+    };
     for (k, g) in sy.got.iter().enumerate() {
         let s = &link.syms[g.sym as usize];
         let addr = lay.got_addr + 8 * k as u64;
@@ -695,7 +714,7 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
             GotKind::Addr => {
                 if s.imported {
                     if s.kind != SymKind::Undefined || s.aux != NONE {
-                        rels.push((addr, link.aux[s.aux as usize].dynsym, dt.glob_dat, 0));
+                        emit(addr, link.aux[s.aux as usize].dynsym, dt.glob_dat, 0);
                     }
                     0
                 } else if s.kind == SymKind::Undefined {
@@ -704,14 +723,14 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
                     s.value
                 } else {
                     if pic {
-                        rels.push((addr, 0, dt.relative, s.value as i64));
+                        emit(addr, 0, dt.relative, s.value as i64);
                     }
                     s.value
                 }
             }
             GotKind::TpOff => {
                 if s.imported {
-                    rels.push((addr, link.aux[s.aux as usize].dynsym, dt.tpoff64, 0));
+                    emit(addr, link.aux[s.aux as usize].dynsym, dt.tpoff64, 0);
                     0
                 } else {
                     s.value.wrapping_sub(lay.tls_tp)
@@ -720,31 +739,12 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
         };
         put_u64(dst, k * 8, v);
     }
-    let relative = rels.iter().filter(|r| r.2 == dt.relative).count() as u32;
-    if rels.len() as u32 != sy.got_rels || relative != sy.got_relative {
+    if !planned || !rels.is_full() {
         bail!(
-            "internal error: GOT relocation count changed ({} planned, {} written; {} relative planned, {relative} written)",
+            "internal error: the GOT's dynamic relocations differ from the plan ({} planned, {} relative)",
             sy.got_rels,
-            rels.len(),
             sy.got_relative
         );
-    }
-    if !rels.is_empty() {
-        let rd = lay.sec(lay.idx.rela_dyn).unwrap();
-        let runs = sy.rela_dyn();
-        let (mut rel_at, mut other_at) = (0usize, runs.got_other as usize);
-        for (off, sym, ty, add) in rels {
-            let at = if ty == dt.relative {
-                &mut rel_at
-            } else {
-                &mut other_at
-            };
-            // SAFETY: the GOT owns the first `got_relative` entries of .rela.dyn and the
-            // `got_rels - got_relative` from `got_other` on.
-            let e = unsafe { out.slice(rd.offset as usize + *at * 24, 24) };
-            write_rela(e, off, sym, ty, add);
-            *at += 1;
-        }
     }
     Ok(())
 }

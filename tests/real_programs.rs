@@ -87,7 +87,6 @@ fn prepare() -> Result<Shared, String> {
         "decompress",
         "bzlib",
     ];
-    let bz_flags = ["-O2", "-g", "-Wall", "-D_FILE_OFFSET_BITS=64"];
     let lua_lib: Vec<String> = std::fs::read_dir(&lua_src)
         .map_err(|e| format!("{}: {e}", lua_src.display()))?
         .filter_map(|e| {
@@ -102,50 +101,30 @@ fn prepare() -> Result<Shared, String> {
             lua_lib.len()
         ));
     }
-    let lua_flags = ["-O2", "-g", "-DLUA_USE_POSIX"];
-    let lua_include = format!("-I{}", lua_src.display());
-
-    let mut jobs: Vec<Job> = Vec::new();
-    let mut built = |name: &str,
-                     src: &Path,
-                     lib: &[String],
-                     main_src: PathBuf,
-                     flags: &[&str]|
-     -> Result<Built, String> {
-        let mut per_model = |pic_flag: &str| -> Result<Objects, String> {
-            let dir = work.join(format!("{name}{pic_flag}"));
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let mut members = Vec::new();
-            for f in lib {
-                let obj = dir.join(format!("{f}.o"));
-                jobs.push(Job::new(&src.join(format!("{f}.c")), &obj, flags, pic_flag));
-                members.push(obj);
-            }
-            let main = dir.join("main.o");
-            jobs.push(Job::new(&main_src, &main, flags, pic_flag));
-            Ok(Objects {
-                main,
-                lib: dir.join(format!("lib{name}.a")),
-                members,
-            })
-        };
-        Ok(Built {
-            src: src.to_path_buf(),
-            pic: per_model(Mode::Pie.compile_flag())?,
-            nopic: per_model(Mode::NoPie.compile_flag())?,
-        })
+    let bz = Program {
+        name: "bz2",
+        src: bz_src.clone(),
+        lib: bz_lib.iter().map(|s| s.to_string()).collect(),
+        main: bz_src.join("bzip2.c"),
+        flags: ["-O2", "-g", "-Wall", "-D_FILE_OFFSET_BITS=64"]
+            .map(String::from)
+            .into(),
     };
-    let bz_lib: Vec<String> = bz_lib.iter().map(|s| s.to_string()).collect();
-    let bzip2 = built("bz2", &bz_src, &bz_lib, bz_src.join("bzip2.c"), &bz_flags)?;
-    let mut lua_flags_all: Vec<&str> = lua_flags.to_vec();
-    lua_flags_all.push(&lua_include);
-    let lua = built(
-        "lua",
-        &lua_src,
-        &lua_lib,
-        test_dir().join("lua_driver.c"),
-        &lua_flags_all,
-    )?;
+    let lua = Program {
+        name: "lua",
+        src: lua_src.clone(),
+        lib: lua_lib,
+        main: test_dir().join("lua_driver.c"),
+        flags: vec![
+            "-O2".into(),
+            "-g".into(),
+            "-DLUA_USE_POSIX".into(),
+            format!("-I{}", lua_src.display()),
+        ],
+    };
+    let mut jobs = Vec::new();
+    let bzip2 = bz.plan(&work, &mut jobs)?;
+    let lua = lua.plan(&work, &mut jobs)?;
     compile_all(jobs)?;
     for b in [&bzip2, &lua] {
         for o in [&b.pic, &b.nopic] {
@@ -161,11 +140,53 @@ fn prepare() -> Result<Shared, String> {
     })
 }
 
+/// A program to build: its library sources (`<src>/<lib>.c`), its main source and its flags.
+struct Program {
+    name: &'static str,
+    src: PathBuf,
+    lib: Vec<String>,
+    main: PathBuf,
+    flags: Vec<String>,
+}
+
+impl Program {
+    /// Queues the compiles for both code models under `work`; says where objects will be.
+    fn plan(&self, work: &Path, jobs: &mut Vec<Job>) -> Result<Built, String> {
+        let mut objects = |pic_flag: &str| -> Result<Objects, String> {
+            let dir = work.join(format!("{}{pic_flag}", self.name));
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let mut members = Vec::new();
+            for f in &self.lib {
+                let obj = dir.join(format!("{f}.o"));
+                jobs.push(Job::new(
+                    &self.src.join(format!("{f}.c")),
+                    &obj,
+                    &self.flags,
+                    pic_flag,
+                ));
+                members.push(obj);
+            }
+            let main = dir.join("main.o");
+            jobs.push(Job::new(&self.main, &main, &self.flags, pic_flag));
+            Ok(Objects {
+                main,
+                lib: dir.join(format!("lib{}.a", self.name)),
+                members,
+            })
+        };
+        Ok(Built {
+            src: self.src.clone(),
+            pic: objects(Mode::Pie.compile_flag())?,
+            nopic: objects(Mode::NoPie.compile_flag())?,
+        })
+    }
+}
+
 /// One compile: `gcc -c <flags> <pic flag> src -o obj`.
 struct Job(Command);
 
 impl Job {
-    fn new(src: &Path, obj: &Path, flags: &[&str], pic_flag: &str) -> Job {
+    fn new(src: &Path, obj: &Path, flags: &[String], pic_flag: &str) -> Job {
         let mut cmd = Command::new("gcc");
         cmd.arg("-c")
             .args(flags)

@@ -212,14 +212,17 @@ fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
     let ref_exe = dir.join("driver.ref");
     let tool_flag = format!("-B{}", shared.tool_dir.display());
     // Every link adds `-lm`.
-    let link = |linker: &str, out: &Path| {
+    let link = |linker: &str, out: &Path, extra: &[&str]| {
         run_link(
-            link_command("gcc", linker, mode, out).args(objs).arg("-lm"),
+            link_command("gcc", linker, mode, out)
+                .args(objs)
+                .arg("-lm")
+                .args(extra),
             out,
         )
     };
-    let test_cmd = link(&tool_flag, &test_exe).map_err(|e| format!("solder link: {e}"))?;
-    let ref_cmd = link("-fuse-ld=bfd", &ref_exe).map_err(|e| format!("GNU ld link: {e}"))?;
+    let test_cmd = link(&tool_flag, &test_exe, &[]).map_err(|e| format!("solder link: {e}"))?;
+    let ref_cmd = link("-fuse-ld=bfd", &ref_exe, &[]).map_err(|e| format!("GNU ld link: {e}"))?;
     let commands = format!("solder link: {test_cmd}\nGNU ld link: {ref_cmd}");
 
     // The reference first: if it is not exactly what the test expects, the test is what is wrong.
@@ -288,14 +291,8 @@ fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
     let how = if mode.pic() { "zlib" } else { "zstd" };
     let packed_exe = dir.join(format!("driver.{how}"));
     let flag = format!("-Wl,--compress-debug-sections={how}");
-    let packed_cmd = run_link(
-        link_command("gcc", &tool_flag, mode, &packed_exe)
-            .args(objs)
-            .arg("-lm")
-            .arg(&flag),
-        &packed_exe,
-    )
-    .map_err(|e| format!("solder link with {flag}: {e}"))?;
+    let packed_cmd = link(&tool_flag, &packed_exe, &[&flag])
+        .map_err(|e| format!("solder link with {flag}: {e}"))?;
     let packed = run_program(&packed_exe, dir).map_err(|e| format!("{packed_cmd}: {e}"))?;
     if let Some(msg) = compare_runs(&packed, &reference, SHOW_BYTES) {
         return Err(format!("with {flag}: {msg}\n{packed_cmd}"));

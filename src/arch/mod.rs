@@ -24,11 +24,46 @@ pub struct ScanResult {
     pub textrel: bool,
 }
 
-/// A section's two runs of `.rela.dyn` entries: its relative relocations, and the others.
+/// Two runs of `.rela.dyn` entries that a section (or the GOT) fills in order: its relative
+/// relocations, which go first in `.rela.dyn`, and the others.
 #[derive(Default)]
 pub struct DynRelOut<'a> {
-    pub relative: &'a mut [u8],
-    pub other: &'a mut [u8],
+    relative: &'a mut [u8],
+    other: &'a mut [u8],
+    written: [usize; 2],
+}
+
+impl<'a> DynRelOut<'a> {
+    pub fn new(relative: &'a mut [u8], other: &'a mut [u8]) -> DynRelOut<'a> {
+        DynRelOut {
+            relative,
+            other,
+            written: [0, 0],
+        }
+    }
+
+    /// Appends an entry to the run for its kind; false if that run is already full (scanning
+    /// planned fewer).
+    pub fn push(&mut self, relative: bool, offset: u64, sym: u32, ty: u32, addend: i64) -> bool {
+        let (run, n) = if relative {
+            (&mut *self.relative, &mut self.written[0])
+        } else {
+            (&mut *self.other, &mut self.written[1])
+        };
+        let size = crate::elf::RELA_SIZE as usize;
+        let Some(e) = run.get_mut(*n * size..(*n + 1) * size) else {
+            return false;
+        };
+        crate::elf::write_rela(e, offset, sym, ty, addend);
+        *n += 1;
+        true
+    }
+
+    /// Whether exactly the planned number of entries of each kind was written.
+    pub fn is_full(&self) -> bool {
+        let size = crate::elf::RELA_SIZE as usize;
+        self.written == [self.relative.len() / size, self.other.len() / size]
+    }
 }
 
 /// Dynamic relocation types, in the target's numbering.

@@ -504,7 +504,7 @@ fn apply_alloc(
     buf: &mut [u8],
     base: u64,
     addr: u64,
-    dynrel: DynRelOut<'_>,
+    mut dynrel: DynRelOut<'_>,
 ) -> Result<()> {
     let sec = &o.sections[shndx];
     let cx = Ctx {
@@ -513,27 +513,17 @@ fn apply_alloc(
     };
 
     let lay = &link.layout;
-    let _pic = link.is_pic();
     let exe = link.is_exe();
     let dt = DYNREL;
-    let DynRelOut { relative, other } = dynrel;
-    let (mut n_rel, mut n_other) = (0usize, 0usize);
     let mut emit = |off: u64, sym: u32, ty: u32, addend: i64| -> Result<()> {
-        let (run, n) = if ty == dt.relative {
-            (&mut *relative, &mut n_rel)
-        } else {
-            (&mut *other, &mut n_other)
-        };
-        let Some(e) = run.get_mut(*n * 24..*n * 24 + 24) else {
-            return Err(Error(format!(
-                "{}: unexpected dynamic relocation in section {}",
-                o.name,
-                name_str(sec.name)
-            )));
-        };
-        write_rela(e, off, sym, ty, addend);
-        *n += 1;
-        Ok(())
+        if dynrel.push(ty == dt.relative, off, sym, ty, addend) {
+            return Ok(());
+        }
+        Err(Error(format!(
+            "{}: unexpected dynamic relocation in section {}",
+            o.name,
+            name_str(sec.name)
+        )))
     };
     let len = buf.len();
     let mut i = 0;
@@ -887,9 +877,8 @@ fn apply_alloc(
             }
         }
     }
-    debug_assert_eq!(
-        (n_rel * 24, n_other * 24),
-        (relative.len(), other.len()),
+    debug_assert!(
+        dynrel.is_full(),
         "dynamic relocation count differs from the scan"
     );
     Ok(())
