@@ -15,6 +15,7 @@ pub fn read_members(
     path: &Path,
     data: &'static [u8],
     thin: bool,
+    opened: &mut Vec<std::path::PathBuf>,
     mut f: impl FnMut(String, &'static [u8]) -> Result<()>,
 ) -> Result<()> {
     let mut pos = 8usize;
@@ -64,6 +65,7 @@ pub fn read_members(
                         path.parent().unwrap_or(Path::new("")).join(p)
                     }
                 };
+                opened.push(member_path.clone());
                 let mdata = crate::input::map_file(&member_path)
                     .map_err(|e| crate::err!("{name}: thin archive member: {e}"))?;
                 f(format!("{name}({member_name})"), mdata)?;

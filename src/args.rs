@@ -63,7 +63,9 @@ pub struct Config {
     /// `-z execstack` / `-z noexecstack`; otherwise the inputs decide.
     pub execstack: Option<bool>,
     pub separate_code: bool,
-    pub text_relocs_ok: bool,
+    /// `-z text` (`Some(true)`: text relocations are errors), `-z notext` (`Some(false)`: allowed
+    /// silently); by default GNU ld warns.
+    pub z_text: Option<bool>,
     pub z_defs: bool,
     pub z_origin: bool,
     pub z_nodelete: bool,
@@ -116,6 +118,36 @@ pub struct Config {
     pub emulation: Option<String>,
     pub pack_relative_relocs: bool,
     pub print_version: bool,
+    /// `--sysroot`: prefixes `=`-paths, the default library directories, and absolute paths in
+    /// linker scripts that live inside it (as GNU ld does).
+    pub sysroot: Option<PathBuf>,
+    /// `--reproduce=FILE.tar`: write every input and the command line to a tar for bug reports.
+    pub reproduce: Option<PathBuf>,
+    /// The command line after response-file expansion, and where in it paths are (for
+    /// `--reproduce`, which rewrites them to point into its tar).
+    pub argv: Vec<String>,
+    pub arg_paths: Vec<ArgPath>,
+}
+
+/// What a path on the command line names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathKind {
+    /// A file the link reads (an input, a script, a version script).
+    Input,
+    /// A directory searched (`-L`, `--sysroot`), or a `:`-separated list of them.
+    Dirs,
+    /// A file the link writes (`-o`, `-Map`).
+    Output,
+    /// `--reproduce` itself: left out of the reproducer's command line.
+    Reproduce,
+}
+
+/// A path on the command line: `argv[index][offset..]`.
+#[derive(Clone, Copy, Debug)]
+pub struct ArgPath {
+    pub index: usize,
+    pub offset: usize,
+    pub kind: PathKind,
 }
 
 impl Default for Config {
@@ -138,7 +170,7 @@ impl Default for Config {
             now: false,
             execstack: None,
             separate_code: true,
-            text_relocs_ok: false,
+            z_text: None,
             z_defs: false,
             z_origin: false,
             z_nodelete: false,
@@ -187,6 +219,10 @@ impl Default for Config {
             emulation: None,
             pack_relative_relocs: false,
             print_version: false,
+            sysroot: None,
+            reproduce: None,
+            argv: Vec::new(),
+            arg_paths: Vec::new(),
         }
     }
 }
@@ -275,9 +311,21 @@ fn split_response(text: &str) -> Vec<String> {
 struct Parser {
     args: Vec<String>,
     pos: usize,
+    /// Where the last value matched lies: (argument index, byte offset in it).
+    last: (usize, usize),
+    paths: Vec<ArgPath>,
 }
 
 impl Parser {
+    /// Records that the last value matched is a path of this kind.
+    fn mark(&mut self, kind: PathKind) {
+        self.paths.push(ArgPath {
+            index: self.last.0,
+            offset: self.last.1,
+            kind,
+        });
+    }
+
     /// Matches a long option spelled with one or two dashes that takes no value.
     fn flag(&self, arg: &str, names: &[&str]) -> bool {
         let bare = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'));
@@ -294,6 +342,7 @@ impl Parser {
                 return self.next_value(arg).map(Some);
             }
             if let Some(v) = bare.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                self.last = (self.pos - 1, arg.len() - v.len());
                 return Ok(Some(v.to_string()));
             }
         }
@@ -314,6 +363,7 @@ impl Parser {
         if val.is_empty() {
             return self.next_value(arg).map(Some);
         }
+        self.last = (self.pos - 1, arg.len() - val.len());
         Ok(Some(val.to_string()))
     }
 
@@ -322,6 +372,7 @@ impl Parser {
             bail!("option {opt} needs an argument");
         }
         self.pos += 1;
+        self.last = (self.pos - 1, 0);
         Ok(self.args[self.pos - 1].clone())
     }
 }
@@ -372,10 +423,6 @@ pub enum DebugCompression {
 
 /// Options that GNU ld, lld or mold accept and that do not change what solder produces.
 const IGNORED_FLAGS: &[&str] = &[
-    "O0",
-    "O1",
-    "O2",
-    "O3",
     "no-copy-dt-needed-entries",
     "copy-dt-needed-entries",
     "no-add-needed",
@@ -391,7 +438,6 @@ const IGNORED_FLAGS: &[&str] = &[
     "nostdlib",
     "no-undefined-version",
     "undefined-version",
-    "gdb-index",
     "no-gdb-index",
     "disable-new-dtags-warning",
     "enable-linker-version",
@@ -421,11 +467,15 @@ const IGNORED_FLAGS: &[&str] = &[
     "no-demangle-warnings",
 ];
 
+/// Options that would change the output, accepted (build systems pass them) but not implemented
+/// yet: each use is warned about, so nobody believes they took effect.
+const UNIMPLEMENTED_FLAGS: &[&str] = &["gdb-index"];
+const UNIMPLEMENTED_WITH_VALUE: &[&str] = &["icf"];
+
 const IGNORED_WITH_VALUE: &[&str] = &[
     "plugin",
     "plugin-opt",
     "hash-size",
-    "icf",
     "sort-section",
     "color-diagnostics",
     "build-id-dir",
@@ -444,7 +494,12 @@ const IGNORED_WITH_VALUE: &[&str] = &[
 
 pub fn parse(args: Vec<String>) -> Result<Action> {
     let mut cfg = Config::default();
-    let mut p = Parser { args, pos: 0 };
+    let mut p = Parser {
+        args,
+        pos: 0,
+        last: (0, 0),
+        paths: Vec::new(),
+    };
     let mut state = InputState::default();
     let mut stack: Vec<InputState> = Vec::new();
 
@@ -455,6 +510,8 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
 
         if !a.starts_with('-') || a == "-" {
             cfg.inputs.push(InputArg::Path(PathBuf::from(a), state));
+            p.last = (p.pos - 1, 0);
+            p.mark(PathKind::Input);
             continue;
         }
 
@@ -472,8 +529,16 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         }
         if let Some(v) = p.value(a, &["output"])? {
             cfg.output = v.into();
+            p.mark(PathKind::Output);
         } else if let Some(v) = p.value(a, &["library-path"])? {
             cfg.library_paths.push(v.into());
+            p.mark(PathKind::Dirs);
+        } else if let Some(v) = p.value(a, &["sysroot"])? {
+            cfg.sysroot = Some(v.into());
+            p.mark(PathKind::Dirs);
+        } else if let Some(v) = p.value(a, &["reproduce", "repro"])? {
+            cfg.reproduce = Some(v.into());
+            p.mark(PathKind::Reproduce);
         } else if let Some(v) = p.value(a, &["library"])? {
             cfg.inputs.push(InputArg::Library(v, state));
         } else if p.flag(a, &["pie", "pic-executable"]) {
@@ -541,6 +606,7 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
                 .extend(v.split(':').filter(|s| !s.is_empty()).map(String::from));
         } else if let Some(v) = p.value(a, &["rpath-link"])? {
             let _ = v; // Only used by GNU ld to find indirect dependencies; solder does not need them.
+            p.mark(PathKind::Dirs);
         } else if p.flag(a, &["enable-new-dtags"]) {
             cfg.new_dtags = true;
         } else if p.flag(a, &["disable-new-dtags"]) {
@@ -587,6 +653,7 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.print_timing = true;
         } else if let Some(v) = p.value(a, &["time-trace-file"])? {
             cfg.time_trace = Some(v);
+            p.mark(PathKind::Output);
         } else if p.flag(a, &["time-trace"]) {
             cfg.time_trace = Some(format!("{}.time-trace.json", cfg.output.display()));
         } else if let Some(v) = a.strip_prefix("--time-trace=") {
@@ -603,8 +670,10 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.soname = Some(v);
         } else if let Some(v) = p.value(a, &["version-script"])? {
             cfg.version_script.push(v.into());
+            p.mark(PathKind::Input);
         } else if let Some(v) = p.value(a, &["dynamic-list", "export-dynamic-symbol-list"])? {
             cfg.dynamic_list.push(v.into());
+            p.mark(PathKind::Input);
         } else if let Some(v) = p.value(a, &["export-dynamic-symbol"])? {
             cfg.export_symbols.push(v);
         } else if p.flag(a, &["Bsymbolic"]) {
@@ -641,6 +710,7 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.fatal_warnings = false;
         } else if let Some(v) = p.value(a, &["Map"])? {
             cfg.print_map = Some(v.into());
+            p.mark(PathKind::Output);
         } else if let Some(v) = p.value(a, &["compress-debug-sections"])? {
             cfg.compress_debug = match v.as_str() {
                 "none" => DebugCompression::None,
@@ -653,6 +723,7 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             };
         } else if let Some(v) = p.value(a, &["dependency-file"])? {
             cfg.dependency_file = Some(v.into());
+            p.mark(PathKind::Output);
         } else if let Some(v) = p.value(a, &["m"])? {
             check_emulation(&v)?;
             cfg.emulation = Some(v);
@@ -663,6 +734,7 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             // A linker script given explicitly is read like any input; the script reader
             // reports the commands it does not support.
             cfg.inputs.push(InputArg::Path(PathBuf::from(v), state));
+            p.mark(PathKind::Input);
         } else if let Some(sec) = ["text", "data", "bss", "rodata-segment", "ldata-segment"]
             .iter()
             .find(|s| a.starts_with(&format!("-T{s}=")) || a == format!("-T{s}"))
@@ -672,6 +744,8 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             bail!("{a}: placing sections at fixed addresses is not supported yet");
         } else if let Some(v) = a.strip_prefix("-T").filter(|v| !v.is_empty()) {
             cfg.inputs.push(InputArg::Path(PathBuf::from(v), state));
+            p.last = (p.pos - 1, 2);
+            p.mark(PathKind::Input);
         } else if p.flag(a, &["pack-dyn-relocs=relr"]) {
             cfg.pack_relative_relocs = true;
         } else if let Some(v) = p.value(a, &["y", "trace-symbol"])? {
@@ -683,13 +757,33 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.print_map = Some("-".into());
         } else if p.flag(a, &["cref", "no-map-whole-files"]) {
             // A cross-reference table GNU ld can add to its map; solder's map has none.
+        } else if a == "-O" || a == "--O" {
+            // GNU ld's optimisation level takes its value in the next word as well (`-O 1`, as
+            // lld's --reproduce response files write it); it changes nothing solder produces.
+            p.next_value(a)?;
+        } else if a.len() > 2 && a.starts_with("-O") && a[2..].bytes().all(|c| c.is_ascii_digit()) {
+        } else if let Some(v) = p.value(a, UNIMPLEMENTED_WITH_VALUE)? {
+            if !(a.starts_with("--icf") || a.starts_with("-icf")) || v != "none" {
+                warn(&format!(
+                    "{a}{} is not implemented; ignored",
+                    if a.contains('=') {
+                        String::new()
+                    } else {
+                        format!(" {v}")
+                    }
+                ));
+            }
+        } else if p.flag(a, UNIMPLEMENTED_FLAGS) {
+            warn(&format!("{a} is not implemented; ignored"));
         } else if p.flag(a, IGNORED_FLAGS) || ignored_with_value(&mut p, a)? {
             // Single-letter options with attached values come last: GNU ld reads a single-dash word as a
             // long option when it is one (`-export-dynamic` is not `-e xport-dynamic`).
         } else if let Some(v) = p.short(a, 'o')? {
             cfg.output = v.into();
+            p.mark(PathKind::Output);
         } else if let Some(v) = p.short(a, 'L')? {
             cfg.library_paths.push(v.into());
+            p.mark(PathKind::Dirs);
         } else if let Some(v) = p.short(a, 'l')? {
             cfg.inputs.push(InputArg::Library(v, state));
         } else if let Some(v) = p.short(a, 'e')? {
@@ -703,6 +797,8 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         }
     }
 
+    cfg.arg_paths = std::mem::take(&mut p.paths);
+    cfg.argv = p.args;
     if cfg.relocatable {
         bail!("-r (relocatable output) is not supported yet");
     }
@@ -743,8 +839,8 @@ fn parse_z(cfg: &mut Config, v: &str) -> Result<()> {
         "noexecstack" => cfg.execstack = Some(false),
         "separate-code" => cfg.separate_code = true,
         "noseparate-code" => cfg.separate_code = false,
-        "text" => cfg.text_relocs_ok = false,
-        "notext" | "textoff" => cfg.text_relocs_ok = true,
+        "text" => cfg.z_text = Some(true),
+        "notext" | "textoff" => cfg.z_text = Some(false),
         "defs" => cfg.z_defs = true,
         "undefs" => cfg.z_defs = false,
         "origin" => cfg.z_origin = true,

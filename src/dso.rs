@@ -37,6 +37,12 @@ impl DsoFile {
             bail!("{n}: file is truncated")
         };
         let shoff = ehdr.e_shoff.get(LE);
+        if ehdr.e_shentsize.get(LE) as u64 != SHDR_SIZE {
+            bail!(
+                "{n}: unexpected section header size {}",
+                ehdr.e_shentsize.get(LE)
+            );
+        }
         let Some(sh0) = read::<Shdr>(data, shoff) else {
             bail!("{n}: section header table is outside the file")
         };
@@ -88,7 +94,9 @@ impl DsoFile {
         let mut version_names: Vec<&'static [u8]> = vec![b"", b""];
         if let Some((vd, count)) = verdef {
             let mut off = 0u64;
-            for _ in 0..count {
+            // Each record takes at least 20 bytes: a count beyond that is corrupt, and bounding
+            // it keeps a cycle of `vd_next` links from looping for billions of steps.
+            for _ in 0..count.min(vd.len() as u32 / 20) {
                 let Some(d) = read::<Verdef<LE>>(vd, off) else {
                     bail!("{n}: malformed .gnu.version_d")
                 };
@@ -147,6 +155,15 @@ impl DsoFile {
             let vidx = (ver & VERSYM_VERSION) as usize;
             if vidx == 0 {
                 continue; // VER_NDX_LOCAL: not exported.
+            }
+            // Only copy relocations use a library symbol's size: one no address space holds is
+            // corrupt.
+            if s.st_size.get(LE) > crate::object::MAX_SECTION_SIZE {
+                bail!(
+                    "{n}: dynamic symbol {} claims a size of {} bytes",
+                    name_str(nm),
+                    s.st_size.get(LE)
+                );
             }
             if ver & VERSYM_HIDDEN == 0 {
                 entries.push((i as u32, nm, None));

@@ -158,7 +158,8 @@ pub fn align_to(v: u64, align: u64) -> u64 {
     if align <= 1 {
         v
     } else {
-        (v + align - 1) & !(align - 1)
+        // Saturating: sizes from corrupt inputs must not wrap; layout rejects the result.
+        v.saturating_add(align - 1) & !(align - 1)
     }
 }
 

@@ -157,42 +157,76 @@ struct Loader<'c> {
     /// (device, inode) of an existing output file: linking it as an input would destroy it.
     output_id: Option<(u64, u64)>,
     search_dirs: Vec<PathBuf>,
+    /// `--sysroot`, as given and canonicalised (to tell whether a script lives inside it).
+    sysroot: Option<(PathBuf, PathBuf)>,
     out: Vec<Input>,
-    opened: Vec<PathBuf>,
+    opened: &'c mut Vec<PathBuf>,
     seen_dsos: HashSet<PathBuf>,
     seen_archives: HashSet<PathBuf>,
 }
 
-/// The inputs in link order, and every file opened to find them (objects, archives, libraries,
-/// scripts), in first-use order.
-pub fn load_inputs(cfg: &Config) -> Result<(Vec<Input>, Vec<PathBuf>)> {
-    let mut search_dirs: Vec<PathBuf> = cfg.library_paths.clone();
-    search_dirs.extend(DEFAULT_LIB_DIRS.iter().map(PathBuf::from));
+/// A directory named on the command line or in a script: `=DIR` and `$SYSROOT/DIR` are inside
+/// the sysroot (as in GNU ld).
+fn sysroot_dir(sysroot: Option<&Path>, dir: &Path) -> PathBuf {
+    let s = dir.to_string_lossy();
+    let rest = s.strip_prefix('=').or_else(|| s.strip_prefix("$SYSROOT"));
+    match (rest, sysroot) {
+        (Some(r), Some(root)) => root.join(r.trim_start_matches('/')),
+        (Some(r), None) => PathBuf::from(r),
+        (None, _) => dir.to_path_buf(),
+    }
+}
+
+/// The inputs in link order. Every file opened to find them (objects, archives and their thin
+/// members, libraries, scripts) is added to `opened` in first-use order, also when loading fails,
+/// so that `--reproduce` can capture a link whose inputs are at fault.
+pub fn load_inputs(cfg: &Config, opened: &mut Vec<PathBuf>) -> Result<Vec<Input>> {
+    let root = cfg.sysroot.as_deref();
+    let mut search_dirs: Vec<PathBuf> = cfg
+        .library_paths
+        .iter()
+        .map(|d| sysroot_dir(root, d))
+        .collect();
+    search_dirs.extend(DEFAULT_LIB_DIRS.iter().map(|d| match root {
+        Some(r) => r.join(d.trim_start_matches('/')),
+        None => PathBuf::from(d),
+    }));
     use std::os::unix::fs::MetadataExt;
     let output_id = std::fs::metadata(&cfg.output)
         .ok()
         .map(|m| (m.dev(), m.ino()));
+    let sysroot = root.map(|r| {
+        (
+            r.to_path_buf(),
+            std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()),
+        )
+    });
     let mut l = Loader {
         cfg,
         output_id,
         search_dirs,
+        sysroot,
         out: Vec::new(),
-        opened: Vec::new(),
+        opened,
         seen_dsos: HashSet::new(),
         seen_archives: HashSet::new(),
     };
-    for arg in &cfg.inputs {
-        match arg {
-            InputArg::Path(p, state) => l.add_path(p, *state, 0)?,
-            InputArg::Library(name, state) => {
-                let path = l.find_library(name, state.static_only)?;
-                l.add_path(&path, *state, 0)?;
+    let result = (|| -> Result<()> {
+        for arg in &cfg.inputs {
+            match arg {
+                InputArg::Path(p, state) => l.add_path(p, *state, 0)?,
+                InputArg::Library(name, state) => {
+                    let path = l.find_library(name, state.static_only)?;
+                    l.add_path(&path, *state, 0)?;
+                }
             }
         }
-    }
+        Ok(())
+    })();
+    let out = std::mem::take(&mut l.out);
     let mut seen = HashSet::new();
     l.opened.retain(|p| seen.insert(p.clone()));
-    Ok((l.out, l.opened))
+    result.map(|()| out)
 }
 
 impl Loader<'_> {
@@ -231,8 +265,8 @@ impl Loader<'_> {
     }
 
     fn add_path(&mut self, path: &Path, state: InputState, depth: usize) -> Result<()> {
-        let mapped = map_file_with_id(path)?;
         self.opened.push(path.to_path_buf());
+        let mapped = map_file_with_id(path)?;
         if self.output_id == Some(mapped.id) {
             bail!("input file '{}' is the same as output file", path.display());
         }
@@ -268,25 +302,34 @@ impl Loader<'_> {
                 // unless this one is under --whole-archive.
                 if first || state.whole_archive {
                     let thin = identify(data) == FileType::ThinArchive;
-                    crate::archive::read_members(&name, path, data, thin, |mname, mdata| {
-                        match identify(mdata) {
-                            FileType::Object => {
-                                check_elf_header(&mname, mdata)?;
-                                self.out.push(Input::Object(ObjectInput {
-                                    name: mname,
-                                    data: mdata,
-                                    lazy: !state.whole_archive,
-                                }));
+                    let opened = &mut *self.opened;
+                    let out = &mut self.out;
+                    crate::archive::read_members(
+                        &name,
+                        path,
+                        data,
+                        thin,
+                        opened,
+                        |mname, mdata| {
+                            match identify(mdata) {
+                                FileType::Object => {
+                                    check_elf_header(&mname, mdata)?;
+                                    out.push(Input::Object(ObjectInput {
+                                        name: mname,
+                                        data: mdata,
+                                        lazy: !state.whole_archive,
+                                    }));
+                                }
+                                FileType::Bitcode => bail!(
+                                    "{mname}: LLVM bitcode (LTO) is not supported; rebuild without -flto"
+                                ),
+                                // GNU ar puts only objects in archives; anything else (an empty member,
+                                // a stray text file) defines no symbols, so it can never be pulled.
+                                _ => {}
                             }
-                            FileType::Bitcode => bail!(
-                                "{mname}: LLVM bitcode (LTO) is not supported; rebuild without -flto"
-                            ),
-                            // GNU ar puts only objects in archives; anything else (an empty member,
-                            // a stray text file) defines no symbols, so it can never be pulled.
-                            _ => {}
-                        }
-                        Ok(())
-                    })?;
+                            Ok(())
+                        },
+                    )?;
                 }
             }
             FileType::Script => {
@@ -296,18 +339,46 @@ impl Loader<'_> {
                 let text = std::str::from_utf8(data)
                     .map_err(|_| Error(format!("{name}: linker script is not valid UTF-8")))?;
                 let script = script::parse(&name, text)?;
-                self.search_dirs.extend(script.search_dirs.iter().cloned());
+                let root = self.sysroot.as_ref().map(|r| r.0.clone());
+                self.search_dirs.extend(
+                    script
+                        .search_dirs
+                        .iter()
+                        .map(|d| sysroot_dir(root.as_deref(), d)),
+                );
                 let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                // As GNU ld: absolute paths in a script that lives inside the sysroot are inside
+                // the sysroot too.
+                let in_sysroot = self.sysroot.as_ref().and_then(|(given, canon)| {
+                    let real = std::fs::canonicalize(path).ok()?;
+                    real.starts_with(canon).then(|| given.clone())
+                });
                 for item in script.inputs {
                     let mut st = state;
                     st.as_needed |= item.as_needed;
-                    if let Some(lib) = item.name.strip_prefix("-l") {
-                        let p = self.find_library(lib, st.static_only)?;
-                        self.add_path(&p, st, depth + 1)?;
+                    // A name the script gives that cannot be found or opened is the script's
+                    // error; what is wrong inside a file it names is that file's.
+                    let in_script = |e: Error| Error(format!("{name}: {}", e.0));
+                    let p = if let Some(lib) = item.name.strip_prefix("-l") {
+                        self.find_library(lib, st.static_only).map_err(in_script)?
+                    } else if let (Some(root), true) = (&in_sysroot, item.name.starts_with('/')) {
+                        root.join(item.name.trim_start_matches('/'))
                     } else {
-                        let p = self.find_script_input(&item.name, &base_dir)?;
-                        self.add_path(&p, st, depth + 1)?;
+                        self.find_script_input(&item.name, &base_dir)
+                            .map_err(in_script)?
+                    };
+                    if !p.is_file() {
+                        bail!(
+                            "{name}: cannot open {} (named in this linker script): {}",
+                            p.display(),
+                            if p.is_dir() {
+                                "it is a directory"
+                            } else {
+                                "no such file"
+                            }
+                        );
                     }
+                    self.add_path(&p, st, depth + 1)?;
                 }
                 if let Some(entry) = script.entry {
                     // An explicit -e still wins; the script only supplies a default.
@@ -347,6 +418,6 @@ impl Loader<'_> {
                 return Ok(q);
             }
         }
-        bail!("cannot find {name} (named in a linker script)");
+        bail!("cannot find {name}, named in this linker script");
     }
 }

@@ -685,7 +685,7 @@ pub fn size_sections(link: &mut Link) {
                 };
                 off = align_to(off, align);
                 offs.push(off);
-                off += size;
+                off = off.saturating_add(size);
             }
             (offs, off)
         })
@@ -848,7 +848,7 @@ pub fn assign_addresses(link: &mut Link) {
             s.offset = off;
         } else {
             if !s.is_nobits() {
-                off += new_addr - addr;
+                off = off.saturating_add(new_addr - addr);
             }
             addr = new_addr;
             s.addr = addr;
@@ -856,22 +856,22 @@ pub fn assign_addresses(link: &mut Link) {
         }
         if s.is_tls() {
             let t = tls.get_or_insert((s.addr, s.addr, s.addr, tls_align));
-            t.2 = t.2.max(s.addr + s.size);
+            t.2 = t.2.max(s.addr.saturating_add(s.size));
             if !s.is_nobits() {
-                t.1 = s.addr + s.size;
+                t.1 = s.addr.saturating_add(s.size);
             }
         }
         if k.1 {
             let r = relro_range.get_or_insert((off, addr, addr));
             if !tbss {
-                r.2 = addr + s.size;
+                r.2 = addr.saturating_add(s.size);
             }
         }
         if !tbss {
-            addr += s.size;
+            addr = addr.saturating_add(s.size);
         }
         if !s.is_nobits() {
-            off += s.size;
+            off = off.saturating_add(s.size);
         }
         let seg = loads.last_mut().unwrap();
         if !tbss {
@@ -888,7 +888,7 @@ pub fn assign_addresses(link: &mut Link) {
         off = align_to(off, s.align);
         s.offset = off;
         s.addr = 0;
-        off += s.size;
+        off = off.saturating_add(s.size);
     }
     // Section header indices.
     let mut n = 1u32;
@@ -905,7 +905,7 @@ pub fn assign_addresses(link: &mut Link) {
         .map_or(0, |s| s.shndx);
     off = align_to(off, 8);
     lay.shoff = off;
-    lay.file_size = off + n as u64 * SHDR_SIZE;
+    lay.file_size = off.saturating_add(n as u64 * SHDR_SIZE);
 
     // Program headers, in GNU ld's order.
     let mut segs = Vec::with_capacity(nphdr);
@@ -1047,6 +1047,130 @@ pub fn assign_addresses(link: &mut Link) {
     }
 }
 
+/// The parts of the output file that will hold bytes (headers, sections with contents, the
+/// section header table), as (start, end).
+pub fn file_parts(link: &Link) -> Vec<(u64, u64)> {
+    let lay = &link.layout;
+    let mut parts = vec![(0, EHDR_SIZE + lay.segments.len() as u64 * PHDR_SIZE)];
+    for s in &lay.sections {
+        if s.shndx == 0 || s.is_nobits() {
+            continue;
+        }
+        if s.content != Content::Inputs {
+            parts.push((s.offset, s.offset.saturating_add(s.size)));
+            continue;
+        }
+        // Member by member: alignment padding inside a section can be a hole too.
+        for (m, &off) in s.members.iter().zip(&s.member_offsets) {
+            let size = match *m {
+                Member::Input { file, shndx } => {
+                    let sec =
+                        &link.files[file as usize].as_object().unwrap().sections[shndx as usize];
+                    if sec.sh_type == SHT_NOBITS {
+                        0
+                    } else {
+                        sec.size
+                    }
+                }
+                Member::Merge(g) => lay.merge_groups[g as usize].size,
+                Member::Commons(_) | Member::CopyRel => 0,
+            };
+            let start = s.offset.saturating_add(off);
+            parts.push((start, start.saturating_add(size)));
+        }
+    }
+    parts.push((lay.shoff, lay.file_size));
+    parts
+}
+
+/// The highest address a program can use on x86-64 Linux (47-bit user space).
+const MAX_ADDRESS: u64 = 1 << 47;
+
+/// Rejects a layout that cannot be an output: addresses past the address space, or a file out of
+/// all proportion to the inputs (a corrupt size or alignment would otherwise make solder write
+/// gigabytes of padding). Names the input section most likely at fault.
+pub fn check_size(link: &Link) -> crate::error::Result<()> {
+    let lay = &link.layout;
+    // The input section with the largest size, or the largest alignment, in an output section.
+    let culprit = |os: &OutSection, by_align: bool| -> String {
+        let mut best: Option<(u64, String)> = None;
+        for m in &os.members {
+            if let Member::Input { file, shndx } = *m
+                && let Some(o) = link.files[file as usize].as_object()
+            {
+                let sec = &o.sections[shndx as usize];
+                let key = if by_align { sec.align } else { sec.size };
+                if best.as_ref().is_none_or(|b| key > b.0) {
+                    best = Some((key, format!("{}: section {}", o.name, name_str(sec.name))));
+                }
+            }
+        }
+        if os.members.iter().any(|m| matches!(m, Member::CopyRel))
+            && let Some(c) = link
+                .synth
+                .copyrels
+                .iter()
+                .max_by_key(|c| link.syms[c.sym as usize].size)
+        {
+            let s = &link.syms[c.sym as usize];
+            if best.as_ref().is_none_or(|b| s.size > b.0) {
+                best = Some((
+                    s.size,
+                    format!(
+                        "{}: symbol {} (copied into the executable)",
+                        link.files[s.file as usize].name(),
+                        crate::symbol::demangle(s.name)
+                    ),
+                ));
+            }
+        }
+        best.map_or_else(|| format!("section {}", name_str(os.name)), |b| b.1)
+    };
+    for s in lay.sections.iter().filter(|s| s.is_alloc()) {
+        if s.addr
+            .checked_add(s.size)
+            .is_none_or(|end| end > MAX_ADDRESS)
+        {
+            crate::bail!(
+                "{}: too large: output section {} would end past the end of the address space",
+                culprit(s, false),
+                name_str(s.name)
+            );
+        }
+    }
+    let input_bytes: u64 = link
+        .files
+        .iter()
+        .map(|f| match f {
+            InputFile::Object(o) if o.is_alive() => {
+                o.sections.iter().map(|s| s.data.len() as u64).sum::<u64>()
+            }
+            _ => 0,
+        })
+        .sum();
+    let limit = input_bytes.saturating_mul(16).saturating_add(4 << 30);
+    if lay.file_size > limit {
+        // Only alignment padding can make the file outgrow its inputs: name the most aligned
+        // input section.
+        let worst = link
+            .live_objects()
+            .flat_map(|o| {
+                o.sections
+                    .iter()
+                    .filter(|s| s.is_live())
+                    .map(move |s| (s.align, o, s))
+            })
+            .max_by_key(|x| x.0)
+            .map(|(_, o, s)| format!("{}: section {}", o.name, name_str(s.name)))
+            .unwrap_or_default();
+        crate::bail!(
+            "{worst}: the output would be {} bytes from {input_bytes} bytes of input (a section's size or alignment is out of proportion)",
+            lay.file_size
+        );
+    }
+    Ok(())
+}
+
 /// Consecutive note sections with equal alignment form one PT_NOTE.
 fn note_groups(lay: &Layout, alloc: &[usize]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -1087,25 +1211,29 @@ pub fn compute_symbol_values(link: &mut Link) {
                 let st_value = o.symtab[s.idx as usize].st_value.get(LE);
                 let sec = &o.sections[s.shndx as usize];
                 match sec.kind {
+                    // Symbol values come from the input as they are: addresses wrap, as GNU ld's
+                    // do, rather than trusting a value to stay inside its section.
                     SecKind::Merge => {
-                        if s.ty == STT_SECTION {
+                        let slot = o.merge_slot(s.shndx);
+                        let g = &lay.merge_groups[slot.group as usize];
+                        if s.ty == STT_SECTION || g.out == NONE {
                             0
                         } else {
-                            let slot = o.merge_slot(s.shndx);
                             let (id, inner) = crate::merge::locate(slot, st_value);
-                            let g = &lay.merge_groups[slot.group as usize];
-                            lay.sections[g.out as usize].addr
-                                + g.offset
-                                + g.piece_offset(id)
-                                + inner
+                            lay.sections[g.out as usize]
+                                .addr
+                                .wrapping_add(g.offset)
+                                .wrapping_add(g.piece_offset(id))
+                                .wrapping_add(inner)
                         }
                     }
-                    SecKind::EhFrame => {
-                        lay.eh_frame_addr() + crate::eh_frame::output_offset(o, s.shndx, st_value)
-                    }
-                    SecKind::Regular if sec.out != NONE => {
-                        lay.sections[sec.out as usize].addr + sec.offset + st_value
-                    }
+                    SecKind::EhFrame => lay
+                        .eh_frame_addr()
+                        .wrapping_add(crate::eh_frame::output_offset(o, s.shndx, st_value)),
+                    SecKind::Regular if sec.out != NONE => lay.sections[sec.out as usize]
+                        .addr
+                        .wrapping_add(sec.offset)
+                        .wrapping_add(st_value),
                     _ => 0,
                 }
             }

@@ -12,8 +12,15 @@ use rayon::prelude::*;
 use std::sync::atomic::Ordering;
 
 pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
+    warn_unimplemented(&cfg);
     timer.phase("open inputs");
-    let (inputs, input_paths) = crate::input::load_inputs(&cfg)?;
+    let mut input_paths = Vec::new();
+    let loaded = crate::input::load_inputs(&cfg, &mut input_paths);
+    if let Some(tar) = &cfg.reproduce {
+        // Before anything can fail on the inputs' contents: the reproducer is most wanted then.
+        crate::reproduce::write(&cfg, &input_paths, tar)?;
+    }
+    let inputs = loaded?;
     if inputs.is_empty() {
         crate::bail!("no input files");
     }
@@ -89,18 +96,24 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     let symtab_plan = crate::symtab::plan(&link);
     crate::symtab::set_sizes(&mut link, &symtab_plan);
     crate::layout::assign_addresses(&mut link);
+    crate::layout::check_size(&link)?;
     crate::layout::compute_symbol_values(&mut link);
 
     timer.phase("write");
-    let (file, mut map) = crate::write::create_output(&link.cfg.output, link.layout.file_size)?;
-    crate::write::write_output(&link, &mut map, &symtab_plan)?;
+    let ranges = crate::write::content_ranges(crate::layout::file_parts(&link));
+    let mut output =
+        crate::output::Output::create(&link.cfg.output, link.layout.file_size, &ranges)?;
+    let map = output.image();
+    crate::write::write_output(&link, map, &symtab_plan)?;
     let mut size = link.layout.file_size;
     if link.cfg.compress_debug != crate::args::DebugCompression::None {
         timer.phase("compress debug sections");
-        size = crate::compress::compress_debug_sections(&link, &mut map, link.cfg.compress_debug)?;
+        size = crate::compress::compress_debug_sections(&link, map, link.cfg.compress_debug)?;
     }
     timer.phase("build id");
-    crate::write::write_build_id(&link, &mut map[..size as usize]);
+    // Compression moved the debug sections: then the ranges are read back from the image.
+    let hashed = (size == link.layout.file_size).then_some(&ranges[..]);
+    crate::write::write_build_id(&link, &mut map[..size as usize], hashed);
     if let Some(path) = &link.cfg.print_map {
         crate::report::write_map(&link, path)?;
     }
@@ -114,15 +127,21 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         crate::report::print_symbol_trace(&link, &link.cfg.trace_symbols);
     }
     timer.phase("commit");
-    drop(map);
-    if size != link.layout.file_size {
-        file.truncate(size)?;
-    }
-    file.commit(true)?;
+    output.commit(size, true)?;
     timer.finish();
     // Freeing the link's memory would only delay exit.
     std::mem::forget(link);
     Ok(())
+}
+
+/// Options that are accepted but do not take effect yet say so, once each.
+fn warn_unimplemented(cfg: &Config) {
+    if cfg.pack_relative_relocs {
+        warn("-z pack-relative-relocs is not implemented; ignored");
+    }
+    if !cfg.version_script.is_empty() {
+        warn("--version-script is not implemented; ignored");
+    }
 }
 
 /// Inputs below this size link faster on one thread: waking workers for a dozen short phases costs

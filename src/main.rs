@@ -22,7 +22,9 @@ mod link;
 mod merge;
 mod notes;
 mod object;
+mod output;
 mod report;
+mod reproduce;
 mod resolve;
 mod scan;
 mod script;
@@ -37,10 +39,26 @@ mod write;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("solder: internal error: {info}");
+        // Worker threads can panic together; one report is enough.
+        if PANICKED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+            .replace('\n', " ");
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        // One line: build logs often keep only the last line of a failed command.
         eprintln!(
-            "solder: this is a bug in solder; please report it with the command line that caused it"
+            "solder: internal error: {} panicked{at}: {what}; this is a bug, please report it with a reproducer made by adding --reproduce=repro.tar to the link",
+            args::VERSION_LINE
         );
     }));
     let argv: Vec<String> = std::env::args_os()
@@ -60,6 +78,14 @@ fn main() {
 }
 
 fn run(argv: Vec<String>) -> error::Result<()> {
+    // Tests check what a panic prints; only debug builds (the ones tests run) can be asked to.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SOLDER_TEST_PANIC").is_some() {
+        use rayon::prelude::*;
+        (0..4)
+            .into_par_iter()
+            .for_each(|_| panic!("requested by SOLDER_TEST_PANIC"));
+    }
     let argv = args::expand_response_files(argv)?;
     let cfg = match args::parse(argv)? {
         args::Action::Version => {

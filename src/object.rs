@@ -10,6 +10,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const NONE: u32 = u32::MAX;
 
+/// The largest section alignment accepted (lld's limit): larger ones are corrupt, and would make
+/// the output huge for nothing.
+pub const MAX_ALIGN: u64 = 1 << 31;
+/// The largest section an input may claim: no address space holds more.
+pub const MAX_SECTION_SIZE: u64 = 1 << 47;
+/// How much larger than its compressed bytes a compressed section may claim to be.
+const MAX_INFLATION: u64 = 2048;
+
 /// `--wrap=SYM`: undefined references to `SYM` become `__wrap_SYM`, and undefined references to
 /// `__real_SYM` become `SYM`. Definitions keep their names.
 #[derive(Default)]
@@ -207,6 +215,18 @@ impl ObjectFile {
                     name_str(sname)
                 );
             }
+            if align > MAX_ALIGN {
+                bail!(
+                    "{n}: section {} has alignment {align}, more than the {MAX_ALIGN} solder accepts",
+                    name_str(sname)
+                );
+            }
+            if sh_type == SHT_NOBITS && size > MAX_SECTION_SIZE {
+                bail!(
+                    "{n}: section {} claims {size} bytes, more than an address space holds",
+                    name_str(sname)
+                );
+            }
             let mut kind = SecKind::Regular;
             match sh_type {
                 SHT_NULL | SHT_SYMTAB | SHT_STRTAB | SHT_RELA | SHT_GROUP | SHT_SYMTAB_SHNDX => {
@@ -255,10 +275,14 @@ impl ObjectFile {
                 data_slice = decompress(n, sname, data_slice)?;
                 size = data_slice.len() as u64;
             }
+            // Merging is only an optimisation: a section whose entries solder cannot split
+            // (an entry size that does not divide it, or an absurd one) is copied whole.
+            let entsize = sh.sh_entsize.get(LE);
             if kind == SecKind::Regular
                 && flags & SHF_MERGE as u64 != 0
-                && sh.sh_entsize.get(LE) > 0
+                && (1..=64).contains(&entsize)
                 && size > 0
+                && size % entsize == 0
                 && sh_type == SHT_PROGBITS
             {
                 kind = SecKind::Merge;
@@ -285,33 +309,6 @@ impl ObjectFile {
             s.kind = SecKind::Meta;
         }
 
-        // Relocation sections attach to their targets.
-        for (i, sh) in shdrs.iter().enumerate() {
-            if sh.sh_type.get(LE) != SHT_RELA {
-                continue;
-            }
-            let target = sh.sh_info.get(LE) as usize;
-            if target == 0 || target >= sections.len() {
-                bail!("{n}: relocation section {i} applies to invalid section {target}");
-            }
-            if sh.sh_entsize.get(LE) != RELA_SIZE && sh.sh_entsize.get(LE) != 0 {
-                bail!(
-                    "{n}: relocation section {i} has entry size {}",
-                    sh.sh_entsize.get(LE)
-                );
-            }
-            let count = sh.sh_size.get(LE) / RELA_SIZE;
-            let Some(rels) = read_slice::<Rela>(data, sh.sh_offset.get(LE), count) else {
-                bail!("{n}: relocation section {i} extends past the end of the file (truncated?)")
-            };
-            sections[target].relocs = rels;
-            // Identical bytes are not identical contents if relocations will change them (a
-            // constant pool of pointers): such a section is copied, not merged.
-            if sections[target].kind == SecKind::Merge && !rels.is_empty() {
-                sections[target].kind = SecKind::Regular;
-            }
-        }
-
         let (symtab, strtab, first_global, symtab_shndx) = match symtab_idx {
             None => (&[][..], &[][..], 0u32, &[][..]),
             Some(si) => {
@@ -319,13 +316,17 @@ impl ObjectFile {
                 if sh.sh_entsize.get(LE) != SYM_SIZE {
                     bail!("{n}: symbol table has entry size {}", sh.sh_entsize.get(LE));
                 }
+                if sh.sh_size.get(LE) % SYM_SIZE != 0 {
+                    bail!("{n}: symbol table size is not a whole number of entries");
+                }
                 let count = sh.sh_size.get(LE) / SYM_SIZE;
                 let Some(syms) = read_slice::<Sym>(data, sh.sh_offset.get(LE), count) else {
                     bail!("{n}: symbol table extends past the end of the file (truncated?)")
                 };
                 let link = sh.sh_link.get(LE) as usize;
-                let Some(strsh) = shdrs.get(link) else {
-                    bail!("{n}: symbol table has invalid string table link")
+                let Some(strsh) = shdrs.get(link).filter(|s| s.sh_type.get(LE) == SHT_STRTAB)
+                else {
+                    bail!("{n}: symbol table's string table link {link} is not a string table")
                 };
                 let strtab = section_bytes(n, data, strsh, link)?;
                 let first_global = sh.sh_info.get(LE);
@@ -344,6 +345,70 @@ impl ObjectFile {
                 (syms, strtab, first_global, shndx_tab)
             }
         };
+
+        // Relocation sections attach to their targets. Every relocation is checked here, once:
+        // its symbol exists and its place is inside the section, so later phases index freely.
+        let nsyms = symtab.len() as u64;
+        for (i, sh) in shdrs.iter().enumerate() {
+            if sh.sh_type.get(LE) != SHT_RELA {
+                continue;
+            }
+            let target = sh.sh_info.get(LE) as usize;
+            if target == 0 || target >= sections.len() {
+                bail!("{n}: relocation section {i} applies to invalid section {target}");
+            }
+            let tname = name_str(sections[target].name);
+            if sh.sh_entsize.get(LE) != RELA_SIZE && sh.sh_entsize.get(LE) != 0 {
+                bail!(
+                    "{n}: relocation section for {tname} has entry size {}",
+                    sh.sh_entsize.get(LE)
+                );
+            }
+            let size = sh.sh_size.get(LE);
+            if size % RELA_SIZE != 0 {
+                bail!(
+                    "{n}: relocation section for {tname} has a size that is not a whole number of entries"
+                );
+            }
+            let count = size / RELA_SIZE;
+            let Some(rels) = read_slice::<Rela>(data, sh.sh_offset.get(LE), count) else {
+                bail!(
+                    "{n}: relocation section for {tname} extends past the end of the file (truncated?)"
+                )
+            };
+            if count > 0
+                && (symtab_idx.is_none() || sh.sh_link.get(LE) as usize != symtab_idx.unwrap())
+            {
+                bail!("{n}: relocation section for {tname} is not linked to the symbol table");
+            }
+            let tsize = sections[target].size;
+            if count > 0 && sections[target].sh_type == SHT_NOBITS {
+                bail!("{n}: section {tname} has no contents but has relocations");
+            }
+            for (k, r) in rels.iter().enumerate() {
+                if r_sym(r) as u64 >= nsyms {
+                    bail!(
+                        "{n}: relocation {k} for section {tname} refers to symbol {}, past the end of the symbol table",
+                        r_sym(r)
+                    );
+                }
+                if r.r_offset.get(LE) > tsize {
+                    bail!(
+                        "{n}: relocation {k} for section {tname} is at offset {:#x}, outside the section",
+                        r.r_offset.get(LE)
+                    );
+                }
+            }
+            if !sections[target].relocs.is_empty() {
+                bail!("{n}: section {tname} has more than one relocation section");
+            }
+            sections[target].relocs = rels;
+            // Identical bytes are not identical contents if relocations will change them (a
+            // constant pool of pointers): such a section is copied, not merged.
+            if sections[target].kind == SecKind::Merge && !rels.is_empty() {
+                sections[target].kind = SecKind::Regular;
+            }
+        }
 
         let nsec = sections.len() as u32;
         let mut global_names =
@@ -364,7 +429,34 @@ impl ObjectFile {
             } else {
                 shndx as u32
             };
-            if shndx != SHN_UNDEF && shndx != SHN_ABS && shndx != SHN_COMMON && real >= nsec {
+            let reserved = (SHN_LORESERVE..=SHN_HIRESERVE).contains(&shndx) && shndx != SHN_XINDEX;
+            if reserved && shndx != SHN_ABS && shndx != SHN_COMMON {
+                bail!(
+                    "{n}: symbol {} has unsupported section index {shndx:#x}",
+                    name_str(nm)
+                );
+            }
+            if shndx == SHN_COMMON {
+                if i < first_global as usize {
+                    bail!("{n}: local symbol {} is COMMON", name_str(nm));
+                }
+                // A COMMON symbol's value is its alignment.
+                let align = s.st_value.get(LE).max(1);
+                if !align.is_power_of_two() || align > MAX_ALIGN {
+                    bail!(
+                        "{n}: COMMON symbol {} has invalid alignment {align}",
+                        name_str(nm)
+                    );
+                }
+                if s.st_size.get(LE) > MAX_SECTION_SIZE {
+                    bail!(
+                        "{n}: COMMON symbol {} claims {} bytes, more than an address space holds",
+                        name_str(nm),
+                        s.st_size.get(LE)
+                    );
+                }
+            }
+            if !reserved && shndx != SHN_UNDEF && real >= nsec {
                 bail!(
                     "{n}: symbol {} refers to invalid section {real}",
                     name_str(nm)
@@ -499,9 +591,20 @@ fn decompress(n: &str, sname: &[u8], data: &'static [u8]) -> Result<&'static [u8
             name_str(sname)
         );
     }
-    // The header's size is only a claim: reserve no more than a generous multiple of the
-    // compressed bytes, and read at most one byte past the claim, so a corrupt header cannot make
-    // solder allocate without bound.
+    // The header's size is only a claim, and a small stream can inflate to terabytes: refuse a
+    // claim out of proportion to the compressed bytes (deflate cannot exceed 1032:1; real zstd
+    // debug sections are near 10:1), then reserve no more than a modest multiple of the input and
+    // read at most one byte past the claim.
+    let limit = (body.len() as u64)
+        .saturating_mul(MAX_INFLATION)
+        .max(1 << 20);
+    if size > limit {
+        bail!(
+            "{n}: compressed section {} claims {size} bytes uncompressed, out of proportion to its {} compressed bytes",
+            name_str(sname),
+            body.len()
+        );
+    }
     let cap = size.min(body.len() as u64 * 64 + 4096) as usize;
     let mut out = Vec::with_capacity(cap);
     let limit = size.saturating_add(1);

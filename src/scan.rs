@@ -58,10 +58,10 @@ pub fn scan(link: &mut Link) -> Result<()> {
     // Undefined symbols, each with the files that reference it, in first-reference order.
     let mut undefined: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut order: Vec<u32> = Vec::new();
-    let mut textrel = false;
+    let mut textrel: Vec<&str> = Vec::new();
     for (fi, (_, r)) in results.iter().enumerate() {
         errors.extend(r.errors.iter().cloned());
-        textrel |= r.textrel;
+        textrel.extend(r.textrel.as_deref());
         for &id in &r.undefined {
             let e = undefined.entry(id).or_default();
             if e.is_empty() {
@@ -103,9 +103,25 @@ pub fn scan(link: &mut Link) -> Result<()> {
         }
         warn(&msg);
     }
-    if textrel {
-        warn("creating DT_TEXTREL in a position-independent output; recompile with -fPIC");
+    // As GNU ld: a text relocation is a warning, an error with `-z text`, silent with `-z notext`.
+    if !textrel.is_empty() && link.cfg.z_text != Some(false) {
+        if link.cfg.z_text == Some(true) {
+            let mut msg = textrel.join("\nsolder: error: ");
+            msg.push_str(
+                "\nsolder: error: read-only segment has dynamic relocations; recompile with -fPIC",
+            );
+            return Err(Error(msg));
+        }
+        for t in &textrel {
+            warn(&format!("{t}; recompile with -fPIC"));
+        }
+        warn(if link.kind == crate::context::OutputKind::Shared {
+            "creating DT_TEXTREL in a shared object"
+        } else {
+            "creating DT_TEXTREL in a PIE"
+        });
     }
+    let textrel = !textrel.is_empty();
 
     // Give each section its two runs of .rela.dyn (relative and other), in file order.
     let (mut next_rel, mut next_other) = (0u32, 0u32);

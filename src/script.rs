@@ -86,7 +86,7 @@ pub fn parse(name: &str, text: &str) -> Result<Script> {
                 continue;
             }
             "GROUP" | "INPUT" => {
-                i = parse_file_list(name, &toks, i + 1, false, &mut s.inputs)?;
+                i = parse_file_list(name, &toks, i + 1, false, 0, &mut s.inputs)?;
             }
             "OUTPUT_FORMAT" | "OUTPUT_ARCH" | "TARGET" => {
                 let (args, next) = paren_args(name, &toks, i + 1, cmd)?;
@@ -105,10 +105,8 @@ pub fn parse(name: &str, text: &str) -> Result<Script> {
             }
             "SEARCH_DIR" => {
                 let (args, next) = paren_args(name, &toks, i + 1, cmd)?;
-                s.search_dirs.extend(
-                    args.iter()
-                        .map(|a| PathBuf::from(a.trim_start_matches('='))),
-                );
+                // `=DIR` is inside the sysroot; the loader resolves it.
+                s.search_dirs.extend(args.iter().map(PathBuf::from));
                 i = next;
             }
             "ENTRY" => {
@@ -146,13 +144,21 @@ fn paren_args(
     }
 }
 
+/// How deeply `AS_NEEDED ( ... )` may nest: real scripts use one level; the bound keeps a
+/// malicious script from exhausting the stack.
+const MAX_NESTING: usize = 16;
+
 fn parse_file_list(
     name: &str,
     toks: &[String],
     mut i: usize,
     as_needed: bool,
+    depth: usize,
     out: &mut Vec<ScriptInput>,
 ) -> Result<usize> {
+    if depth > MAX_NESTING {
+        bail!("{name}: AS_NEEDED lists nest more than {MAX_NESTING} deep");
+    }
     if toks.get(i).map(String::as_str) != Some("(") {
         bail!("{name}: expected ( in linker script file list");
     }
@@ -161,7 +167,7 @@ fn parse_file_list(
         match toks.get(i).map(String::as_str) {
             Some(")") => return Ok(i + 1),
             Some(",") => i += 1,
-            Some("AS_NEEDED") => i = parse_file_list(name, toks, i + 1, true, out)?,
+            Some("AS_NEEDED") => i = parse_file_list(name, toks, i + 1, true, depth + 1, out)?,
             Some(t) => {
                 out.push(ScriptInput {
                     name: t.to_string(),
@@ -209,7 +215,7 @@ mod tests {
     #[test]
     fn search_dir_and_input() {
         let s = parse("x", "SEARCH_DIR(\"=/opt/lib\") INPUT(-lfoo bar.o)").unwrap();
-        assert_eq!(s.search_dirs, vec![PathBuf::from("/opt/lib")]);
+        assert_eq!(s.search_dirs, vec![PathBuf::from("=/opt/lib")]);
         assert_eq!(s.inputs.len(), 2);
         assert_eq!(s.inputs[0].name, "-lfoo");
     }

@@ -261,7 +261,7 @@ pub fn assign_commons(link: &mut Link) {
             let s = &mut link.syms[id as usize];
             s.value = off;
             s.size = size;
-            off += size;
+            off = off.saturating_add(size);
             max_align = u64::max(max_align, align);
         }
         if let InputFile::Object(o) = &mut link.files[file as usize] {

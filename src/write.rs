@@ -1,8 +1,6 @@
-//! Writing the output: a temporary file beside the target is sized and mapped up front, every input
-//! section is copied and relocated into its own slice in parallel, then the synthetic sections and
-//! headers are written, the build id is computed, and the file is renamed over the target. A failed
-//! link removes the temporary file and leaves any existing output untouched; renaming (rather than
-//! writing in place) also means a running program can be replaced (no ETXTBSY).
+//! Writing the output image (see `output.rs` for where it lives): every input section is copied and
+//! relocated into its own slice in parallel, then the synthetic sections and headers are written,
+//! and the build id is computed.
 
 use crate::bail;
 use crate::context::{InputFile, Link};
@@ -13,7 +11,6 @@ use crate::object::{NONE, SecKind};
 use crate::symbol::SymKind;
 use crate::synth::GotKind;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
 
 /// A raw pointer to the output image that tasks share; each task writes a disjoint range.
 #[derive(Clone, Copy)]
@@ -42,161 +39,6 @@ impl SyncPtr {
             "output range out of bounds"
         );
         unsafe { std::slice::from_raw_parts_mut(self.ptr.add(off), len) }
-    }
-}
-
-/// The temporary output file; removed on drop unless committed.
-pub struct OutputFile {
-    tmp: PathBuf,
-    target: PathBuf,
-    committed: bool,
-}
-
-impl Drop for OutputFile {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
-pub fn create_output(target: &Path, size: u64) -> Result<(OutputFile, memmap2::MmapMut)> {
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let base = target
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "a.out".into());
-    let tmp = dir.join(format!(".{base}.solder-{}", std::process::id()));
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .map_err(|e| {
-            Error(format!(
-                "cannot create output file {}: {e}",
-                target.display()
-            ))
-        })?;
-    let guard = OutputFile {
-        tmp,
-        target: target.to_path_buf(),
-        committed: false,
-    };
-    // The file is filled with zeros through write(2) before it is mapped: that makes its page
-    // cache in large folios, several times cheaper than the page faults of the parallel write
-    // creating it page by page (5 ms of a 13 ms SQLite link). A full disk also shows up here as an
-    // error rather than as SIGBUS on a mapped write.
-    file.set_len(size)
-        .and_then(|()| fill_with_zeros(&file, size))
-        .map_err(|e| Error(format!("cannot size output file {}: {e}", target.display())))?;
-    // SAFETY: the file is ours (just created under a unique name) and is not resized while mapped.
-    let map = unsafe { memmap2::MmapMut::map_mut(&file) }
-        .map_err(|e| Error(format!("cannot map output file {}: {e}", target.display())))?;
-    Ok((guard, map))
-}
-
-fn fill_with_zeros(file: &std::fs::File, size: u64) -> std::io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    const CHUNK: u64 = 1 << 20;
-    // Never written, so the kernel reads it from the shared zero page: no memory is touched.
-    let zeros = memmap2::MmapMut::map_anon(CHUNK as usize)?;
-    // One thread: buffered writes to one file hold its inode lock, so more would only spin.
-    (0..size.div_ceil(CHUNK)).try_for_each(|k| {
-        let off = k * CHUNK;
-        file.write_all_at(&zeros[..(size - off).min(CHUNK) as usize], off)
-    })
-}
-
-impl OutputFile {
-    /// Shortens the (unmapped) temporary file to `size`.
-    pub fn truncate(&self, size: u64) -> Result<()> {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&self.tmp)
-            .and_then(|f| f.set_len(size))
-            .map_err(|e| {
-                Error(format!(
-                    "cannot size output file {}: {e}",
-                    self.target.display()
-                ))
-            })
-    }
-
-    pub fn commit(mut self, executable: bool) -> Result<()> {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = if executable { 0o777 } else { 0o666 };
-        // Apply the umask the way open(2) would.
-        let umask = unsafe_umask();
-        let perm = std::fs::Permissions::from_mode(mode & !umask);
-        std::fs::set_permissions(&self.tmp, perm)?;
-        // Replacing an existing output frees its pages, which the kernel does synchronously when
-        // the last reference goes: tens of milliseconds for a large binary, all on the critical
-        // path of every relink. Holding the old file open keeps that reference; the final close
-        // happens in a short-lived child after this process has exited. The old file is unlinked
-        // before the rename because renaming over an existing file makes ext4 start writing the
-        // new one back at once (its auto_da_alloc safeguard for programs that do not fsync):
-        // milliseconds on the critical path. GNU ld also removes an existing output, though at
-        // the start of the link; here it happens only once the new output is complete.
-        let old = std::fs::symlink_metadata(&self.target)
-            .is_ok_and(|m| m.is_file())
-            .then(|| std::fs::File::open(&self.target).ok())
-            .flatten();
-        if old.is_some() {
-            let _ = std::fs::remove_file(&self.target);
-        }
-        std::fs::rename(&self.tmp, &self.target)
-            .map_err(|e| Error(format!("cannot write {}: {e}", self.target.display())))?;
-        self.committed = true;
-        if let Some(old) = old {
-            release_in_background(old);
-        }
-        Ok(())
-    }
-}
-
-/// Drops the last reference to `file` in a forked child that waits for this process to exit, so
-/// freeing its data does not delay the exit the build is waiting for.
-fn release_in_background(file: std::fs::File) {
-    use std::os::fd::IntoRawFd;
-    unsafe extern "C" {
-        fn fork() -> i32;
-        fn getppid() -> i32;
-        fn getpid() -> i32;
-        fn close(fd: i32) -> i32;
-        fn usleep(us: u32) -> i32;
-        fn _exit(code: i32) -> !;
-    }
-    let fd = file.into_raw_fd();
-    // SAFETY: after fork the child only makes async-signal-safe calls (close, getppid, usleep,
-    // _exit): no allocation, no locks, so the parent's other threads cannot have left it stuck.
-    unsafe {
-        let parent = getpid();
-        match fork() {
-            0 => {
-                // Not holding the caller's pipes open keeps its reads from waiting for us.
-                for std_fd in 0..3 {
-                    close(std_fd);
-                }
-                for _ in 0..2000 {
-                    if getppid() != parent {
-                        break;
-                    }
-                    usleep(1000);
-                }
-                close(fd);
-                _exit(0);
-            }
-            // The child holds its own reference; ours goes at once, cheaply. (If fork failed, this
-            // close does the work here.)
-            _ => {
-                close(fd);
-            }
-        }
     }
 }
 
@@ -233,17 +75,6 @@ fn debug_chunks(s: &crate::object::InputSection) -> Option<Vec<(usize, usize)>> 
     }
     bounds.push((size, s.relocs.len()));
     Some(bounds)
-}
-
-fn unsafe_umask() -> u32 {
-    // Reading the umask means setting it; set it back at once. Single call, before threads write.
-    unsafe extern "C" {
-        fn umask(mask: u32) -> u32;
-    }
-    // SAFETY: umask is always safe to call.
-    let old = unsafe { umask(0o022) };
-    unsafe { umask(old) };
-    old
 }
 
 pub fn write_output(
@@ -943,7 +774,7 @@ fn plt_span(link: &Link) -> Option<(u64, u64)> {
 }
 
 /// Fills the build-id note with a tree hash of the finished image (hashed in parallel chunks).
-pub fn write_build_id(link: &Link, buf: &mut [u8]) {
+pub fn write_build_id(link: &Link, buf: &mut [u8], ranges: Option<&[(u64, u64)]>) {
     let lay = &link.layout;
     let Some(s) = lay.sec(lay.idx.build_id) else {
         return;
@@ -962,10 +793,69 @@ pub fn write_build_id(link: &Link, buf: &mut [u8]) {
             v
         }
         _ => {
+            // The parts of the file that hold bytes; large alignment holes are zeros by
+            // definition and are not read (reading them would fill the page cache for nothing).
             let mut h = blake3::Hasher::new();
-            h.update_rayon(buf);
+            let ranges = match ranges {
+                Some(r) => r.to_vec(),
+                None => content_ranges(image_parts(buf)),
+            };
+            for (start, end) in ranges {
+                h.update(&start.to_le_bytes());
+                h.update_rayon(&buf[start as usize..end as usize]);
+            }
             h.finalize().as_bytes()[..n].to_vec()
         }
     };
     buf[desc..desc + n].copy_from_slice(&id[..n]);
+}
+
+/// Below this, a gap between parts of the file is counted as content (cheap to write and hash);
+/// above it, it is a hole left sparse.
+const HOLE: u64 = 1 << 20;
+
+/// Merges (start, end) parts of the file, sorted, into ranges, absorbing small gaps.
+pub fn content_ranges(mut parts: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    parts.retain(|p| p.1 > p.0);
+    parts.sort_unstable();
+    let mut out: Vec<(u64, u64)> = Vec::with_capacity(parts.len());
+    for (s, e) in parts {
+        match out.last_mut() {
+            Some(last) if s <= last.1.saturating_add(HOLE) => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// The parts of a finished image: its headers, every section with contents and the section
+/// header table, read from the image itself (after compression moved sections).
+fn image_parts(buf: &[u8]) -> Vec<(u64, u64)> {
+    let len = buf.len() as u64;
+    let rd = |off: u64, w: usize| -> u64 {
+        let mut b = [0u8; 8];
+        if let Some(s) = buf.get(off as usize..off as usize + w) {
+            b[..w].copy_from_slice(s);
+        }
+        u64::from_le_bytes(b)
+    };
+    let phnum = rd(56, 2);
+    let mut parts = vec![(0, (EHDR_SIZE + phnum * PHDR_SIZE).min(len))];
+    let shoff = rd(40, 8);
+    let mut shnum = rd(60, 2);
+    if shnum == 0 && shoff != 0 {
+        shnum = rd(shoff + 32, 8);
+    }
+    for i in 0..shnum {
+        let h = shoff + i * SHDR_SIZE;
+        if rd(h + 4, 4) as u32 != SHT_NOBITS {
+            let (off, size) = (rd(h + 24, 8), rd(h + 32, 8));
+            parts.push((off.min(len), off.saturating_add(size).min(len)));
+        }
+    }
+    parts.push((
+        shoff.min(len),
+        shoff.saturating_add(shnum * SHDR_SIZE).min(len),
+    ));
+    parts
 }

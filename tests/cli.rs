@@ -956,3 +956,65 @@ fn print_map_to_stdout() {
         "-M printed no row for main at {main:#x}:\n{map}"
     );
 }
+
+/// Command lines other tools write: lld's `--reproduce` response files write `-O 1` as two words.
+#[test]
+fn optimisation_level_in_two_words() {
+    let t = tdir("optimisation_level");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    for extra in [&["-O", "1"][..], &["-O1"], &["--O", "2"]] {
+        let exe = t.join("hello");
+        let out = run_with_timeout(
+            &mut link_cmd(&exe, std::slice::from_ref(&obj), extra),
+            LINK_TIMEOUT,
+        )
+        .unwrap();
+        assert!(out.success(), "{extra:?}: {}", text(&out.stderr));
+        check_hello(&exe);
+    }
+}
+
+/// An option solder accepts but does not implement says so, once, naming it; its no-op spelling
+/// does not.
+#[test]
+fn unimplemented_options_warn() {
+    let t = tdir("unimplemented_options");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &[]);
+    let list = t.join("v.map");
+    std::fs::write(&list, "{ global: main; local: *; };\n").unwrap();
+    let vs = format!("--version-script={}", list.display());
+    for (extra, warning) in [
+        (vec!["--icf=all"], Some("--icf=all is not implemented")),
+        (vec!["--icf", "safe"], Some("--icf safe is not implemented")),
+        (vec!["--icf=none"], None),
+        (vec!["--gdb-index"], Some("--gdb-index is not implemented")),
+        (
+            vec!["-z", "pack-relative-relocs"],
+            Some("-z pack-relative-relocs is not implemented"),
+        ),
+        (
+            vec![vs.as_str()],
+            Some("--version-script is not implemented"),
+        ),
+    ] {
+        let exe = t.join("hello");
+        let out = run_with_timeout(
+            &mut link_cmd(&exe, std::slice::from_ref(&obj), &extra),
+            LINK_TIMEOUT,
+        )
+        .unwrap();
+        let stderr = text(&out.stderr);
+        assert!(out.success(), "{extra:?}: {stderr}");
+        match warning {
+            Some(w) => {
+                assert_eq!(
+                    stderr.matches(w).count(),
+                    1,
+                    "{extra:?} should warn once with {w:?}: {stderr:?}"
+                );
+                assert!(stderr.starts_with("solder: warning: "), "{stderr:?}");
+            }
+            None => assert!(stderr.is_empty(), "{extra:?} should be silent: {stderr:?}"),
+        }
+    }
+}

@@ -4,7 +4,7 @@
 //! solder's internal-error/panic status, never a signal, never a hang), with a first stderr line
 //! `solder: error: ...` that names the offending file (and symbol, where there is one). A failed link
 //! must not create the output when none existed, must leave an existing output byte for byte as it
-//! was, and must not leave its temporary file (`.<name>.solder-<pid>`) in the output directory.
+//! was, and must not leave its temporary file (`.<name>.solder-<random>`) in the output directory.
 //! [`expect_failure`] checks all of that for one case, in both situations (no output before, an
 //! output before).
 //!
@@ -1152,5 +1152,130 @@ fn sweep_one(v: &Variant, good: &[u8], wdir: &Path, out_dir: &Path) -> Result<i3
             describe_status(out.status),
             truncate(&out.stderr, 800).trim_end()
         )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics GNU ld and lld give
+
+/// A PC-relative reference that cannot reach its target: lld's wording, naming the file, the
+/// section and offset, the value, the range and the symbol.
+#[test]
+fn relocation_overflow_names_everything() {
+    let t = TestDir::new("errors", "relocation_overflow");
+    let obj = gcc_c(
+        t.path(),
+        "far.c",
+        "extern char far[];\nint main(void) { return far[0]; }\n",
+    );
+    let mut cmd = link_cmd(&t.join("prog"), &[obj], &["--defsym=far=0x100000000"]);
+    let out = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
+    let first = first_stderr_line(&out);
+    assert_eq!(out.status.code(), Some(1), "{first}");
+    for want in [
+        "far.o:(.text",
+        "relocation R_X86_64_PC32 out of range: ",
+        " is not in [-2147483648, 2147483647]; references 'far'",
+    ] {
+        assert!(
+            first.contains(want),
+            "the error does not say {want:?}: {first:?}"
+        );
+    }
+    check_listing(t.path(), &["far.c", "far.o"]).unwrap_or_else(|e| panic!("{e}"));
+}
+
+const TEXTREL_S: &str = "\t.text\n\t.globl main\nmain:\n\tmovabs $var, %rax\n\tmovl (%rax), %eax\n\tret\n\t.data\n\t.globl var\nvar:\t.long 3\n\t.section .note.GNU-stack,\"\",@progbits\n";
+
+/// A dynamic relocation in `.text` of a PIE: as GNU ld, a warning naming the file, symbol and
+/// section by default, an error with `-z text`, nothing with `-z notext`; the exit statuses are
+/// GNU ld's.
+#[test]
+fn text_relocations_follow_gnu_ld() {
+    let t = TestDir::new("errors", "textrel");
+    let src = t.join("tr.s");
+    std::fs::write(&src, TEXTREL_S).unwrap();
+    let obj = t.join("tr.o");
+    run_ok(
+        Command::new("gcc").arg("-c").arg(&src).arg("-o").arg(&obj),
+        BUILD_TIMEOUT,
+    )
+    .unwrap();
+    for (flag, warns, fails) in [
+        (None, true, false),
+        (Some("-ztext"), true, true),
+        (Some("-znotext"), false, false),
+    ] {
+        let extra: Vec<&str> = flag.into_iter().collect();
+        let gnu = run_with_timeout(
+            &mut link_cmd_with(
+                Path::new("/usr/bin/ld.bfd"),
+                &t.join("gnu"),
+                std::slice::from_ref(&obj),
+                &extra,
+            ),
+            LINK_TIMEOUT,
+        )
+        .unwrap();
+        assert_eq!(
+            gnu.status.success(),
+            !fails,
+            "GNU ld's behaviour changed for {flag:?}"
+        );
+        let out = run_with_timeout(
+            &mut link_cmd(&t.join("prog"), std::slice::from_ref(&obj), &extra),
+            LINK_TIMEOUT,
+        )
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.success(),
+            !fails,
+            "{flag:?}: exit {}: {stderr}",
+            describe_status(out.status)
+        );
+        let named = stderr.contains("tr.o: relocation against `var' in read-only section `.text'");
+        assert_eq!(named, warns, "{flag:?}: {stderr}");
+        if fails {
+            assert!(
+                stderr.contains("read-only segment has dynamic relocations"),
+                "{stderr}"
+            );
+        } else if warns {
+            assert!(
+                stderr.contains("warning: creating DT_TEXTREL in a PIE"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+/// A panic that still happens is one line naming solder's version and asking for a reproducer,
+/// even when several threads panic at once, and exits with status 2.
+#[test]
+fn panic_report_is_one_line() {
+    let out = run_with_timeout(
+        Command::new(common::solder_bin())
+            .arg("--version")
+            .env("SOLDER_TEST_PANIC", "1"),
+        LINK_TIMEOUT,
+    )
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "not one line: {stderr}"
+    );
+    for want in [
+        "solder: internal error: solder 0.1.0",
+        "requested by SOLDER_TEST_PANIC",
+        "--reproduce=",
+    ] {
+        assert!(
+            stderr.contains(want),
+            "the report does not say {want:?}: {stderr}"
+        );
     }
 }

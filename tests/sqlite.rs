@@ -398,3 +398,87 @@ fn debug_info_addresses(exe: &Path) -> Result<DebugFacts, String> {
 }
 
 common::mode_tests!(check_mode: mode_pie, mode_nopie, mode_static, mode_staticpie);
+
+/// `--reproduce`: the tar of a SQLite link holds no absolute or `..` path, its response file names
+/// every input by a path inside it, and replaying it with `solder @response.txt` inside the
+/// unpacked directory writes a byte-identical executable.
+#[test]
+fn reproduce_replays_byte_identical() {
+    let shared = shared();
+    let dir = scratch_dir().join("sqlite").join("reproduce");
+    let result = in_fresh_dir(&dir, |dir| {
+        let driver_obj = dir.join("driver.o");
+        let mut cc = Command::new("gcc");
+        cc.args(["-c", "-O2", "-fPIE", "-I"])
+            .arg(&shared.sqlite_dir)
+            .arg(test_dir().join("driver.c"))
+            .arg("-o")
+            .arg(&driver_obj);
+        run_ok(&mut cc, BUILD_TIMEOUT)?;
+        let exe = dir.join("driver");
+        let tool_flag = format!("-B{}", shared.tool_dir.display());
+        let mut link = link_command("gcc", &tool_flag, Mode::Pie, &exe);
+        link.args([&driver_obj, &shared.pie_obj])
+            .arg("-lm")
+            .arg("-Wl,--reproduce=repro.tar")
+            .current_dir(dir);
+        run_link(&mut link, &exe)?;
+        let tar = dir.join("repro.tar");
+        let list = run_ok(Command::new("tar").arg("tf").arg(&tar), BUILD_TIMEOUT)?;
+        let entries: Vec<String> = String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .map(String::from)
+            .collect();
+        for e in &entries {
+            if !e.starts_with("repro/") || e.split('/').any(|c| c == "..") {
+                return Err(format!("tar entry {e:?} is outside repro/"));
+            }
+        }
+        for want in ["repro/response.txt", "repro/version.txt"] {
+            if !entries.iter().any(|e| e == want) {
+                return Err(format!("the tar has no {want}: {entries:?}"));
+            }
+        }
+        let unpacked = dir.join("unpacked");
+        std::fs::create_dir_all(&unpacked).map_err(|e| e.to_string())?;
+        run_ok(
+            Command::new("tar")
+                .arg("xf")
+                .arg(&tar)
+                .current_dir(&unpacked),
+            BUILD_TIMEOUT,
+        )?;
+        let root = unpacked.join("repro");
+        let response =
+            std::fs::read_to_string(root.join("response.txt")).map_err(|e| e.to_string())?;
+        let mut prev = "";
+        for arg in response.lines() {
+            let named_file = [".o", ".a", ".so", ".so.6"]
+                .iter()
+                .any(|x| arg.ends_with(x))
+                && prev != "-plugin";
+            if (named_file || arg.starts_with("-L"))
+                && arg.trim_start_matches("-L").starts_with('/')
+            {
+                return Err(format!("response.txt names {arg:?} outside the tar"));
+            }
+            prev = arg;
+        }
+        let mut replay = Command::new(linker_under_test());
+        replay.arg("@response.txt").current_dir(&root);
+        run_ok(&mut replay, BUILD_TIMEOUT)?;
+        let original = std::fs::read(&exe).map_err(|e| e.to_string())?;
+        let replayed = std::fs::read(root.join("driver")).map_err(|e| e.to_string())?;
+        if original != replayed {
+            return Err(format!(
+                "the replayed output differs ({} bytes, original {})",
+                replayed.len(),
+                original.len()
+            ));
+        }
+        Ok(())
+    });
+    if let Err(msg) = result {
+        panic!("{msg}");
+    }
+}

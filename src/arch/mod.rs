@@ -20,8 +20,8 @@ pub struct ScanResult {
     pub errors: Vec<String>,
     /// The section uses the local-dynamic TLS module slot (only in shared objects).
     pub needs_tlsld: bool,
-    /// A dynamic relocation lands in a read-only section.
-    pub textrel: bool,
+    /// A dynamic relocation lands in a read-only section: GNU ld's note naming the first one.
+    pub textrel: Option<String>,
 }
 
 /// Two runs of `.rela.dyn` entries that a section (or the GOT) fills in order: its relative

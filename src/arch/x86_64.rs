@@ -205,8 +205,13 @@ impl X86_64 {
                 }
                 out.dynrels += 1;
                 out.relative += (a == AbsAction::Relative) as u32;
-                if !writable {
-                    out.textrel = true;
+                if !writable && out.textrel.is_none() {
+                    out.textrel = Some(format!(
+                        "{}: relocation against {} in read-only section `{}'",
+                        o.name,
+                        sym_desc(s),
+                        name_str(sec.name)
+                    ));
                 }
             }
         }
@@ -438,16 +443,30 @@ impl Arch for X86_64 {
 struct Ctx<'a> {
     o: &'a ObjectFile,
     sec_name: &'a [u8],
+    /// The section's input offset of `buf[0]`.
+    base: u64,
 }
 
+const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
+const U32: (i64, i64) = (0, u32::MAX as i64);
+
 impl Ctx<'_> {
-    fn overflow(&self, ty: u32, s: &Symbol, v: i64) -> Error {
+    /// lld's wording: where, which relocation, the value and the range it must be in, and what
+    /// it refers to.
+    fn overflow(&self, ty: u32, s: &Symbol, off: usize, v: i64, range: (i64, i64)) -> Error {
+        let target = if s.name.is_empty() {
+            "a local symbol".to_string()
+        } else {
+            format!("'{}'", demangle(s.name))
+        };
         Error(format!(
-            "{}: relocation {} against {} out of range: {v} does not fit (in section {})",
+            "{}:({}+{:#x}): relocation {} out of range: {v} is not in [{}, {}]; references {target}",
             self.o.name,
+            name_str(self.sec_name),
+            self.base + off as u64,
             reloc_name(ty),
-            sym_desc(s),
-            name_str(self.sec_name)
+            range.0,
+            range.1,
         ))
     }
 }
@@ -462,15 +481,18 @@ pub fn target_address(link: &Link, o: &ObjectFile, s: &Symbol, addend: i64) -> (
         match sec.kind {
             SecKind::Merge => {
                 let slot = o.merge_slot(s.shndx);
-                let (id, inner) = crate::merge::locate(slot, (s.value as i64 + addend) as u64);
                 let g = &link.layout.merge_groups[slot.group as usize];
+                if g.out == NONE {
+                    return (0, 0);
+                }
+                let (id, inner) = crate::merge::locate(slot, s.value.wrapping_add(addend as u64));
                 let base = link.layout.sections[g.out as usize].addr + g.offset;
-                return (base + g.piece_offset(id) + inner, 0);
+                return (base.wrapping_add(g.piece_offset(id)).wrapping_add(inner), 0);
             }
             SecKind::EhFrame => {
                 let off =
-                    crate::eh_frame::output_offset(o, s.shndx, (s.value as i64 + addend) as u64);
-                return (link.layout.eh_frame_addr() + off, 0);
+                    crate::eh_frame::output_offset(o, s.shndx, s.value.wrapping_add(addend as u64));
+                return (link.layout.eh_frame_addr().wrapping_add(off), 0);
             }
             _ => {}
         }
@@ -510,6 +532,7 @@ fn apply_alloc(
     let cx = Ctx {
         o,
         sec_name: sec.name,
+        base,
     };
 
     let lay = &link.layout;
@@ -568,7 +591,7 @@ fn apply_alloc(
                 check_bounds(o, sec.name, off, 4, len)?;
                 let v: i64 = $v as i64;
                 if v != v as i32 as i64 {
-                    return Err(cx.overflow(ty, s, v));
+                    return Err(cx.overflow(ty, s, off, v, I32));
                 }
                 put_u32(buf, off, v as u32);
             }};
@@ -578,7 +601,7 @@ fn apply_alloc(
                 check_bounds(o, sec.name, off, 4, len)?;
                 let v: u64 = $v;
                 if v >> 32 != 0 {
-                    return Err(cx.overflow(ty, s, v as i64));
+                    return Err(cx.overflow(ty, s, off, v as i64, U32));
                 }
                 put_u32(buf, off, v as u32);
             }};
@@ -611,7 +634,7 @@ fn apply_alloc(
                 check_bounds(o, sec.name, off, 2, len)?;
                 let v = sym_addr.wrapping_add(a_u);
                 if !(-0x8000..=0xffff).contains(&(v as i64)) {
-                    return Err(cx.overflow(ty, s, v as i64));
+                    return Err(cx.overflow(ty, s, off, v as i64, (-0x8000, 0xffff)));
                 }
                 put_u16(buf, off, v as u16);
             }
@@ -619,7 +642,7 @@ fn apply_alloc(
                 check_bounds(o, sec.name, off, 1, len)?;
                 let v = sym_addr.wrapping_add(a_u);
                 if !(-0x80..=0xff).contains(&(v as i64)) {
-                    return Err(cx.overflow(ty, s, v as i64));
+                    return Err(cx.overflow(ty, s, off, v as i64, (-0x80, 0xff)));
                 }
                 buf[off] = v as u8;
             }
@@ -629,7 +652,7 @@ fn apply_alloc(
                 check_bounds(o, sec.name, off, 2, len)?;
                 let v = sym_addr.wrapping_add(a_u).wrapping_sub(p) as i64;
                 if v != v as i16 as i64 {
-                    return Err(cx.overflow(ty, s, v));
+                    return Err(cx.overflow(ty, s, off, v, (i16::MIN as i64, i16::MAX as i64)));
                 }
                 put_u16(buf, off, v as u16);
             }
@@ -637,7 +660,7 @@ fn apply_alloc(
                 check_bounds(o, sec.name, off, 1, len)?;
                 let v = sym_addr.wrapping_add(a_u).wrapping_sub(p) as i64;
                 if v != v as i8 as i64 {
-                    return Err(cx.overflow(ty, s, v));
+                    return Err(cx.overflow(ty, s, off, v, (i8::MIN as i64, i8::MAX as i64)));
                 }
                 buf[off] = v as u8;
             }
@@ -658,7 +681,7 @@ fn apply_alloc(
                     let insn = gotpcrelx_insn(buf, off, ty, a);
                     let v = sym_addr.wrapping_add(a_u).wrapping_sub(p) as i64;
                     if v != v as i32 as i64 {
-                        return Err(cx.overflow(ty, s, v));
+                        return Err(cx.overflow(ty, s, off, v, I32));
                     }
                     match insn {
                         Some(GotInsn::Mov) => {
@@ -742,7 +765,7 @@ fn apply_alloc(
                         .wrapping_sub(lay.tls_tp)
                         .wrapping_add(4) as i64;
                     if v != v as i32 as i64 {
-                        return Err(cx.overflow(ty, s, v));
+                        return Err(cx.overflow(ty, s, off, v, I32));
                     }
                     put_u32(buf, off + 8, v as u32);
                 } else if exe {
@@ -926,7 +949,7 @@ fn apply_nonalloc(
             R_X86_64_32 | R_X86_64_32S | R_X86_64_DTPOFF32 | R_X86_64_PC32 | R_X86_64_SIZE32 => 4,
             _ => continue,
         };
-        if off + size > len {
+        if off.checked_add(size).is_none_or(|end| end > len) {
             continue;
         }
         let v = match ty {

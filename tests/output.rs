@@ -1,0 +1,279 @@
+//! Where the output goes. solder runs as root in containers and inside configure scripts that probe
+//! with `-o /dev/null`; it must never replace anything that is not a regular file, never write
+//! through a file or symlink someone planted at its temporary name, and must treat a symlink at
+//! the output path as GNU ld does.
+//!
+//! Devices and FIFOs are made in the test's own directory (`mknod`, `mkfifo`), never the machine's
+//! `/dev/null`, which a regression would destroy. Making a character device needs root (CI runs as
+//! root); without it the test fails saying so rather than passing untested.
+//!
+//! `SOLDER_DIFF_LD=/path/to/ld` runs these tests against another linker (GNU ld fails the FIFO
+//! test: it cannot seek in a FIFO).
+
+mod common;
+mod support;
+
+use common::{describe_status, linker_under_test, run_with_timeout, show_command};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::*;
+
+const HELLO_C: &str = r#"#include <stdio.h>
+int main(void) { puts("hello from the output tests"); return 0; }
+"#;
+
+fn hello(t: &TestDir) -> PathBuf {
+    compile_with("gcc", t.path(), "hello.c", HELLO_C, &["-O1"])
+}
+
+/// Links `obj` into `out` with `linker`, with `env` set; returns the result.
+fn link(linker: &Path, out: &Path, obj: &Path, env: &[(&str, &str)]) -> common::Output {
+    let mut cmd = link_cmd_with(linker, out, &[obj.to_path_buf()], &[]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn ok(o: &common::Output, what: &str) {
+    assert!(
+        o.success(),
+        "{what}: the link failed ({}): {}",
+        describe_status(o.status),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn runs(exe: &Path) {
+    let o = run_with_timeout(&mut Command::new(exe), LINK_TIMEOUT).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "hello from the output tests\n",
+        "{} does not run as it should",
+        exe.display()
+    );
+}
+
+/// What a symlink at the output path becomes, for one linker: (the output is a regular file,
+/// the symlink's old target is untouched).
+fn symlink_outcome(t: &TestDir, linker: &Path, tag: &str, obj: &Path) -> (bool, bool) {
+    let victim = t.join(&format!("victim-{tag}"));
+    std::fs::write(&victim, b"precious\n").unwrap();
+    let out = t.join(&format!("out-{tag}"));
+    std::os::unix::fs::symlink(&victim, &out).unwrap();
+    ok(&link(linker, &out, obj, &[]), tag);
+    let regular = std::fs::symlink_metadata(&out).unwrap().is_file();
+    let untouched = std::fs::read(&victim).unwrap() == b"precious\n";
+    (regular, untouched)
+}
+
+/// GNU ld removes a symlink at the output path and writes a new file there; it never writes
+/// through the link.
+#[test]
+fn symlink_output_is_replaced_as_gnu_ld_does() {
+    let t = TestDir::new("output", "symlink");
+    let obj = hello(&t);
+    let gnu = symlink_outcome(&t, Path::new("/usr/bin/ld.bfd"), "bfd", &obj);
+    assert_eq!(gnu, (true, true), "GNU ld's own behaviour changed");
+    let ours = symlink_outcome(&t, &linker_under_test(), "tested", &obj);
+    assert_eq!(
+        ours, gnu,
+        "(output is a regular file, symlink target untouched) differs from GNU ld's"
+    );
+    runs(&t.join("out-tested"));
+}
+
+/// `-o -` is a file named `-` for GNU ld, not standard output.
+#[test]
+fn dash_output_is_a_file() {
+    let t = TestDir::new("output", "dash");
+    let obj = hello(&t);
+    let mut cmd = link_cmd(Path::new("-"), &[obj], &[]);
+    cmd.current_dir(t.path());
+    let o = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
+    ok(&o, "-o -");
+    assert!(o.stdout.is_empty(), "the image went to standard output");
+    runs(&t.join("-"));
+}
+
+/// A file or symlink planted at the temporary name is never written through: solder picks
+/// another name, and both the planted entry and what it points at are left alone.
+#[test]
+fn planted_temporary_name_is_not_written_through() {
+    let t = TestDir::new("output", "planted");
+    let obj = hello(&t);
+    let victim = t.join("victim");
+    std::fs::write(&victim, b"precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, t.join(".planted-link")).unwrap();
+    std::fs::write(t.join(".planted-file"), b"planted\n").unwrap();
+    let linker = linker_under_test();
+    for planted in [".planted-link", ".planted-file"] {
+        let out = t.join("prog");
+        let o = link(&linker, &out, &obj, &[("SOLDER_TEST_TEMP_NAME", planted)]);
+        ok(&o, planted);
+        runs(&out);
+        assert_eq!(
+            std::fs::read(&victim).unwrap(),
+            b"precious\n",
+            "the symlink's target was overwritten"
+        );
+        let meta = std::fs::symlink_metadata(t.join(planted)).unwrap();
+        if planted == ".planted-link" {
+            assert!(
+                meta.file_type().is_symlink(),
+                "the planted symlink was replaced"
+            );
+        } else {
+            assert_eq!(
+                std::fs::read(t.join(planted)).unwrap(),
+                b"planted\n",
+                "the planted file was overwritten"
+            );
+        }
+        // The output is the owner's alone until complete; complete, it has the usual mode.
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode & 0o700,
+            0o700,
+            "the output is not executable by its owner: {mode:o}"
+        );
+    }
+    check_listing(
+        t.path(),
+        &[
+            ".planted-file",
+            ".planted-link",
+            "hello.c",
+            "hello.o",
+            "prog",
+            "victim",
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Makes a character device like `/dev/null` (1, 3) at `path`.
+fn mknod_null(path: &Path) {
+    let o = Command::new("mknod")
+        .arg(path)
+        .args(["c", "1", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "cannot make a character device for this test (it needs root, as CI has): {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn assert_null_device(path: &Path) {
+    let m = std::fs::symlink_metadata(path)
+        .unwrap_or_else(|e| panic!("{} is gone: {e}", path.display()));
+    assert!(
+        m.file_type().is_char_device(),
+        "{} is no longer a character device",
+        path.display()
+    );
+    assert_eq!(
+        m.rdev(),
+        libc_makedev(1, 3),
+        "{} is a different device now",
+        path.display()
+    );
+}
+
+fn libc_makedev(major: u64, minor: u64) -> u64 {
+    ((major & 0xfffff000) << 32)
+        | ((major & 0xfff) << 8)
+        | ((minor & 0xffffff00) << 12)
+        | (minor & 0xff)
+}
+
+/// `gcc t.c -o /dev/null`, as configure scripts run it: the link succeeds and the device survives;
+/// a failing link leaves it alone too.
+#[test]
+fn character_device_output_survives() {
+    let t = TestDir::new("output", "chardev");
+    let obj = hello(&t);
+    let null = t.join("null");
+    mknod_null(&null);
+    let o = link(&linker_under_test(), &null, &obj, &[]);
+    ok(&o, "-o <character device>");
+    assert_null_device(&null);
+    // A failed link (an undefined symbol) must not touch it either.
+    let bad = compile_with(
+        "gcc",
+        t.path(),
+        "bad.c",
+        "int missing(void); int main(void) { return missing(); }\n",
+        &[],
+    );
+    let o = link(&linker_under_test(), &null, &bad, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_null_device(&null);
+    check_listing(t.path(), &["bad.c", "bad.o", "hello.c", "hello.o", "null"])
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A FIFO as the output: the node stays a FIFO and the process reading it gets the whole image,
+/// the same bytes a link to a regular file writes.
+#[test]
+fn fifo_output_is_written_in_full() {
+    let t = TestDir::new("output", "fifo");
+    let obj = hello(&t);
+    let reference = t.join("reference");
+    ok(
+        &link(&linker_under_test(), &reference, &obj, &[]),
+        "regular output",
+    );
+    let fifo = t.join("fifo");
+    let o = Command::new("mkfifo").arg(&fifo).output().unwrap();
+    assert!(o.status.success());
+    // The reader is a process under a timeout: if the linker never opens the FIFO (or replaces
+    // it), the reader would wait for a writer forever.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            run_with_timeout(
+                Command::new("cat").arg(fifo),
+                std::time::Duration::from_secs(10),
+            )
+        })
+    };
+    let mut cmd = link_cmd(&fifo, &[obj], &[]);
+    let o = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    let got = match reader.join().unwrap() {
+        Ok(r) => r.stdout,
+        Err(e) => panic!("the FIFO's reader got no image: {e}"),
+    };
+    assert!(
+        o.success(),
+        "{}: {}",
+        show_command(&cmd),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the FIFO was replaced"
+    );
+    let want = std::fs::read(&reference).unwrap();
+    assert!(
+        got == want,
+        "the reader got {} bytes, a regular output has {}",
+        got.len(),
+        want.len()
+    );
+    let copy = t.join("from-fifo");
+    std::fs::write(&copy, &got).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    runs(&copy);
+}
