@@ -13,6 +13,8 @@ pub const NONE: u32 = u32::MAX;
 /// The largest section alignment accepted (lld's limit): larger ones are corrupt, and would make
 /// the output huge for nothing.
 pub const MAX_ALIGN: u64 = 1 << 31;
+/// Sections that are not loaded are aligned in the file to at most a page.
+const NONALLOC_MAX_ALIGN: u64 = 4096;
 /// The largest section an input may claim: no address space holds more.
 pub const MAX_SECTION_SIZE: u64 = 1 << 47;
 /// How much larger than its compressed bytes a compressed section may claim to be.
@@ -221,6 +223,13 @@ impl ObjectFile {
                     name_str(sname)
                 );
             }
+            // A section that is not loaded has no address to align: past a page, alignment only
+            // makes file padding (gigabytes of it from a corrupt header), so it is capped.
+            let align = if flags & SHF_ALLOC as u64 == 0 {
+                align.min(NONALLOC_MAX_ALIGN)
+            } else {
+                align
+            };
             if sh_type == SHT_NOBITS && size > MAX_SECTION_SIZE {
                 bail!(
                     "{n}: section {} claims {size} bytes, more than an address space holds",
@@ -455,6 +464,18 @@ impl ObjectFile {
                         s.st_size.get(LE)
                     );
                 }
+            }
+            if st_type(s) == STT_GNU_IFUNC
+                && !reserved
+                && shndx != SHN_UNDEF
+                && sections
+                    .get(real as usize)
+                    .is_some_and(|sec| !sec.is_alloc())
+            {
+                bail!(
+                    "{n}: IFUNC symbol {} is not in an allocated section",
+                    name_str(nm)
+                );
             }
             if !reserved && shndx != SHN_UNDEF && real >= nsec {
                 bail!(

@@ -120,11 +120,12 @@ enum AbsAction {
 fn abs_action(link: &Link, s: &Symbol, word: bool) -> AbsAction {
     let pic = link.is_pic();
     if s.is_ifunc() {
-        // The address is the canonical PLT entry, an ordinary local address.
-        return if pic {
-            AbsAction::Relative
-        } else {
-            AbsAction::Static
+        // The address is the canonical PLT entry, an ordinary local address: in a PIE it needs
+        // a relative relocation, which only a full word can hold.
+        return match (pic, word) {
+            (false, _) => AbsAction::Static,
+            (true, true) => AbsAction::Relative,
+            (true, false) => AbsAction::NotPic,
         };
     }
     if s.imported {
