@@ -11,7 +11,7 @@
 //!
 //! A failed link removes its temporary file and leaves whatever was at the path untouched.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt};
@@ -112,7 +112,8 @@ impl Output {
     pub fn commit(mut self, size: u64, executable: bool) -> Result<()> {
         let shown = self.target.display().to_string();
         let map = std::mem::replace(&mut self.map, memmap2::MmapMut::map_anon(1)?);
-        match &self.sink {
+        let sink = std::mem::replace(&mut self.sink, Sink::InPlace);
+        match sink {
             Sink::InPlace => {
                 // No O_CREAT: the node must still be there; no O_TRUNC: a device has no length.
                 // O_NOFOLLOW: a symlink swapped in since the check is not followed.
@@ -125,6 +126,11 @@ impl Output {
                     .map_err(|e| crate::err!("cannot write output file {shown}: {e}"))?;
             }
             Sink::Rename { tmp, file } => {
+                // Committed or not, the temporary name must not be removed on drop once renamed.
+                self.sink = Sink::Rename {
+                    tmp: tmp.clone(),
+                    file: file.try_clone()?,
+                };
                 drop(map);
                 if size != file.metadata()?.len() {
                     file.set_len(size)
@@ -155,8 +161,14 @@ impl Output {
                 if old.is_some() {
                     let _ = std::fs::remove_file(&self.target);
                 }
-                std::fs::rename(tmp, &self.target)
-                    .map_err(|e| Error(format!("cannot write output file {shown}: {e}")))?;
+                // No descriptor or mapping of the new file may outlive this: the child below would
+                // inherit a writable one, and executing the output would fail with ETXTBSY.
+                drop(file);
+                self.sink = Sink::InPlace;
+                if let Err(e) = std::fs::rename(&tmp, &self.target) {
+                    let _ = std::fs::remove_file(&tmp);
+                    crate::bail!("cannot write output file {shown}: {e}");
+                }
                 if let Some(old) = old {
                     release_in_background(old);
                 }
@@ -271,9 +283,12 @@ fn release_in_background(file: File) {
         let parent = getpid();
         match fork() {
             0 => {
-                // Not holding the caller's pipes open keeps its reads from waiting for us.
-                for std_fd in 0..3 {
-                    close(std_fd);
+                // Hold nothing but the old file: not the caller's pipes (its reads would wait for
+                // us), nor anything writable (executing it would fail with ETXTBSY).
+                for other in 0..1024 {
+                    if other != fd {
+                        close(other);
+                    }
                 }
                 for _ in 0..2000 {
                     if getppid() != parent {

@@ -277,3 +277,25 @@ fn fifo_output_is_written_in_full() {
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
     runs(&copy);
 }
+
+/// Relinking over an existing output and running the new one at once (what a build and its test
+/// step do) must not fail with "Text file busy": nothing may keep the new file open for writing
+/// after the linker exits.
+#[test]
+fn new_output_runs_at_once() {
+    let t = TestDir::new("output", "runs_at_once");
+    let obj = hello(&t);
+    let exe = t.join("prog");
+    for round in 0..20 {
+        ok(&link(&linker_under_test(), &exe, &obj, &[]), "relink");
+        let o = Command::new(&exe).output();
+        match o {
+            Ok(o) => assert!(
+                o.status.success(),
+                "round {round}: {}",
+                describe_status(o.status)
+            ),
+            Err(e) => panic!("round {round}: the new output cannot run: {e}"),
+        }
+    }
+}
