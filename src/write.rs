@@ -508,9 +508,11 @@ fn resolver_address(link: &Link, id: u32) -> u64 {
     let s = &link.syms[id as usize];
     let o = link.files[s.file as usize].as_object().unwrap();
     let sec = &o.sections[s.shndx as usize];
-    link.layout.sections[sec.out as usize].addr
-        + sec.offset
-        + o.symtab[s.idx as usize].st_value.get(LE)
+    // Symbol values are the input's, unchecked: addresses wrap, as everywhere else.
+    link.layout.sections[sec.out as usize]
+        .addr
+        .wrapping_add(sec.offset)
+        .wrapping_add(o.symtab[s.idx as usize].st_value.get(LE))
 }
 
 fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
