@@ -54,7 +54,32 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         synth: Default::default(),
         target: &crate::arch::x86_64::X86_64,
     };
+    crate::resolve::select_members(&mut link);
+    timer.phase("parse linked members");
+    crate::resolve::parse_linked_members(&mut link)?;
+    timer.phase("resolve linked");
     crate::resolve::resolve(&mut link)?;
+    if link.cfg.print_timing {
+        let objs = link.objects();
+        let (mut members, mut pulled, mut bytes, mut used) = (0u64, 0u64, 0u64, 0u64);
+        for o in objs {
+            bytes += o.data.len() as u64;
+            if o.lazy {
+                members += 1;
+                pulled += o.is_alive() as u64;
+            }
+            if o.is_alive() {
+                used += o.data.len() as u64;
+            }
+        }
+        timer.stats.extend([
+            ("archive members", members),
+            ("archive members linked", pulled),
+            ("object bytes", bytes),
+            ("object bytes linked", used),
+            ("global symbols", link.nglobals as u64),
+        ]);
+    }
     let needed_dsos = link.dsos().any(|d| d.needed.load(Ordering::Relaxed));
     link.dynamic = link.kind != OutputKind::Exec || needed_dsos;
     link.has_interp = link.is_exe() && link.dynamic && !link.cfg.no_dynamic_linker;

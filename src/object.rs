@@ -113,6 +113,12 @@ pub struct ObjectFile {
     pub id: u32,
     pub name: String,
     pub lazy: bool,
+    /// The file (or archive member), mapped.
+    pub data: &'static [u8],
+    pub shdrs: &'static [Shdr],
+    pub shstrtab: &'static [u8],
+    /// Index of the symbol table section, or NONE.
+    pub symtab_idx: u32,
     pub alive: AtomicBool,
     pub sections: Vec<InputSection>,
     pub symtab: &'static [Sym],
@@ -155,6 +161,9 @@ fn section_name(
 }
 
 impl ObjectFile {
+    /// Reads what resolution needs of every object, linked or not: the headers and the global
+    /// symbols. An archive member's sections are read only once it is linked
+    /// ([`ObjectFile::parse_sections`]), so that members nothing needs cost next to nothing.
     pub fn parse(
         id: u32,
         name: String,
@@ -195,10 +204,125 @@ impl ObjectFile {
         };
         let shstrtab = section_bytes(n, data, shstr_hdr, shstrndx as usize)?;
 
-        let mut sections = Vec::with_capacity(shdrs.len());
         let mut symtab_idx = None;
+        for (i, sh) in shdrs.iter().enumerate() {
+            if sh.sh_type.get(LE) == SHT_SYMTAB {
+                if symtab_idx.is_some() {
+                    bail!("{n}: more than one symbol table");
+                }
+                symtab_idx = Some(i);
+            }
+        }
+        let (symtab, strtab, first_global, symtab_shndx) = match symtab_idx {
+            None => (&[][..], &[][..], 0u32, &[][..]),
+            Some(si) => {
+                let sh = &shdrs[si];
+                if sh.sh_entsize.get(LE) != SYM_SIZE {
+                    bail!("{n}: symbol table has entry size {}", sh.sh_entsize.get(LE));
+                }
+                if sh.sh_size.get(LE) % SYM_SIZE != 0 {
+                    bail!("{n}: symbol table size is not a whole number of entries");
+                }
+                let count = sh.sh_size.get(LE) / SYM_SIZE;
+                let Some(syms) = read_slice::<Sym>(data, sh.sh_offset.get(LE), count) else {
+                    bail!("{n}: symbol table extends past the end of the file (truncated?)")
+                };
+                let link = sh.sh_link.get(LE) as usize;
+                let Some(strsh) = shdrs.get(link).filter(|s| s.sh_type.get(LE) == SHT_STRTAB)
+                else {
+                    bail!("{n}: symbol table's string table link {link} is not a string table")
+                };
+                let strtab = section_bytes(n, data, strsh, link)?;
+                let first_global = sh.sh_info.get(LE);
+                if first_global as u64 > count || (count > 0 && first_global == 0) {
+                    bail!("{n}: symbol table has invalid first-global index {first_global}");
+                }
+                let mut shndx_tab: &[U32<LE>] = &[];
+                for (j, s2) in shdrs.iter().enumerate() {
+                    if s2.sh_type.get(LE) == SHT_SYMTAB_SHNDX && s2.sh_link.get(LE) as usize == si {
+                        match read_slice::<U32<LE>>(data, s2.sh_offset.get(LE), count) {
+                            Some(t) => shndx_tab = t,
+                            None => bail!("{n}: extended section index table {j} is truncated"),
+                        }
+                    }
+                }
+                (syms, strtab, first_global, shndx_tab)
+            }
+        };
+
+        let nsec = shdrs.len() as u32;
+        let first = (first_global as usize).min(symtab.len());
+        let mut global_names = Vec::with_capacity(symtab.len() - first);
+        let mut global_hashes = Vec::with_capacity(global_names.capacity());
+        for (i, s) in symtab.iter().enumerate().skip(first) {
+            let nm = check_symbol(n, i, s, strtab, symtab_shndx, first_global, shdrs, nsec)?;
+            let nm = if s.st_shndx.get(LE) == SHN_UNDEF {
+                wrap.rename(nm)
+            } else {
+                nm
+            };
+            global_names.push(nm);
+            global_hashes.push(hash_bytes(nm));
+        }
+        let global_count = global_names.len();
+        let mut o = ObjectFile {
+            id,
+            name,
+            lazy,
+            data,
+            shdrs,
+            shstrtab,
+            symtab_idx: symtab_idx.map_or(NONE, |i| i as u32),
+            alive: AtomicBool::new(!lazy),
+            sections: Vec::new(),
+            symtab,
+            strtab,
+            symtab_shndx,
+            first_global,
+            groups: Vec::new(),
+            exec_stack: None,
+            lto_slim: false,
+            global_names,
+            global_hashes,
+            global_ids: vec![NONE; global_count],
+            symbols: Vec::new(),
+            merge: Vec::new(),
+            eh_frame: Vec::new(),
+            common_size: 0,
+            common_align: 1,
+            common_base: 0,
+        };
+        if !lazy {
+            o.parse_sections()?;
+        }
+        Ok(o)
+    }
+
+    /// Reads the sections, relocations and groups of an object that is linked, and checks its
+    /// local symbols. Every offset, size, index and alignment is checked here, once.
+    pub fn parse_sections(&mut self) -> Result<()> {
+        if !self.sections.is_empty() || self.shdrs.is_empty() {
+            return Ok(());
+        }
+        let n = self.name.as_str();
+        let (data, shdrs, shstrtab) = (self.data, self.shdrs, self.shstrtab);
+        let (symtab, strtab, symtab_shndx) = (self.symtab, self.strtab, self.symtab_shndx);
+        let symtab_idx = (self.symtab_idx != NONE).then_some(self.symtab_idx as usize);
+        let nsec = shdrs.len() as u32;
+        for (i, s) in symtab.iter().enumerate().take(self.first_global as usize) {
+            check_symbol(
+                n,
+                i,
+                s,
+                strtab,
+                symtab_shndx,
+                self.first_global,
+                shdrs,
+                nsec,
+            )?;
+        }
+        let mut sections = Vec::with_capacity(shdrs.len());
         let mut exec_stack = None;
-        let mut lto_slim = false;
         let mut has_lto = false;
         for (i, sh) in shdrs.iter().enumerate() {
             let sname = section_name(n, shstrtab, sh.sh_name.get(LE), i)?;
@@ -248,12 +372,6 @@ impl ObjectFile {
                 // LLVM's address-significance table and other linker-directed metadata.
                 0x6fff4c00..=0x6fff4cff => kind = SecKind::Meta,
                 _ => {}
-            }
-            if sh_type == SHT_SYMTAB {
-                if symtab_idx.is_some() {
-                    bail!("{n}: more than one symbol table");
-                }
-                symtab_idx = Some(i);
             }
             if sname == b".note.GNU-stack" {
                 exec_stack = Some(flags & SHF_EXECINSTR as u64 != 0);
@@ -317,43 +435,6 @@ impl ObjectFile {
         if let Some(s) = sections.first_mut() {
             s.kind = SecKind::Meta;
         }
-
-        let (symtab, strtab, first_global, symtab_shndx) = match symtab_idx {
-            None => (&[][..], &[][..], 0u32, &[][..]),
-            Some(si) => {
-                let sh = &shdrs[si];
-                if sh.sh_entsize.get(LE) != SYM_SIZE {
-                    bail!("{n}: symbol table has entry size {}", sh.sh_entsize.get(LE));
-                }
-                if sh.sh_size.get(LE) % SYM_SIZE != 0 {
-                    bail!("{n}: symbol table size is not a whole number of entries");
-                }
-                let count = sh.sh_size.get(LE) / SYM_SIZE;
-                let Some(syms) = read_slice::<Sym>(data, sh.sh_offset.get(LE), count) else {
-                    bail!("{n}: symbol table extends past the end of the file (truncated?)")
-                };
-                let link = sh.sh_link.get(LE) as usize;
-                let Some(strsh) = shdrs.get(link).filter(|s| s.sh_type.get(LE) == SHT_STRTAB)
-                else {
-                    bail!("{n}: symbol table's string table link {link} is not a string table")
-                };
-                let strtab = section_bytes(n, data, strsh, link)?;
-                let first_global = sh.sh_info.get(LE);
-                if first_global as u64 > count || (count > 0 && first_global == 0) {
-                    bail!("{n}: symbol table has invalid first-global index {first_global}");
-                }
-                let mut shndx_tab: &[U32<LE>] = &[];
-                for (j, s2) in shdrs.iter().enumerate() {
-                    if s2.sh_type.get(LE) == SHT_SYMTAB_SHNDX && s2.sh_link.get(LE) as usize == si {
-                        match read_slice::<U32<LE>>(data, s2.sh_offset.get(LE), count) {
-                            Some(t) => shndx_tab = t,
-                            None => bail!("{n}: extended section index table {j} is truncated"),
-                        }
-                    }
-                }
-                (syms, strtab, first_global, shndx_tab)
-            }
-        };
 
         // Relocation sections attach to their targets. Every relocation is checked here, once:
         // its symbol exists and its place is inside the section, so later phases index freely.
@@ -419,85 +500,10 @@ impl ObjectFile {
             }
         }
 
-        let nsec = sections.len() as u32;
-        let mut global_names =
-            Vec::with_capacity(symtab.len().saturating_sub(first_global as usize));
-        let mut global_hashes = Vec::with_capacity(global_names.capacity());
-        for (i, s) in symtab.iter().enumerate() {
-            let Some(nm) = cstr(strtab, s.st_name.get(LE)) else {
-                bail!("{n}: symbol {i} has an invalid name offset");
-            };
-            let shndx = s.st_shndx.get(LE);
-            let real = if shndx == SHN_XINDEX {
-                match symtab_shndx.get(i) {
-                    Some(x) => x.get(LE),
-                    None => {
-                        bail!("{n}: symbol {i} needs an extended section index that is missing")
-                    }
-                }
-            } else {
-                shndx as u32
-            };
-            let reserved = (SHN_LORESERVE..=SHN_HIRESERVE).contains(&shndx) && shndx != SHN_XINDEX;
-            if reserved && shndx != SHN_ABS && shndx != SHN_COMMON {
-                bail!(
-                    "{n}: symbol {} has unsupported section index {shndx:#x}",
-                    name_str(nm)
-                );
-            }
-            if shndx == SHN_COMMON {
-                if i < first_global as usize {
-                    bail!("{n}: local symbol {} is COMMON", name_str(nm));
-                }
-                // A COMMON symbol's value is its alignment.
-                let align = s.st_value.get(LE).max(1);
-                if !align.is_power_of_two() || align > MAX_ALIGN {
-                    bail!(
-                        "{n}: COMMON symbol {} has invalid alignment {align}",
-                        name_str(nm)
-                    );
-                }
-                if s.st_size.get(LE) > MAX_SECTION_SIZE {
-                    bail!(
-                        "{n}: COMMON symbol {} claims {} bytes, more than an address space holds",
-                        name_str(nm),
-                        s.st_size.get(LE)
-                    );
-                }
-            }
-            if st_type(s) == STT_GNU_IFUNC
-                && !reserved
-                && shndx != SHN_UNDEF
-                && sections
-                    .get(real as usize)
-                    .is_some_and(|sec| !sec.is_alloc())
-            {
-                bail!(
-                    "{n}: IFUNC symbol {} is not in an allocated section",
-                    name_str(nm)
-                );
-            }
-            if !reserved && shndx != SHN_UNDEF && real >= nsec {
-                bail!(
-                    "{n}: symbol {} refers to invalid section {real}",
-                    name_str(nm)
-                );
-            }
-            if nm == b"__gnu_lto_slim" {
-                lto_slim = true;
-            }
-            if i >= first_global as usize {
-                let nm = if shndx == SHN_UNDEF {
-                    wrap.rename(nm)
-                } else {
-                    nm
-                };
-                global_names.push(nm);
-                global_hashes.push(hash_bytes(nm));
-            }
-        }
-        let lto_slim = lto_slim && has_lto;
-
+        let lto_slim = has_lto
+            && symtab
+                .iter()
+                .any(|s| cstr(strtab, s.st_name.get(LE)) == Some(b"__gnu_lto_slim".as_slice()));
         // Comdat groups.
         let mut groups = Vec::new();
         for (i, sh) in shdrs.iter().enumerate() {
@@ -532,30 +538,11 @@ impl ObjectFile {
             }
         }
 
-        let global_count = global_names.len();
-        Ok(ObjectFile {
-            id,
-            name,
-            lazy,
-            alive: AtomicBool::new(!lazy),
-            sections,
-            symtab,
-            strtab,
-            symtab_shndx,
-            first_global,
-            groups,
-            exec_stack,
-            lto_slim,
-            global_names,
-            global_hashes,
-            global_ids: vec![NONE; global_count],
-            symbols: Vec::new(),
-            merge: Vec::new(),
-            eh_frame: Vec::new(),
-            common_size: 0,
-            common_align: 1,
-            common_base: 0,
-        })
+        self.sections = sections;
+        self.groups = groups;
+        self.exec_stack = exec_stack;
+        self.lto_slim = lto_slim;
+        Ok(())
     }
 
     pub fn is_alive(&self) -> bool {
@@ -587,6 +574,77 @@ impl ObjectFile {
             _ => self.sections[self.sym_shndx(idx) as usize].kind != SecKind::Discarded,
         }
     }
+}
+
+/// Checks one symbol-table entry (its name, and its section index against the section table) and
+/// returns its name.
+#[allow(clippy::too_many_arguments)]
+fn check_symbol(
+    n: &str,
+    i: usize,
+    s: &Sym,
+    strtab: &'static [u8],
+    symtab_shndx: &[U32<LE>],
+    first_global: u32,
+    shdrs: &[Shdr],
+    nsec: u32,
+) -> Result<&'static [u8]> {
+    let Some(nm) = cstr(strtab, s.st_name.get(LE)) else {
+        bail!("{n}: symbol {i} has an invalid name offset");
+    };
+    let shndx = s.st_shndx.get(LE);
+    let real = if shndx == SHN_XINDEX {
+        match symtab_shndx.get(i) {
+            Some(x) => x.get(LE),
+            None => bail!("{n}: symbol {i} needs an extended section index that is missing"),
+        }
+    } else {
+        shndx as u32
+    };
+    let reserved = (SHN_LORESERVE..=SHN_HIRESERVE).contains(&shndx) && shndx != SHN_XINDEX;
+    if reserved && shndx != SHN_ABS && shndx != SHN_COMMON {
+        bail!(
+            "{n}: symbol {} has unsupported section index {shndx:#x}",
+            name_str(nm)
+        );
+    }
+    if shndx == SHN_COMMON {
+        if i < first_global as usize {
+            bail!("{n}: local symbol {} is COMMON", name_str(nm));
+        }
+        // A COMMON symbol's value is its alignment.
+        let align = s.st_value.get(LE).max(1);
+        if !align.is_power_of_two() || align > MAX_ALIGN {
+            bail!(
+                "{n}: COMMON symbol {} has invalid alignment {align}",
+                name_str(nm)
+            );
+        }
+        if s.st_size.get(LE) > MAX_SECTION_SIZE {
+            bail!(
+                "{n}: COMMON symbol {} claims {} bytes, more than an address space holds",
+                name_str(nm),
+                s.st_size.get(LE)
+            );
+        }
+    }
+    if !reserved && shndx != SHN_UNDEF && real >= nsec {
+        bail!(
+            "{n}: symbol {} refers to invalid section {real}",
+            name_str(nm)
+        );
+    }
+    if st_type(s) == STT_GNU_IFUNC
+        && !reserved
+        && shndx != SHN_UNDEF
+        && shdrs[real as usize].sh_flags.get(LE) & SHF_ALLOC as u64 == 0
+    {
+        bail!(
+            "{n}: IFUNC symbol {} is not in an allocated section",
+            name_str(nm)
+        );
+    }
+    Ok(nm)
 }
 
 fn section_bytes(n: &str, data: &'static [u8], sh: &Shdr, i: usize) -> Result<&'static [u8]> {

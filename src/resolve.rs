@@ -298,11 +298,24 @@ fn mark_needed_dsos(files: &[InputFile], owners: &[AtomicU64]) -> bool {
         .any(|f| matches!(f, InputFile::Dso(d) if !d.needed.load(Ordering::Relaxed)))
 }
 
+/// Decides which archive members are linked.
+pub fn select_members(link: &mut Link) {
+    let owners = compute_owners(&link.files, link.nglobals, Pass::WithLazy);
+    mark_live_members(&link.files, &owners);
+}
+
+/// Reads the sections of the archive members just linked (until now only their symbols were).
+pub fn parse_linked_members(link: &mut Link) -> Result<()> {
+    link.files.par_iter_mut().try_for_each(|f| match f {
+        InputFile::Object(o) if o.lazy && o.is_alive() => o.parse_sections(),
+        _ => Ok(()),
+    })
+}
+
+/// Resolves every name among the linked files: comdat groups, which libraries are needed, the
+/// symbol table.
 pub fn resolve(link: &mut Link) -> Result<()> {
     let n = link.nglobals;
-    let owners = compute_owners(&link.files, n, Pass::WithLazy);
-    mark_live_members(&link.files, &owners);
-    drop(owners);
 
     for o in link.live_objects() {
         if o.lto_slim {

@@ -9,6 +9,8 @@ pub struct Timer {
     start: Instant,
     phases: Vec<(&'static str, f64, f64)>,
     current: Option<(&'static str, Instant)>,
+    /// Facts about the link's size, printed after the phases.
+    pub stats: Vec<(&'static str, u64)>,
 }
 
 impl Timer {
@@ -17,6 +19,7 @@ impl Timer {
             start: Instant::now(),
             phases: Vec::new(),
             current: None,
+            stats: Vec::new(),
         }
     }
 
@@ -43,6 +46,9 @@ impl Timer {
             let _ = writeln!(out, "{:>10.3}  {}", len * 1e3, name);
         }
         let _ = writeln!(out, "{:>10.3}  total", total * 1e3);
+        for (name, v) in &self.stats {
+            let _ = writeln!(out, "{v:>10}  {name}");
+        }
     }
 
     pub fn write_trace(&mut self, path: &str) -> std::io::Result<()> {
