@@ -49,6 +49,25 @@ impl Timer {
         for (name, v) in &self.stats {
             let _ = writeln!(out, "{v:>10}  {name}");
         }
+        // What the process touched: fresh anonymous memory costs page clearing, and on a VM whose
+        // host reclaims free memory, faults on the host as well.
+        if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+            for l in status.lines() {
+                if let Some(v) = l
+                    .strip_prefix("RssAnon:")
+                    .or_else(|| l.strip_prefix("RssFile:"))
+                    .or_else(|| l.strip_prefix("VmHWM:"))
+                {
+                    let kib: u64 = v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0);
+                    let _ = writeln!(
+                        out,
+                        "{:>10}  {} (KiB)",
+                        kib,
+                        l.split(':').next().unwrap_or("")
+                    );
+                }
+            }
+        }
     }
 
     pub fn write_trace(&mut self, path: &str) -> std::io::Result<()> {
