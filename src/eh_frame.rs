@@ -109,12 +109,11 @@ pub fn parse(o: &mut ObjectFile) -> Result<()> {
     Ok(())
 }
 
-/// Decides which FDEs survive (their function's section is in the output) and sizes each section's
-/// share of the output, after `start` bytes of synthetic records. Returns the total size including
-/// the terminator, and the number of FDEs.
-pub fn finalize(link: &mut Link, start: u64) -> (u64, u64) {
+/// Decides which FDEs survive: those whose function's section is in the output. Before relocation
+/// scanning, which reads only live records (a dead FDE refers to a discarded function).
+pub fn mark_live(link: &mut Link) {
     // Which FDEs survive depends on other files' sections (a global function symbol), so decide
-    // with shared access first, then record the layout per file.
+    // with shared access first, then record it per file.
     let live: Vec<Vec<Vec<bool>>> = link
         .files
         .par_iter()
@@ -133,20 +132,35 @@ pub fn finalize(link: &mut Link, start: u64) -> (u64, u64) {
             _ => Vec::new(),
         })
         .collect();
+    link.files
+        .par_iter_mut()
+        .zip(live.into_par_iter())
+        .for_each(|(f, live)| {
+            if let InputFile::Object(o) = f {
+                for (eh, live) in o.eh_frame.iter_mut().zip(live) {
+                    for (r, live) in eh.records.iter_mut().zip(live) {
+                        r.live = live;
+                    }
+                }
+            }
+        });
+}
+
+/// Sizes each section's share of the output `.eh_frame`, after `start` bytes of synthetic
+/// records. Returns the total size including the terminator, and the number of FDEs.
+pub fn finalize(link: &mut Link, start: u64) -> (u64, u64) {
     let sizes: Vec<(u64, u64)> = link
         .files
         .par_iter_mut()
-        .zip(live.into_par_iter())
-        .map(|(f, live)| {
+        .map(|f| {
             let InputFile::Object(o) = f else {
                 return (0, 0);
             };
             let mut total = 0u64;
             let mut fdes = 0u64;
-            for (eh, live) in o.eh_frame.iter_mut().zip(live) {
+            for eh in o.eh_frame.iter_mut() {
                 let mut off = 0u32;
-                for (r, live) in eh.records.iter_mut().zip(live) {
-                    r.live = live;
+                for r in eh.records.iter_mut() {
                     // Dropped records keep the offset of whatever follows them.
                     r.out_offset = off;
                     if r.live {

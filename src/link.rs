@@ -105,6 +105,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     let groups = crate::merge::merge_sections(&mut link)?;
 
     timer.phase("scan relocations");
+    crate::eh_frame::mark_live(&mut link);
     crate::scan::scan(&mut link)?;
 
     timer.phase("synthetic sections");

@@ -23,6 +23,7 @@ mod merge;
 mod notes;
 mod object;
 mod output;
+mod reloc;
 mod report;
 mod reproduce;
 mod resolve;

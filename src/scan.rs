@@ -3,16 +3,15 @@
 //! relocations each section emits. Each section's dynamic relocations then get their own run of
 //! `.rela.dyn` by a prefix sum in file order.
 
-use crate::arch::ScanResult;
 use crate::context::{InputFile, Link};
 use crate::error::{Error, Result, warn};
 use crate::object::SecKind;
+use crate::reloc::{ScanResult, scan_relocs, scan_section};
 use crate::symbol::demangle;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 pub fn scan(link: &mut Link) -> Result<()> {
-    let target = link.target;
     // Per file: (section, relative, other) dynamic relocation counts.
     type Counts = Vec<(u32, u32, u32)>;
     let results: Vec<(Counts, ScanResult)> = link
@@ -23,25 +22,29 @@ pub fn scan(link: &mut Link) -> Result<()> {
             let mut total = ScanResult::default();
             if let InputFile::Object(o) = f
                 && o.is_alive() {
-                    for (i, s) in o.sections.iter().enumerate() {
-                        if s.kind == SecKind::EhFrame && !s.relocs.is_empty() {
-                            // Personality routines and LSDAs can be absolute references to
-                            // library functions (canonical PLT entries in -no-pie output).
-                            let before = total.dynrels;
-                            target.scan_section(link, o, i, &mut total);
-                            if total.dynrels != before {
-                                total.errors.push(format!(
-                                    "{}: .eh_frame needs dynamic relocations (absolute pointers in position-independent output); recompile with -fPIC",
-                                    o.name
-                                ));
-                            }
-                            continue;
+                    // Only live records: a dead FDE refers to a discarded function. Personality
+                    // routines and LSDAs can be absolute references to library functions
+                    // (canonical PLT entries in -no-pie output).
+                    for eh in &o.eh_frame {
+                        let relocs = o.sections[eh.shndx as usize].relocs;
+                        let before = total.dynrels;
+                        for r in eh.records.iter().filter(|r| r.live) {
+                            let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
+                            scan_relocs(link, o, eh.shndx as usize, rels, &mut total);
                         }
+                        if total.dynrels != before {
+                            total.errors.push(format!(
+                                "{}: .eh_frame needs dynamic relocations (absolute pointers in position-independent output); recompile with -fPIC",
+                                o.name
+                            ));
+                        }
+                    }
+                    for (i, s) in o.sections.iter().enumerate() {
                         if s.kind != SecKind::Regular || !s.is_alloc() || s.relocs.is_empty() {
                             continue;
                         }
                         let (before, before_rel) = (total.dynrels, total.relative);
-                        target.scan_section(link, o, i, &mut total);
+                        scan_section(link, o, i, &mut total);
                         if total.dynrels != before {
                             let rel = total.relative - before_rel;
                             counts.push((i as u32, rel, total.dynrels - before - rel));

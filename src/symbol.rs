@@ -59,6 +59,8 @@ pub struct Symbol {
     pub imported: bool,
     /// Visible to other modules (in `.dynsym` as a definition).
     pub exported: bool,
+    /// Exported by a shared object and not bound locally: another module's definition may win.
+    pub preemptible: bool,
     /// Version index in `.gnu.version` (for imports: the library's version of the definition).
     pub ver: u16,
     pub is_local: bool,
@@ -81,6 +83,7 @@ impl Symbol {
             vis: 0,
             imported: false,
             exported: false,
+            preemptible: false,
             ver: 1,
             is_local: false,
         }

@@ -189,7 +189,7 @@ fn write_object(
                     dst.copy_from_slice(&s.data[lo..hi]);
                     let rels = &s.relocs[rlo..rhi];
                     let addr = os.addr + s.offset + lo as u64;
-                    link.target.apply_relocs(
+                    crate::reloc::relocate(
                         link,
                         o,
                         i,
@@ -223,8 +223,7 @@ fn write_object(
             } else {
                 Default::default()
             };
-            link.target
-                .apply_relocs(link, o, i, s.relocs, dst, 0, os.addr + s.offset, dynrel)
+            crate::reloc::relocate(link, o, i, s.relocs, dst, 0, os.addr + s.offset, dynrel)
         })?;
     // .eh_frame records.
     if let Some(eh_out) = lay.sec(lay.idx.eh_frame) {
@@ -241,7 +240,7 @@ fn write_object(
                 d.copy_from_slice(&s.data[r.offset as usize..(r.offset + r.size) as usize]);
                 let rels = &s.relocs[r.rel_start as usize..r.rel_end as usize];
                 let addr = eh_out.addr + eh.out_offset + r.out_offset as u64;
-                link.target.apply_relocs(
+                crate::reloc::relocate(
                     link,
                     o,
                     eh.shndx as usize,
@@ -735,8 +734,7 @@ fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
                 for r in e.records.iter().filter(|r| r.live && !r.is_cie) {
                     let rel = &s.relocs[r.rel_start as usize];
                     let sym = &link.syms[o.symbols[r_sym(rel) as usize] as usize];
-                    let (sv, a) =
-                        crate::arch::x86_64::target_address(link, o, sym, rel.r_addend.get(LE));
+                    let (sv, a) = crate::reloc::target_address(link, o, sym, rel.r_addend.get(LE));
                     v.push((
                         sv.wrapping_add(a as u64),
                         eh + e.out_offset + r.out_offset as u64,

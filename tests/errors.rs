@@ -1253,6 +1253,10 @@ fn text_relocations_follow_gnu_ld() {
 /// A panic that still happens is one line naming solder's version and asking for a reproducer,
 /// even when several threads panic at once, and exits with status 2.
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the hook that makes solder panic exists only in debug builds"
+)]
 fn panic_report_is_one_line() {
     let out = run_with_timeout(
         Command::new(common::solder_bin())

@@ -1,28 +1,13 @@
-//! What differs between targets: relocation semantics (scanning and applying), relaxations, TLS
-//! code sequences, PLT code and dynamic relocation types. Each target is one file implementing
-//! [`Arch`]; the phases call it once per section, never per relocation, so dispatch costs nothing.
+//! What differs between targets: relocation type numbers and what each computes, how values are
+//! encoded in their fields, the instruction rewrites of relaxations, PLT code and dynamic
+//! relocation types. Each target is one file implementing [`Arch`]; what a relocation becomes
+//! (GOT, PLT, dynamic relocation, relaxation, error) is decided once for all targets in
+//! `reloc.rs`.
 
 pub mod x86_64;
 
-use crate::context::Link;
-use crate::error::Result;
-use crate::object::ObjectFile;
-
-/// What scanning one section found, beyond the flags it sets on symbols.
-#[derive(Default)]
-pub struct ScanResult {
-    /// Dynamic relocations this section will emit into `.rela.dyn`.
-    pub dynrels: u32,
-    /// How many of them are relative (they go first in `.rela.dyn`, counted by DT_RELACOUNT).
-    pub relative: u32,
-    /// Undefined symbols referenced (symbol ids), for the error report.
-    pub undefined: Vec<u32>,
-    pub errors: Vec<String>,
-    /// The section uses the local-dynamic TLS module slot (only in shared objects).
-    pub needs_tlsld: bool,
-    /// A dynamic relocation lands in a read-only section: GNU ld's note naming the first one.
-    pub textrel: Option<String>,
-}
+use crate::elf::Rela;
+use crate::reloc::{RelType, TlsRelax};
 
 /// Two runs of `.rela.dyn` entries that a section (or the GOT) fills in order: its relative
 /// relocations, which go first in `.rela.dyn`, and the others.
@@ -81,27 +66,49 @@ pub struct DynRelTypes {
 pub trait Arch: Sync {
     fn machine(&self) -> u16;
     fn dynrel(&self) -> DynRelTypes;
+
+    // Relocations.
+    /// What relocation type `ty` computes and how wide its field is; `None` if unsupported.
+    fn classify(&self, ty: u32) -> Option<RelType>;
+    fn reloc_name(&self, ty: u32) -> String;
+    /// The values type `ty`'s field can hold (for messages).
+    fn field_range(&self, ty: u32) -> (i64, i64);
+    fn fits(&self, ty: u32, v: u64) -> bool;
+    /// Writes `v` into the field at `buf[off..]`; false if it does not fit.
+    fn write_field(&self, ty: u32, buf: &mut [u8], off: usize, v: u64) -> bool;
+    /// Writes the low bits of `v` (debug sections).
+    fn write_field_truncating(&self, ty: u32, buf: &mut [u8], off: usize, v: u64);
+
+    // Relaxations. The checks read the input bytes at scanning time; the rewrites then cannot
+    // fail but for the value not fitting.
+    /// Can this GOT load be rewritten to compute the address itself?
+    fn got_relaxable(&self, ty: u32, data: &[u8], off: usize, addend: i64) -> bool;
+    /// Rewrites the GOT load at `off` to use `v` (S + A - P) directly.
+    fn relax_got(&self, ty: u32, buf: &mut [u8], off: usize, v: u64) -> bool;
+    /// Whether a TLS access at `off` is an instruction the relaxation can rewrite (used where
+    /// the relaxation is optional).
+    fn tls_relaxable(&self, kind: TlsRelax, ty: u32, data: &[u8], off: usize) -> bool;
+    /// Checks that a relaxation the model requires can be done; `next` is the following
+    /// relocation (the call a general- or local-dynamic sequence ends with).
+    fn tls_check(
+        &self,
+        kind: TlsRelax,
+        ty: u32,
+        data: &[u8],
+        off: usize,
+        next: Option<&Rela>,
+    ) -> Result<(), String>;
+    /// How many relocations after a general- or local-dynamic one its relaxation consumes.
+    fn tls_call_relocs(&self) -> usize;
+    /// Rewrites a TLS sequence. `v` is S + A - TP for local-exec, the TP-offset slot + A - P for
+    /// initial-exec.
+    fn tls_relax(&self, kind: TlsRelax, buf: &mut [u8], off: usize, v: u64) -> bool;
+    fn tls_relax_fits(&self, kind: TlsRelax, v: u64) -> bool;
+
+    // PLT.
     /// PLT header size (lazy binding resolver stub) and entry size.
     fn plt0_size(&self) -> u64;
     fn plt_entry_size(&self) -> u64;
-    /// Sets symbol flags (GOT, PLT, copy relocation, ...) and counts dynamic relocations for an
-    /// allocated section.
-    fn scan_section(&self, link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanResult);
-    /// Applies `rels` (relocations of section `shndx`, or a subset of them) to `buf`, which holds
-    /// the section's bytes from input offset `base` on and lives at output address `addr`; writes
-    /// the dynamic relocations into `dynrel` (exactly as many of each kind as scanning counted).
-    #[allow(clippy::too_many_arguments)]
-    fn apply_relocs(
-        &self,
-        link: &Link,
-        o: &ObjectFile,
-        shndx: usize,
-        rels: &[crate::elf::Rela],
-        buf: &mut [u8],
-        base: u64,
-        addr: u64,
-        dynrel: DynRelOut<'_>,
-    ) -> Result<()>;
     fn write_plt0(&self, buf: &mut [u8], plt_addr: u64, gotplt_addr: u64);
     /// A lazily bound entry (jump through its slot; first call pushes the index and enters PLT0).
     fn write_plt_entry(
