@@ -98,6 +98,19 @@ pub fn parse(o: &mut ObjectFile) -> Result<()> {
             });
             pos += size;
         }
+        // Records are in offset order: each FDE's CIE must be one of them.
+        for r in records.iter().filter(|r| !r.is_cie) {
+            let found = records
+                .binary_search_by_key(&r.cie_offset, |c| c.offset)
+                .is_ok_and(|i| records[i].is_cie);
+            if !found {
+                bail!(
+                    "{}: .eh_frame FDE at offset {} points to a missing CIE",
+                    o.name,
+                    r.offset
+                );
+            }
+        }
         out.push(EhSection {
             shndx: si as u32,
             records,

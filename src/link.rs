@@ -125,10 +125,27 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     crate::layout::check_size(&link)?;
     crate::layout::compute_symbol_values(&mut link);
 
+    // Reports come before the output is touched: a failure to write one must not leave the
+    // output half-replaced.
+    if let Some(path) = &link.cfg.print_map {
+        crate::report::write_map(&link, path)?;
+    }
+    if let Some(path) = &link.cfg.dependency_file {
+        crate::report::write_dependency_file(&link.cfg.output, &input_paths, path)?;
+    }
+
     timer.phase("write");
+    // An existing executable is overwritten in place, which saves allocating its page cache
+    // afresh; only once nothing can fail while writing, since its old contents go at once. (A
+    // shared library is always replaced: running programs map it, and writing it in place would
+    // change their code under them.)
+    let reuse = link.is_exe() && crate::output::reusable(&link.cfg.output);
+    if reuse {
+        crate::scan::check_fields(&link)?;
+    }
     let ranges = crate::write::content_ranges(crate::layout::file_parts(&link));
     let mut output =
-        crate::output::Output::create(&link.cfg.output, link.layout.file_size, &ranges)?;
+        crate::output::Output::create(&link.cfg.output, link.layout.file_size, &ranges, reuse)?;
     let map = output.image();
     crate::write::write_output(&link, map, &symtab_plan)?;
     let mut size = link.layout.file_size;
@@ -140,12 +157,6 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     // Compression moved the debug sections: then the ranges are read back from the image.
     let hashed = (size == link.layout.file_size).then_some(&ranges[..]);
     crate::write::write_build_id(&link, &mut map[..size as usize], hashed);
-    if let Some(path) = &link.cfg.print_map {
-        crate::report::write_map(&link, path)?;
-    }
-    if let Some(path) = &link.cfg.dependency_file {
-        crate::report::write_dependency_file(&link.cfg.output, &input_paths, path)?;
-    }
     if link.cfg.trace {
         crate::report::print_trace(&link);
     }

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 enum Sink {
     /// A new file beside the target, renamed over it on commit; removed on drop unless committed.
     Rename { tmp: PathBuf, file: File },
+    /// The existing output, overwritten in place.
+    Reuse { file: File },
     /// The target exists and is not a regular file: the image is in anonymous memory.
     InPlace,
 }
@@ -49,7 +51,12 @@ impl Output {
     /// Prepares an image of `size` bytes for `target`.
     /// The file is sized to `size`; `ranges` (start, end) are the parts that will be written, which
     /// are filled with zeros first (see below); the rest stays a sparse hole.
-    pub fn create(target: &Path, size: u64, ranges: &[(u64, u64)]) -> Result<Output> {
+    ///
+    /// With `reuse`, an existing output that [`reusable`] accepted is overwritten in place; the
+    /// caller must have ruled out every error writing could meet, since the old contents are gone
+    /// from here on. Otherwise, or when the file cannot be opened for writing (a running program
+    /// gives ETXTBSY), a new file replaces it.
+    pub fn create(target: &Path, size: u64, ranges: &[(u64, u64)], reuse: bool) -> Result<Output> {
         let shown = target.display();
         let len = usize::try_from(size)
             .ok()
@@ -76,6 +83,20 @@ impl Output {
                 });
             }
             _ => {}
+        }
+        if reuse && let Some(file) = open_for_reuse(target, size, ranges) {
+            // SAFETY: the file is a regular file with one link, ours, and is not resized while
+            // mapped. (Another process mapping it would see the new contents as they are
+            // written: so would it with GNU ld's unlink-and-create only if it reopened the path;
+            // executables that are running cannot be opened for writing at all.)
+            let map = unsafe { memmap2::MmapMut::map_mut(&file) }
+                .map_err(|e| crate::err!("cannot map output file {shown}: {e}"))?;
+            return Ok(Output {
+                target: target.to_path_buf(),
+                sink: Sink::Reuse { file },
+                map,
+                committed: false,
+            });
         }
         let (tmp, file) = create_temp(target)?;
         let mut out = Output {
@@ -124,6 +145,16 @@ impl Output {
                     .map_err(|e| crate::err!("cannot write output file {shown}: {e}"))?;
                 f.write_all(&map[..size as usize])
                     .map_err(|e| crate::err!("cannot write output file {shown}: {e}"))?;
+            }
+            Sink::Reuse { file } => {
+                drop(map);
+                if size != file.metadata()?.len() {
+                    file.set_len(size)
+                        .map_err(|e| crate::err!("cannot size output file {shown}: {e}"))?;
+                }
+                // The mode a new file would have, as GNU ld's output gets.
+                let mode = if executable { 0o777 } else { 0o666 };
+                file.set_permissions(std::fs::Permissions::from_mode(mode & !umask()))?;
             }
             Sink::Rename { tmp, file } => {
                 // Committed or not, the temporary name must not be removed on drop once renamed.
@@ -177,6 +208,84 @@ impl Output {
         self.committed = true;
         Ok(())
     }
+}
+
+/// Whether the existing output at `target` may be overwritten in place rather than replaced: a
+/// regular file (not a symlink, which is replaced, as GNU ld does) with no other link (a hard link
+/// elsewhere must keep the old contents) and owned by this user.
+///
+/// Why: replacing the output means allocating all of its page cache afresh, which costs more than
+/// the rest of the write phase for a large program (on a VM whose freed memory is returned to the
+/// host, each new page is a fault to the hypervisor), while overwriting reuses the pages the last
+/// link left in memory.
+pub fn reusable(target: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(target)
+        .is_ok_and(|m| m.is_file() && m.nlink() == 1 && m.uid() == euid())
+}
+
+/// Opens the existing output for overwriting, sized to `size`, with every byte of `ranges` zero
+/// and the rest a hole, or None when it cannot be (the caller then creates a new file).
+fn open_for_reuse(target: &Path, size: u64, ranges: &[(u64, u64)]) -> Option<File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::MetadataExt;
+    // No O_CREAT or O_TRUNC: it must be the file just checked, and truncating would free its
+    // pages. O_NOFOLLOW: a symlink swapped in since is not followed. A running executable fails
+    // here with ETXTBSY.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc_flags::O_NOFOLLOW)
+        .open(target)
+        .ok()?;
+    let m = file.metadata().ok()?;
+    if !m.is_file() || m.nlink() != 1 || m.uid() != euid() {
+        return None;
+    }
+    unsafe extern "C" {
+        fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> i32;
+    }
+    const KEEP_SIZE: i32 = 1;
+    const PUNCH_HOLE: i32 = 2;
+    let fd = file.as_raw_fd();
+    // Reserve the blocks first: running out of space must show here, while the old contents are
+    // still intact, not as SIGBUS on a mapped write.
+    for &(start, end) in ranges {
+        // SAFETY: plain system call on a descriptor we own.
+        if unsafe { fallocate(fd, KEEP_SIZE, start as i64, (end - start) as i64) } != 0 {
+            return None;
+        }
+    }
+    file.set_len(size).ok()?;
+    fill_with_zeros(&file, ranges).ok()?;
+    // What lies between the ranges must read as zero too: give its blocks back.
+    let mut prev = 0;
+    for &(start, end) in ranges.iter().chain([&(size, size)]) {
+        if start > prev {
+            // SAFETY: as above.
+            let punched = unsafe {
+                fallocate(
+                    fd,
+                    PUNCH_HOLE | KEEP_SIZE,
+                    prev as i64,
+                    (start - prev) as i64,
+                )
+            } == 0;
+            if !punched {
+                fill_with_zeros(&file, &[(prev, start)]).ok()?;
+            }
+        }
+        prev = prev.max(end);
+    }
+    Some(file)
+}
+
+fn euid() -> u32 {
+    unsafe extern "C" {
+        fn geteuid() -> u32;
+    }
+    // SAFETY: always safe to call.
+    unsafe { geteuid() }
 }
 
 mod libc_flags {

@@ -340,6 +340,77 @@ pub struct ScanResult {
     pub needs_tlsld: bool,
     /// A dynamic relocation lands in a read-only section: GNU ld's note naming the first one.
     pub textrel: Option<String>,
+    /// What the section's narrow fields can hold, for [`NarrowRefs::may_overflow`].
+    pub narrow: NarrowRefs,
+}
+
+/// What scanning saw of relocations into fields narrower than a word: enough to tell, once
+/// addresses are known, whether any of them could overflow, without reading them again. A value
+/// computed from addresses in the image is bounded by the image's span plus the addend, so only
+/// the addends (per type), the absolute symbols referenced and values no layout bounds (a
+/// symbol's size) need recording.
+#[derive(Default, Clone, Debug)]
+pub struct NarrowRefs {
+    /// (type, is absolute, least addend, greatest addend).
+    pub types: Vec<(u32, bool, i64, i64)>,
+    /// Least and greatest value of an absolute symbol referenced.
+    pub abs_syms: Option<(u64, u64)>,
+    /// A value layout does not bound: the relocations must be checked one by one.
+    pub unbounded: bool,
+}
+
+impl NarrowRefs {
+    fn add(&mut self, ty: u32, absolute: bool, addend: i64) {
+        match self.types.iter_mut().find(|t| t.0 == ty && t.1 == absolute) {
+            Some(t) => {
+                t.2 = t.2.min(addend);
+                t.3 = t.3.max(addend);
+            }
+            None => self.types.push((ty, absolute, addend, addend)),
+        }
+    }
+
+    fn add_abs_sym(&mut self, v: u64) {
+        let (lo, hi) = self.abs_syms.unwrap_or((v, v));
+        self.abs_syms = Some((lo.min(v), hi.max(v)));
+    }
+
+    pub fn merge(&mut self, other: &NarrowRefs) {
+        for &(ty, abs, lo, hi) in &other.types {
+            self.add(ty, abs, lo);
+            self.add(ty, abs, hi);
+        }
+        if let Some((lo, hi)) = other.abs_syms {
+            self.add_abs_sym(lo);
+            self.add_abs_sym(hi);
+        }
+        self.unbounded |= other.unbounded;
+    }
+
+    /// Whether some narrow field could receive a value it cannot hold, given that every address
+    /// the link computes lies in `[lo, hi]` (the image, address zero and the absolute symbols).
+    pub fn may_overflow(&self, target: &dyn Arch, lo: u64, hi: u64) -> bool {
+        if self.unbounded {
+            return true;
+        }
+        let (lo, hi) = match self.abs_syms {
+            Some((a, b)) => (lo.min(a), hi.max(b)),
+            None => (lo, hi),
+        };
+        // Relaxed sequences adjust the value by a few bytes (the field's place in the rewrite).
+        const SLACK: i128 = 16;
+        let (lo, hi) = (lo as i128, hi as i128);
+        self.types.iter().any(|&(ty, absolute, amin, amax)| {
+            let (vmin, vmax) = if absolute {
+                (lo + amin as i128, hi + amax as i128)
+            } else {
+                let span = hi - lo + SLACK;
+                (-span + amin as i128, span + amax as i128)
+            };
+            let fits = |v: i128| i64::try_from(v).is_ok_and(|v| target.fits(ty, v as u64));
+            !(fits(vmin) && fits(vmax))
+        })
+    }
 }
 
 pub fn sym_desc(s: &Symbol) -> String {
@@ -432,6 +503,9 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
         let addend = r.r_addend.get(LE);
         let d = decide(link, target, ty, rel, s, sec.data, off, addend);
         s.add_flags(d.needs);
+        if rel.size < 8 {
+            record_narrow(&mut out.narrow, ty, rel.expr, d.plan, s, addend);
+        }
         match d.plan {
             Plan::Error(why) => out
                 .errors
@@ -461,6 +535,26 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
             _ => {}
         }
         i += d.consumes;
+    }
+}
+
+fn record_narrow(n: &mut NarrowRefs, ty: u32, expr: Expr, plan: Plan, s: &Symbol, addend: i64) {
+    match (plan, expr) {
+        (Plan::Error(_), _) | (_, Expr::None | Expr::TlsDescCall | Expr::DtpMod) => {}
+        (_, Expr::Size) => n.unbounded = true,
+        (Plan::Direct, Expr::Abs) => {
+            if s.kind == SymKind::Abs {
+                n.add_abs_sym(s.value);
+            }
+            n.add(ty, true, addend)
+        }
+        _ => {
+            // A difference of two addresses; an absolute symbol's value is one of them.
+            if s.kind == SymKind::Abs {
+                n.add_abs_sym(s.value);
+            }
+            n.add(ty, false, addend)
+        }
     }
 }
 
@@ -502,8 +596,8 @@ pub enum Out<'a> {
         base: u64,
         dynrel: DynRelOut<'a>,
     },
-    #[allow(dead_code)] // the check pass before writing an existing output in place (next step)
-    Check,
+    /// Only check; `base` as for `Write`.
+    Check { base: u64 },
 }
 
 /// Applies (or checks) the relocations `rels` of allocated section `shndx`, placed at `addr` (the
@@ -521,8 +615,7 @@ pub fn relocate_alloc(
     let lay = &link.layout;
     let dt = target.dynrel();
     let base = match &out {
-        Out::Write { base, .. } => *base,
-        Out::Check => 0,
+        Out::Write { base, .. } | Out::Check { base } => *base,
     };
     let mut i = 0;
     while i < rels.len() {
@@ -582,7 +675,7 @@ pub fn relocate_alloc(
                             return Err(overflow(v));
                         }
                     }
-                    Out::Check => {
+                    Out::Check { .. } => {
                         if !target.fits(ty, v) {
                             return Err(overflow(v));
                         }
@@ -665,7 +758,7 @@ pub fn relocate_alloc(
                             return Err(overflow(v));
                         }
                     }
-                    Out::Check => {
+                    Out::Check { .. } => {
                         if !target.fits(ty, v) {
                             return Err(overflow(v));
                         }
@@ -686,7 +779,7 @@ pub fn relocate_alloc(
                             return Err(overflow(v));
                         }
                     }
-                    Out::Check => {
+                    Out::Check { .. } => {
                         if !target.tls_relax_fits(kind, v) {
                             return Err(overflow(v));
                         }

@@ -62,8 +62,10 @@ pub fn scan(link: &mut Link) -> Result<()> {
     let mut undefined: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut order: Vec<u32> = Vec::new();
     let mut textrel: Vec<&str> = Vec::new();
+    let mut narrow = crate::reloc::NarrowRefs::default();
     for (fi, (_, r)) in results.iter().enumerate() {
         errors.extend(r.errors.iter().cloned());
+        narrow.merge(&r.narrow);
         textrel.extend(r.textrel.as_deref());
         for &id in &r.undefined {
             let e = undefined.entry(id).or_default();
@@ -156,5 +158,58 @@ pub fn scan(link: &mut Link) -> Result<()> {
     link.synth.sec_rels = next_rel + next_other;
     link.synth.sec_relative = next_rel;
     link.synth.textrel = textrel;
+    link.synth.narrow = narrow;
+    Ok(())
+}
+
+/// Finds every relocation that writing would fail on (a value its field cannot hold) before the
+/// output is touched, so that an existing output can be overwritten in place. Reads the
+/// relocations again only when what scanning recorded cannot rule an overflow out.
+pub fn check_fields(link: &Link) -> Result<()> {
+    let lay = &link.layout;
+    let hi = lay
+        .sections
+        .iter()
+        .filter(|s| s.flags & crate::elf::SHF_ALLOC as u64 != 0)
+        .map(|s| s.addr.saturating_add(s.size))
+        .chain([lay.tls_tp])
+        .max()
+        .unwrap_or(0);
+    // Address zero (undefined weak symbols) is the low end.
+    if !link.synth.narrow.may_overflow(link.target, 0, hi) {
+        return Ok(());
+    }
+    let errors: Vec<Error> = link
+        .par_live_objects()
+        .filter_map(|o| check_object(link, o).err())
+        .collect();
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn check_object(link: &Link, o: &crate::object::ObjectFile) -> Result<()> {
+    use crate::reloc::{Out, relocate_alloc};
+    for eh in &o.eh_frame {
+        let s = &o.sections[eh.shndx as usize];
+        for r in eh.records.iter().filter(|r| r.live) {
+            let rels = &s.relocs[r.rel_start as usize..r.rel_end as usize];
+            let addr = link.layout.eh_frame_addr() + eh.out_offset + r.out_offset as u64;
+            let base = r.offset as u64;
+            relocate_alloc(link, o, eh.shndx as usize, rels, addr, Out::Check { base })?;
+        }
+    }
+    for (i, s) in o.sections.iter().enumerate() {
+        if s.kind != SecKind::Regular
+            || !s.is_alloc()
+            || s.relocs.is_empty()
+            || s.out == crate::object::NONE
+        {
+            continue;
+        }
+        let addr = link.layout.sections[s.out as usize].addr + s.offset;
+        relocate_alloc(link, o, i, s.relocs, addr, Out::Check { base: 0 })?;
+    }
     Ok(())
 }

@@ -60,6 +60,8 @@ pub struct Synth {
     /// Input sections' dynamic relocations, and how many of them are relative.
     pub sec_rels: u32,
     pub sec_relative: u32,
+    /// What relocations into narrow fields can hold (see `reloc::NarrowRefs`).
+    pub narrow: crate::reloc::NarrowRefs,
     pub irel_in_dyn: u32,
     pub plt_rels: u32,
     pub textrel: bool,

@@ -299,3 +299,144 @@ fn new_output_runs_at_once() {
         }
     }
 }
+
+/// Links `src` (C) into `out` with extra linker flags; the link's result.
+fn link_c(t: &TestDir, name: &str, src: &str, out: &Path, extra: &[&str]) -> common::Output {
+    let obj = compile_with("gcc", t.path(), name, src, &["-O1"]);
+    let mut cmd = link_cmd(out, &[obj], extra);
+    run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
+}
+
+const BIG_C: &str = r#"#include <stdio.h>
+static char table[3 << 20] = {1};
+int main(void) { table[12345] = 2; printf("hello from the output tests\n%s", table[1] ? "x" : ""); return table[0] - 1; }
+"#;
+
+/// An existing executable is overwritten in place (same inode) and ends up byte-identical to a
+/// fresh link: whatever the old file held — junk, more bytes, fewer bytes — is gone, holes and
+/// padding included, and the mode is a new file's.
+#[test]
+fn existing_executable_is_overwritten_in_place() {
+    let t = TestDir::new("output", "in_place");
+    let exe = t.join("prog");
+    for (name, src) in [
+        ("small.c", HELLO_C),
+        ("big.c", BIG_C),
+        ("small2.c", HELLO_C),
+    ] {
+        let fresh = t.join(&format!("{name}.fresh"));
+        ok(&link_c(&t, name, src, &fresh, &[]), "fresh link");
+        // The old output: junk, longer than the new one, then the previous program.
+        if name == "small.c" {
+            std::fs::write(&exe, vec![0xa5u8; 5 << 20]).unwrap();
+        }
+        let ino = std::fs::metadata(&exe).unwrap().ino();
+        ok(
+            &link_c(&t, name, src, &exe, &[]),
+            "link over the old output",
+        );
+        let m = std::fs::metadata(&exe).unwrap();
+        assert_eq!(
+            m.ino(),
+            ino,
+            "{name}: the output was replaced, not overwritten in place"
+        );
+        assert!(
+            std::fs::read(&exe).unwrap() == std::fs::read(&fresh).unwrap(),
+            "{name}: overwriting in place gives different bytes from a fresh link"
+        );
+        assert_eq!(
+            m.permissions().mode(),
+            std::fs::metadata(&fresh).unwrap().permissions().mode(),
+            "{name}: mode differs from a fresh output's"
+        );
+        let o = run_with_timeout(&mut Command::new(&exe), LINK_TIMEOUT).unwrap();
+        assert!(
+            o.stdout.starts_with(b"hello from the output tests\n"),
+            "{name} does not run"
+        );
+    }
+}
+
+/// A link that fails only once addresses are known (a relocation overflow) leaves the existing
+/// output exactly as it was, although that output would otherwise be overwritten in place.
+#[test]
+fn failed_link_leaves_existing_output_intact() {
+    let t = TestDir::new("output", "failed_in_place");
+    let exe = t.join("prog");
+    ok(&link_c(&t, "hello.c", HELLO_C, &exe, &[]), "first link");
+    let before = std::fs::read(&exe).unwrap();
+    let ino = std::fs::metadata(&exe).unwrap().ino();
+    let far = "extern char far[];\nint main(void) { return far[0]; }\n";
+    let o = link_c(&t, "far.c", far, &exe, &["--defsym=far=0x100000000"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("out of range"),
+        "not the overflow error: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::metadata(&exe).unwrap().ino(), ino);
+    assert!(
+        std::fs::read(&exe).unwrap() == before,
+        "the failed link changed the old output"
+    );
+    runs(&exe);
+}
+
+/// An output with a second hard link is replaced, not overwritten: the other name keeps the old
+/// program, as with GNU ld.
+#[test]
+fn hard_linked_output_is_replaced() {
+    let t = TestDir::new("output", "hard_link");
+    let exe = t.join("prog");
+    let other = t.join("other");
+    ok(&link_c(&t, "hello.c", HELLO_C, &exe, &[]), "first link");
+    std::fs::hard_link(&exe, &other).unwrap();
+    let before = std::fs::read(&other).unwrap();
+    ok(&link_c(&t, "big.c", BIG_C, &exe, &[]), "relink");
+    assert_eq!(
+        std::fs::read(&other).unwrap(),
+        before,
+        "the other link's contents changed"
+    );
+    assert_ne!(
+        std::fs::read(&exe).unwrap(),
+        before,
+        "the output was not relinked"
+    );
+}
+
+/// A running program cannot be overwritten (ETXTBSY): relinking it while it runs replaces the
+/// file, and the running copy finishes undisturbed.
+#[test]
+fn running_output_is_replaced() {
+    let t = TestDir::new("output", "running");
+    let exe = t.join("prog");
+    let slow = "#include <unistd.h>\n#include <stdio.h>\nint main(void) { sleep(1); puts(\"slept\"); return 0; }\n";
+    ok(&link_c(&t, "slow.c", slow, &exe, &[]), "first link");
+    let ino = std::fs::metadata(&exe).unwrap().ino();
+    let child = Command::new(&exe)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    ok(
+        &link_c(&t, "hello.c", HELLO_C, &exe, &[]),
+        "relink while running",
+    );
+    assert_ne!(
+        std::fs::metadata(&exe).unwrap().ino(),
+        ino,
+        "a running program was written in place"
+    );
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success() && o.stdout == b"slept\n",
+        "the running program was disturbed"
+    );
+    runs(&exe);
+}
