@@ -62,6 +62,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if link.cfg.print_timing {
         let objs = link.objects();
         let (mut members, mut pulled, mut bytes, mut used) = (0u64, 0u64, 0u64, 0u64);
+        let (mut sections, mut symbols) = (0u64, 0u64);
         for o in objs {
             bytes += o.data.len() as u64;
             if o.lazy {
@@ -70,6 +71,8 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
             }
             if o.is_alive() {
                 used += o.data.len() as u64;
+                sections += o.sections.len() as u64;
+                symbols += o.symbols.len() as u64;
             }
         }
         timer.stats.extend([
@@ -78,6 +81,8 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
             ("object bytes", bytes),
             ("object bytes linked", used),
             ("global symbols", link.nglobals as u64),
+            ("sections in linked files", sections),
+            ("symbol-table entries in linked files", symbols),
         ]);
     }
     let needed_dsos = link.dsos().any(|d| d.needed.load(Ordering::Relaxed));
