@@ -803,9 +803,6 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         bail!("-r (relocatable output) is not supported yet");
     }
     if cfg.shared {
-        bail!("-shared (shared library output) is not supported yet");
-    }
-    if cfg.shared {
         cfg.pie = false;
     }
     Ok(Action::Link(Box::new(cfg)))

@@ -126,6 +126,18 @@ impl Link {
         self.kind != OutputKind::Shared
     }
 
+    /// Started by the dynamic loader (a program with an interpreter, or a shared object): lazy
+    /// binding and undefined symbols left for the loader exist only then.
+    pub fn loaded_by_ld_so(&self) -> bool {
+        self.has_interp || self.kind == OutputKind::Shared
+    }
+
+    /// Whether a strong undefined symbol is an error: always in executables; in shared objects
+    /// only with `-z defs` / `--no-undefined` (otherwise the loader binds it).
+    pub fn undefined_is_error(&self) -> bool {
+        self.kind != OutputKind::Shared || self.cfg.z_defs || self.cfg.no_undefined
+    }
+
     pub fn is_pic(&self) -> bool {
         self.kind != OutputKind::Exec
     }

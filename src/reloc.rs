@@ -184,7 +184,8 @@ pub fn decide(
     let exe = link.is_exe();
     let pic = link.is_pic();
     let pre = preemptible(s);
-    let ifunc = s.is_ifunc();
+    // A preemptible IFUNC is an ordinary import to this module: the loader runs its resolver.
+    let ifunc = s.is_ifunc() && !pre;
     // An executable's reference to a library symbol it cannot reach through the GOT: a function
     // gets a canonical PLT entry (its address in this program), data is copied into the program.
     let copy_or_cplt = |s: &Symbol| {
@@ -478,7 +479,11 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
         }
         let id = o.symbols[r_sym(r) as usize];
         let s = &link.syms[id as usize];
-        if s.kind == SymKind::Undefined && s.bind != STB_WEAK && id != link.null_sym {
+        if s.kind == SymKind::Undefined
+            && s.bind != STB_WEAK
+            && id != link.null_sym
+            && link.undefined_is_error()
+        {
             out.undefined.push(id);
         }
         if s.kind == SymKind::Section && s.is_local && !o.sections[s.shndx as usize].is_live() {
@@ -639,8 +644,18 @@ pub fn relocate_alloc(
         let (sv, a) = target_address(link, o, s, addend);
         let a_u = a as u64;
         let aux = (s.aux != NONE).then(|| &link.aux[s.aux as usize]);
-        let slot = |which: fn(&SymAux) -> u32| -> u64 {
-            lay.got_addr + 8 * which(aux.expect("GOT slot allocated")) as u64
+        // Scanning planned every slot a decision uses; a missing one is a bug, reported as such.
+        let slot = |which: fn(&SymAux) -> u32| -> Result<u64> {
+            match aux.map(which) {
+                Some(k) if k != NONE => Ok(lay.got_addr + 8 * k as u64),
+                _ => Err(Error(format!(
+                    "{}: internal error: relocation {} against {} in section {} has no GOT entry",
+                    o.name,
+                    target.reloc_name(ty),
+                    sym_desc(s),
+                    name_str(sec.name)
+                ))),
+            }
         };
         // A symbol with a PLT entry is called (and, for IFUNCs, addressed) through it.
         let plt = aux
@@ -744,7 +759,7 @@ pub fn relocate_alloc(
                 field!(a_u);
             }
             Plan::ViaGot => {
-                let g = slot(|x| x.got);
+                let g = slot(|x| x.got)?;
                 field!(match rel.expr {
                     Expr::GotOff => g.wrapping_add(a_u).wrapping_sub(got_base),
                     _ => g.wrapping_add(a_u).wrapping_sub(p),
@@ -766,11 +781,14 @@ pub fn relocate_alloc(
                 }
             }
             Plan::Relax(kind) => {
-                // TP offset for local-exec; the TP-offset slot for initial-exec.
+                // TP offset for local-exec; the TP-offset slot for initial-exec; nothing for the
+                // rewritten descriptor call and module lookup (their values are in the sequence's
+                // other relocation).
                 let v = match kind {
-                    TlsRelax::GdToIe | TlsRelax::DescToIe | TlsRelax::DescCallToIe => {
-                        slot(|x| x.gottp).wrapping_add(a_u).wrapping_sub(p)
+                    TlsRelax::GdToIe | TlsRelax::DescToIe => {
+                        slot(|x| x.gottp)?.wrapping_add(a_u).wrapping_sub(p)
                     }
+                    TlsRelax::DescCallToIe | TlsRelax::DescCallToLe | TlsRelax::LdToLe => 0,
                     _ => sv.wrapping_add(a_u).wrapping_sub(lay.tls_tp),
                 };
                 match &mut out {
@@ -786,13 +804,30 @@ pub fn relocate_alloc(
                     }
                 }
             }
-            Plan::GotTp => field!(slot(|x| x.gottp).wrapping_add(a_u).wrapping_sub(p)),
-            Plan::TlsGd | Plan::TlsLd | Plan::TlsDesc | Plan::DynDtpMod => {
-                return Err(Error(format!(
-                    "{}: dynamic TLS in shared objects is not supported yet (section {})",
-                    o.name,
-                    name_str(sec.name)
-                )));
+            Plan::GotTp => field!(slot(|x| x.gottp)?.wrapping_add(a_u).wrapping_sub(p)),
+            Plan::TlsGd => field!(slot(|x| x.tlsgd)?.wrapping_add(a_u).wrapping_sub(p)),
+            Plan::TlsDesc => field!(slot(|x| x.tlsdesc)?.wrapping_add(a_u).wrapping_sub(p)),
+            Plan::TlsLd => {
+                let Some(w) = link.synth.tlsld else {
+                    return Err(Error(format!(
+                        "{}: internal error: no local-dynamic TLS entry planned",
+                        o.name
+                    )));
+                };
+                field!(
+                    (lay.got_addr + 8 * w as u64)
+                        .wrapping_add(a_u)
+                        .wrapping_sub(p)
+                )
+            }
+            Plan::DynDtpMod => {
+                let sym = if preemptible(s) {
+                    link.aux[s.aux as usize].dynsym
+                } else {
+                    0
+                };
+                dynrel!(false, sym, dt.dtpmod64, 0);
+                field!(0)
             }
         }
     }

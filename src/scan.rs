@@ -63,8 +63,10 @@ pub fn scan(link: &mut Link) -> Result<()> {
     let mut order: Vec<u32> = Vec::new();
     let mut textrel: Vec<&str> = Vec::new();
     let mut narrow = crate::reloc::NarrowRefs::default();
+    let mut tlsld = false;
     for (fi, (_, r)) in results.iter().enumerate() {
         errors.extend(r.errors.iter().cloned());
+        tlsld |= r.needs_tlsld;
         narrow.merge(&r.narrow);
         textrel.extend(r.textrel.as_deref());
         for &id in &r.undefined {
@@ -159,6 +161,8 @@ pub fn scan(link: &mut Link) -> Result<()> {
     link.synth.sec_relative = next_rel;
     link.synth.textrel = textrel;
     link.synth.narrow = narrow;
+    // Planning gives the local-dynamic entry its place in the GOT.
+    link.synth.tlsld = tlsld.then_some(0);
     Ok(())
 }
 

@@ -113,6 +113,8 @@ impl Symbol {
 pub struct SymAux {
     pub got: u32,
     pub gottp: u32,
+    pub tlsgd: u32,
+    pub tlsdesc: u32,
     pub plt: u32,
     pub dynsym: u32,
 }
@@ -122,6 +124,8 @@ impl Default for SymAux {
         SymAux {
             got: NONE,
             gottp: NONE,
+            tlsgd: NONE,
+            tlsdesc: NONE,
             plt: NONE,
             dynsym: NONE,
         }

@@ -17,12 +17,104 @@ pub enum GotKind {
     Addr,
     /// The symbol's offset from the thread pointer (initial-exec TLS).
     TpOff,
+    /// Module id and offset in its TLS block (general-dynamic TLS): two words.
+    TlsGd,
+    /// This module's id and zero (local-dynamic TLS): two words, no symbol.
+    TlsLd,
+    /// A TLS descriptor: two words the loader fills.
+    TlsDesc,
 }
 
+impl GotKind {
+    pub fn words(self) -> usize {
+        match self {
+            GotKind::Addr | GotKind::TpOff => 1,
+            GotKind::TlsGd | GotKind::TlsLd | GotKind::TlsDesc => 2,
+        }
+    }
+}
+
+/// An entry of the GOT: `word` is its first word's index.
 #[derive(Clone, Copy, Debug)]
 pub struct GotSlot {
     pub kind: GotKind,
     pub sym: u32,
+    pub word: u32,
+}
+
+/// A dynamic relocation of a GOT word: (dynamic symbol index or 0, type, addend).
+pub type GotRel = (u32, u32, i64);
+
+/// What one GOT entry holds: the static value of each word and the dynamic relocation each
+/// needs. The one definition of a GOT entry: planning counts the relocations from it, writing
+/// writes exactly these (values are final only after layout; which relocations exist does not
+/// depend on addresses).
+pub fn got_entry(link: &Link, g: &GotSlot) -> [(u64, Option<GotRel>); 2] {
+    let dt = link.target.dynrel();
+    let lay = &link.layout;
+    let none = (0u64, None);
+    if g.kind == GotKind::TlsLd {
+        return [(0, Some((0, dt.dtpmod64, 0))), none];
+    }
+    let s = &link.syms[g.sym as usize];
+    let pre = crate::reloc::preemptible(s);
+    // The dynamic symbol index (not yet known when planning counts: only presence matters then).
+    let dynsym = match s.aux {
+        NONE => 0,
+        a => match link.aux[a as usize].dynsym {
+            NONE => 0,
+            d => d,
+        },
+    };
+    let dtp_off = s.value.wrapping_sub(lay.tls_start);
+    match g.kind {
+        GotKind::Addr => {
+            if s.imported {
+                let rel = (s.kind != SymKind::Undefined || s.aux != NONE).then_some((
+                    dynsym,
+                    dt.glob_dat,
+                    0,
+                ));
+                [(0, rel), none]
+            } else if pre {
+                [(0, Some((dynsym, dt.glob_dat, 0))), none]
+            } else if s.kind == SymKind::Undefined {
+                [none, none]
+            } else if s.kind == SymKind::Abs || !link.is_pic() {
+                [(s.value, None), none]
+            } else {
+                [(s.value, Some((0, dt.relative, s.value as i64))), none]
+            }
+        }
+        GotKind::TpOff => {
+            if pre {
+                [(0, Some((dynsym, dt.tpoff64, 0))), none]
+            } else if link.is_exe() {
+                [(s.value.wrapping_sub(lay.tls_tp), None), none]
+            } else {
+                // The loader places this module's TLS block and adds its offset.
+                [(0, Some((0, dt.tpoff64, dtp_off as i64))), none]
+            }
+        }
+        GotKind::TlsGd => {
+            if pre {
+                [
+                    (0, Some((dynsym, dt.dtpmod64, 0))),
+                    (0, Some((dynsym, dt.dtpoff64, 0))),
+                ]
+            } else {
+                [(0, Some((0, dt.dtpmod64, 0))), (dtp_off, None)]
+            }
+        }
+        GotKind::TlsDesc => {
+            if pre {
+                [(0, Some((dynsym, dt.tlsdesc, 0))), none]
+            } else {
+                [(0, Some((0, dt.tlsdesc, dtp_off as i64))), none]
+            }
+        }
+        GotKind::TlsLd => unreachable!("handled above"),
+    }
 }
 
 pub struct CopyRel {
@@ -35,6 +127,14 @@ pub struct Synth {
     /// PLT entries go through PLT0 and the dynamic loader's lazy resolver.
     pub lazy_plt: bool,
     pub got: Vec<GotSlot>,
+    /// Words in the GOT (TLS entries take two).
+    pub got_words: u32,
+    /// The local-dynamic TLS entry's first word, if any section uses it.
+    pub tlsld: Option<u32>,
+    /// A shared object uses initial-exec TLS (DF_STATIC_TLS).
+    pub static_tls: bool,
+    /// The output defines IFUNC symbols: ELFOSABI_GNU.
+    pub gnu_osabi: bool,
     pub plt: Vec<u32>,
     pub copyrels: Vec<CopyRel>,
     /// Copy-relocated symbols and their aliases (by aux index): offset in the copy area.
@@ -200,14 +300,15 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
     });
     let export_all = link.cfg.export_dynamic || link.kind == OutputKind::Shared;
     // Undefined weak references stay dynamic only where a dynamic loader can bind them later.
-    let weak_dynamic = link.has_interp;
+    let weak_dynamic = link.loaded_by_ld_so();
+    let undefined_dynamic = !link.undefined_is_error();
     link.syms[..n]
         .par_iter_mut()
         .enumerate()
         .for_each(|(id, s)| {
             s.imported = match s.kind {
                 SymKind::Dso => true,
-                SymKind::Undefined => s.bind == STB_WEAK && weak_dynamic,
+                SymKind::Undefined => (s.bind == STB_WEAK && weak_dynamic) || undefined_dynamic,
                 _ => false,
             };
             let defined = matches!(
@@ -215,12 +316,25 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
                 SymKind::Section | SymKind::Common | SymKind::Abs | SymKind::Linker
             );
             let visible = s.vis == STV_DEFAULT || s.vis == STV_PROTECTED;
+            // The linker's own symbols (_GLOBAL_OFFSET_TABLE_, _end, ...) stay inside a shared
+            // object, as GNU ld keeps them.
+            let own = s.kind == SymKind::Linker && link.kind == OutputKind::Shared;
             s.exported = defined
                 && visible
+                && !own
                 && link.dynamic
                 && (export_all
                     || dso_ref[id].load(Ordering::Relaxed)
                     || (!listed.is_empty() && listed.matches(s.name)));
+            // In a shared object, an exported default-visibility symbol may be interposed by
+            // another module's definition: references to it go through the GOT and PLT.
+            // -Bsymbolic binds every definition locally, -Bsymbolic-functions the functions.
+            let bound_locally = link.cfg.bsymbolic
+                || (link.cfg.bsymbolic_functions && (s.ty == STT_FUNC || s.ty == STT_GNU_IFUNC));
+            s.preemptible = s.exported
+                && s.vis == STV_DEFAULT
+                && link.kind == OutputKind::Shared
+                && !bound_locally;
         });
     Ok(())
 }
@@ -286,7 +400,7 @@ fn aux_of(link: &mut Link, id: u32) -> usize {
 /// whose contents do not depend on addresses.
 pub fn plan(link: &mut Link) {
     let mut sy = std::mem::take(&mut link.synth);
-    sy.lazy_plt = link.has_interp;
+    sy.lazy_plt = link.loaded_by_ld_so();
     let flagged: Vec<u32> = (0..link.syms.len() as u32)
         .into_par_iter()
         .filter(|&i| link.syms[i as usize].flags() != 0)
@@ -354,23 +468,29 @@ pub fn plan(link: &mut Link) {
     sy.copyrel_align = copy_align;
 
     // GOT and PLT slots.
+    let mut words = 0u32;
+    let mut add = |sy: &mut Synth, kind: GotKind, sym: u32| -> u32 {
+        let word = words;
+        sy.got.push(GotSlot { kind, sym, word });
+        words += kind.words() as u32;
+        word
+    };
     for &id in &flagged {
         let f = link.syms[id as usize].flags();
-        if f & (NEEDS_GOT | NEEDS_GOTTP) != 0 {
+        if f & (NEEDS_GOT | NEEDS_GOTTP | NEEDS_TLSGD | NEEDS_TLSDESC) != 0 {
             let a = aux_of(link, id);
             if f & NEEDS_GOT != 0 {
-                link.aux[a].got = sy.got.len() as u32;
-                sy.got.push(GotSlot {
-                    kind: GotKind::Addr,
-                    sym: id,
-                });
+                link.aux[a].got = add(&mut sy, GotKind::Addr, id);
             }
             if f & NEEDS_GOTTP != 0 {
-                link.aux[a].gottp = sy.got.len() as u32;
-                sy.got.push(GotSlot {
-                    kind: GotKind::TpOff,
-                    sym: id,
-                });
+                link.aux[a].gottp = add(&mut sy, GotKind::TpOff, id);
+                sy.static_tls |= !link.is_exe();
+            }
+            if f & NEEDS_TLSGD != 0 {
+                link.aux[a].tlsgd = add(&mut sy, GotKind::TlsGd, id);
+            }
+            if f & NEEDS_TLSDESC != 0 {
+                link.aux[a].tlsdesc = add(&mut sy, GotKind::TlsDesc, id);
             }
         }
         if f & NEEDS_PLT != 0 {
@@ -379,20 +499,13 @@ pub fn plan(link: &mut Link) {
             sy.plt.push(id);
         }
     }
-
-    // Dynamic relocation counts.
-    let pic = link.is_pic();
-    for g in &sy.got {
-        let s = &link.syms[g.sym as usize];
-        let relative = g.kind == GotKind::Addr
-            && !s.imported
-            && pic
-            && (s.is_ifunc()
-                || matches!(s.kind, SymKind::Section | SymKind::Common | SymKind::Linker));
-        let needs = relative || s.imported;
-        sy.got_rels += needs as u32;
-        sy.got_relative += relative as u32;
+    if sy.tlsld.is_some() {
+        sy.tlsld = Some(add(&mut sy, GotKind::TlsLd, NONE));
     }
+    sy.got_words = words;
+    sy.gnu_osabi = link.syms[..link.nglobals as usize]
+        .par_iter()
+        .any(|s| s.is_ifunc());
     if sy.lazy_plt || !link.dynamic {
         // Dynamic executables: one JUMP_SLOT/IRELATIVE per entry in .rela.plt. Static ones: only
         // IFUNC entries exist, and their IRELATIVEs go to .rela.plt for the start code to apply.
@@ -406,6 +519,18 @@ pub fn plan(link: &mut Link) {
     if link.dynamic {
         build_dynsym(link, &mut sy, &flagged);
     }
+    // The GOT's dynamic relocations, counted from the same definition writing uses.
+    let (mut rels, mut relative) = (0, 0);
+    for g in &sy.got {
+        for (_, rel) in got_entry(link, g) {
+            if let Some((_, ty, _)) = rel {
+                rels += 1;
+                relative += (ty == link.target.dynrel().relative) as u32;
+            }
+        }
+    }
+    sy.got_rels = rels;
+    sy.got_relative = relative;
     sy.interp = if link.has_interp {
         let mut v = link
             .cfg
@@ -636,7 +761,7 @@ pub fn dyn_name(link: &Link, id: u32) -> &'static [u8] {
     if s.kind == SymKind::Dso {
         return link.dso(s.file).sym_name(s.idx as usize);
     }
-    match s.name.iter().position(|&c| c == b'@') {
+    match memchr::memchr(b'@', s.name) {
         Some(p) => &s.name[..p],
         None => s.name,
     }
@@ -797,7 +922,7 @@ pub fn add_synthetic_sections(link: &mut Link) {
             aw,
             8,
             Content::Got,
-            8 * sy.got.len() as u64,
+            8 * sy.got_words as u64,
             8,
         );
     }
@@ -956,12 +1081,21 @@ pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
     if sy.textrel {
         v.push((DT_TEXTREL, 0));
     }
+    if link.cfg.bsymbolic && link.kind == OutputKind::Shared {
+        v.push((DT_SYMBOLIC, 0));
+    }
     let mut flags = 0u64;
     if link.cfg.now {
         flags |= DF_BIND_NOW as u64;
     }
     if sy.textrel {
         flags |= DF_TEXTREL as u64;
+    }
+    if link.cfg.bsymbolic && link.kind == OutputKind::Shared {
+        flags |= DF_SYMBOLIC as u64;
+    }
+    if sy.static_tls {
+        flags |= DF_STATIC_TLS as u64;
     }
     if link.cfg.z_origin {
         flags |= DF_ORIGIN as u64;

@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::layout::Content;
 use crate::object::{NONE, SecKind};
 use crate::symbol::SymKind;
-use crate::synth::GotKind;
 use rayon::prelude::*;
 
 /// A raw pointer to the output image that tasks share; each task writes a disjoint range.
@@ -277,7 +276,12 @@ fn write_headers(link: &Link, buf: &mut [u8]) {
         ELFCLASS64,
         ELFDATA2LSB,
         EV_CURRENT,
-        ELFOSABI_NONE,
+        // GNU ld marks outputs that define IFUNC symbols as using GNU extensions.
+        if link.synth.gnu_osabi {
+            ELFOSABI_GNU
+        } else {
+            ELFOSABI_NONE
+        },
         0,
         0,
         0,
@@ -518,7 +522,6 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
     let lay = &link.layout;
     let sy = &link.synth;
     let dt = link.target.dynrel();
-    let pic = link.is_pic();
     // The GOT owns the first `got_relative` entries of .rela.dyn and `got_rels - got_relative`
     // from `got_other` on.
     let mut rels = match lay.sec(lay.idx.rela_dyn) {
@@ -536,40 +539,16 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
         _ => Default::default(),
     };
     let mut planned = true;
-    let mut emit = |addr: u64, sym: u32, ty: u32, addend: i64| {
-        planned &= rels.push(ty == dt.relative, addr, sym, ty, addend);
-    };
-    for (k, g) in sy.got.iter().enumerate() {
-        let s = &link.syms[g.sym as usize];
-        let addr = lay.got_addr + 8 * k as u64;
-        let v = match g.kind {
-            GotKind::Addr => {
-                if s.imported {
-                    if s.kind != SymKind::Undefined || s.aux != NONE {
-                        emit(addr, link.aux[s.aux as usize].dynsym, dt.glob_dat, 0);
-                    }
-                    0
-                } else if s.kind == SymKind::Undefined {
-                    0
-                } else if s.kind == SymKind::Abs {
-                    s.value
-                } else {
-                    if pic {
-                        emit(addr, 0, dt.relative, s.value as i64);
-                    }
-                    s.value
-                }
+    for g in &sy.got {
+        let entry = crate::synth::got_entry(link, g);
+        for (w, (value, rel)) in entry.into_iter().enumerate().take(g.kind.words()) {
+            let k = g.word as usize + w;
+            let addr = lay.got_addr + 8 * k as u64;
+            if let Some((sym, ty, addend)) = rel {
+                planned &= rels.push(ty == dt.relative, addr, sym, ty, addend);
             }
-            GotKind::TpOff => {
-                if s.imported {
-                    emit(addr, link.aux[s.aux as usize].dynsym, dt.tpoff64, 0);
-                    0
-                } else {
-                    s.value.wrapping_sub(lay.tls_tp)
-                }
-            }
-        };
-        put_u64(dst, k * 8, v);
+            put_u64(dst, k * 8, value);
+        }
     }
     if !planned || !rels.is_full() {
         bail!(

@@ -61,6 +61,9 @@ pub struct DynRelTypes {
     pub copy: u32,
     pub abs64: u32,
     pub tpoff64: u32,
+    pub dtpmod64: u32,
+    pub dtpoff64: u32,
+    pub tlsdesc: u32,
 }
 
 pub trait Arch: Sync {

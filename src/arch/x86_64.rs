@@ -19,6 +19,9 @@ const DYNREL: DynRelTypes = DynRelTypes {
     copy: R_X86_64_COPY,
     abs64: R_X86_64_64,
     tpoff64: R_X86_64_TPOFF64,
+    dtpmod64: R_X86_64_DTPMOD64,
+    dtpoff64: R_X86_64_DTPOFF64,
+    tlsdesc: R_X86_64_TLSDESC,
 };
 
 // Newer relocation types the `object` crate may not name.

@@ -76,6 +76,22 @@ pub fn build(dir: &Path) -> Result<(), String> {
         &["-fno-exceptions", "-fno-rtti"],
     )?;
     cc(dir, "gcc", "main.c", "main.o", &[])?;
+    // Position-independent code for the shared-library scenario: GOT, PLT and dynamic TLS.
+    cc(dir, "gcc", "so.c", "so_pic.o", &["-fPIC"])?;
+    cc(
+        dir,
+        "gcc",
+        "a.c",
+        "a_pic.o",
+        &["-fPIC", "-mtls-dialect=gnu2"],
+    )?;
+    cc(
+        dir,
+        "g++",
+        "b.cpp",
+        "b_pic.o",
+        &["-fPIC", "-fno-exceptions", "-fno-rtti"],
+    )?;
     let member = |name: &str, out: &str| {
         cc(
             dir,
@@ -206,7 +222,16 @@ pub fn scenarios() -> Result<Vec<Scenario>, String> {
             .map(seed)
             .to_vec(),
     };
-    Ok(vec![stat, script, dynamic])
+    let shared = Scenario {
+        name: "shared",
+        args: words(
+            "-shared -soname libfz.so --eh-frame-hdr --hash-style=gnu -z now so_pic.o a_pic.o b_pic.o libf.a libs.so",
+        ),
+        targets: ["so_pic.o", "a_pic.o", "b_pic.o", "libs.so"]
+            .map(seed)
+            .to_vec(),
+    };
+    Ok(vec![stat, script, dynamic, shared])
 }
 
 /// Options added to some links, so that mutants reach the code behind them.

@@ -1,0 +1,464 @@
+//! Shared libraries, differentially: each case is a library (and sometimes a second one it
+//! depends on) and a program using it, built in all four combinations — library by solder or by
+//! GNU ld × program by solder or by GNU ld — and run; every combination must print and exit as
+//! the all-GNU-ld build does. Then the facts `readelf` shows of the library (dynamic tags that say
+//! how it is loaded, exported symbols) are compared with GNU ld's library from the same objects.
+
+mod common;
+
+use common::*;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+struct Case {
+    name: &'static str,
+    /// `lib.c` or `lib.cpp` (by the extension of `lib_file`).
+    lib_file: &'static str,
+    lib: &'static str,
+    /// A second library the first one links against (`libdep.so`), if any.
+    dep: Option<&'static str>,
+    main_file: &'static str,
+    main: &'static str,
+    cflags: &'static [&'static str],
+    lib_ldflags: &'static [&'static str],
+    main_ldflags: &'static [&'static str],
+}
+
+const fn case(name: &'static str, lib: &'static str, main: &'static str) -> Case {
+    Case {
+        name,
+        lib_file: "lib.c",
+        lib,
+        dep: None,
+        main_file: "main.c",
+        main,
+        cflags: &[],
+        lib_ldflags: &[],
+        main_ldflags: &[],
+    }
+}
+
+const BASIC_LIB: &str = r#"
+#include <stdio.h>
+int counter = 5;
+static int helper(int x) { return x * 2; }
+__attribute__((visibility("hidden"))) int hidden_add(int x) { return x + 1; }
+int twice(int x) { return helper(x); }
+int bump(void) { counter++; return twice(counter) + hidden_add(0); }
+const char *greet(void) { return "hello from the library"; }
+"#;
+const BASIC_MAIN: &str = r#"
+#include <stdio.h>
+extern int counter; int bump(void); const char *greet(void);
+int main(void) { int b = bump(); printf("%s %d %d\n", greet(), b, counter); counter = 40; printf("%d\n", bump()); return counter - 41; }
+"#;
+
+const TLS_LIB: &str = r#"
+__thread int tls_var = 7;
+static __thread int tls_local = 100;
+__thread char tls_buf[64];
+int tls_next(void) { tls_local++; tls_buf[3] = 'x'; return ++tls_var + tls_local; }
+int *tls_addr(void) { return &tls_var; }
+"#;
+const TLS_MAIN: &str = r#"
+#include <stdio.h>
+#include <pthread.h>
+extern __thread int tls_var; int tls_next(void); int *tls_addr(void);
+static void *worker(void *arg) { (void)arg; tls_var = 1000; printf("thread %d %d\n", tls_next(), tls_addr() == &tls_var); return 0; }
+int main(void) {
+  printf("main %d %d\n", tls_next(), tls_addr() == &tls_var);
+  pthread_t t; pthread_create(&t, 0, worker, 0); pthread_join(t, 0);
+  printf("main again %d %d\n", tls_next(), tls_var);
+  return 0;
+}
+"#;
+
+const INTERPOSE_LIB: &str = r#"
+int hook(void) { return 1; }
+int call_hook(void) { return hook() * 10; }
+int value = 3;
+int read_value(void) { return value; }
+"#;
+const INTERPOSE_MAIN: &str = r#"
+#include <stdio.h>
+int hook(void) { return 2; }
+int value = 9;
+int call_hook(void); int read_value(void);
+int main(void) { printf("%d %d\n", call_hook(), read_value()); return 0; }
+"#;
+
+const FNPTR_LIB: &str = r#"
+#include <stdio.h>
+void target_fn(void) { puts("target"); }
+void *lib_addr(void) { return (void *)target_fn; }
+extern void prog_fn(void);
+void *lib_sees_prog(void) { return (void *)prog_fn; }
+"#;
+const FNPTR_MAIN: &str = r#"
+#include <stdio.h>
+void target_fn(void); void *lib_addr(void); void *lib_sees_prog(void);
+void prog_fn(void) {}
+int main(void) { printf("%d %d\n", lib_addr() == (void *)target_fn, lib_sees_prog() == (void *)prog_fn); target_fn(); return 0; }
+"#;
+
+const WEAK_LIB: &str = r#"
+#include <stdio.h>
+extern int maybe(void) __attribute__((weak));
+extern int maybe_data __attribute__((weak));
+int probe(void) { return (maybe ? maybe() : -1) + (&maybe_data ? 100 : 0); }
+"#;
+const WEAK_MAIN: &str = r#"
+#include <stdio.h>
+int probe(void);
+int main(void) { printf("%d\n", probe()); return 0; }
+"#;
+
+const CTOR_LIB: &str = r#"
+#include <stdio.h>
+static int ready;
+__attribute__((constructor)) static void init(void) { ready = 42; puts("lib constructor"); }
+__attribute__((destructor)) static void fini(void) { puts("lib destructor"); }
+int is_ready(void) { return ready; }
+"#;
+const CTOR_MAIN: &str = r#"
+#include <stdio.h>
+int is_ready(void);
+int main(void) { printf("ready %d\n", is_ready()); return 0; }
+"#;
+
+const CHAIN_DEP: &str = r#"
+int dep_value(int x) { return x * 3; }
+int dep_data = 11;
+"#;
+const CHAIN_LIB: &str = r#"
+int dep_value(int x); extern int dep_data;
+int chained(int x) { return dep_value(x) + dep_data; }
+"#;
+const CHAIN_MAIN: &str = r#"
+#include <stdio.h>
+int chained(int);
+int main(void) { printf("%d\n", chained(5)); return 0; }
+"#;
+
+const DLOPEN_LIB: &str = r#"
+#include <stdio.h>
+static int calls;
+int plugin_entry(int x) { calls++; return x + calls; }
+const char plugin_name[] = "a plugin";
+"#;
+const DLOPEN_MAIN: &str = r#"
+#include <stdio.h>
+#include <dlfcn.h>
+int main(void) {
+  void *h = dlopen("./libt.so", RTLD_NOW);
+  if (!h) { printf("dlopen: %s\n", dlerror()); return 1; }
+  int (*f)(int) = (int (*)(int))dlsym(h, "plugin_entry");
+  const char *n = (const char *)dlsym(h, "plugin_name");
+  printf("%d %d %s %p\n", f(1), f(1), n, dlsym(h, "helper_that_is_not_there"));
+  return dlclose(h);
+}
+"#;
+
+const CXX_LIB: &str = r#"
+#include <stdexcept>
+#include <string>
+#include <vector>
+struct Shape { virtual ~Shape() {} virtual double area() const = 0; };
+struct Square : Shape { double s; Square(double s) : s(s) {} double area() const override { return s * s; } };
+Shape *make_square(double s) { if (s < 0) throw std::invalid_argument("negative side"); return new Square(s); }
+std::vector<std::string> words() { return {"alpha", "beta", "gamma"}; }
+static thread_local int per_thread = 3;
+int bump_thread() { return ++per_thread; }
+"#;
+const CXX_MAIN: &str = r#"
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <vector>
+#include <typeinfo>
+struct Shape { virtual ~Shape() {} virtual double area() const = 0; };
+Shape *make_square(double); std::vector<std::string> words(); int bump_thread();
+int main() {
+  Shape *s = make_square(3);
+  std::printf("%g %s\n", s->area(), typeid(*s).name());
+  delete s;
+  try { make_square(-1); } catch (const std::invalid_argument &e) { std::printf("caught %s\n", e.what()); }
+  for (auto &w : words()) std::printf("%s ", w.c_str());
+  std::printf("%d %d\n", bump_thread(), bump_thread());
+  return 0;
+}
+"#;
+
+const IFUNC_LIB: &str = r#"
+static int impl_a(int x) { return x + 1; }
+static int impl_b(int x) { return x + 2; }
+static void *resolve(void) { return (void *)impl_b; }
+int picked(int) __attribute__((ifunc("resolve")));
+void *picked_addr(void) { return (void *)picked; }
+"#;
+const IFUNC_MAIN: &str = r#"
+#include <stdio.h>
+int picked(int); void *picked_addr(void);
+int main(void) { printf("%d %d\n", picked(40), picked_addr() == (void *)picked); return 0; }
+"#;
+
+const PROTECTED_LIB: &str = r#"
+__attribute__((visibility("protected"))) int prot_fn(void) { return 5; }
+int call_prot(void) { return prot_fn() * 2; }
+"#;
+const PROTECTED_MAIN: &str = r#"
+#include <stdio.h>
+int prot_fn(void); int call_prot(void);
+int main(void) { printf("%d %d\n", prot_fn(), call_prot()); return 0; }
+"#;
+
+const DATA_LIB: &str = r#"
+#include <string.h>
+int table[16] = {1, 2, 3};
+const char *names[] = {"zero", "one", "two"};
+char message[32] = "library data";
+int *table_ptr = &table[2];
+void scribble(void) { table[5] = 55; strcpy(message, "changed"); }
+"#;
+const DATA_MAIN: &str = r#"
+#include <stdio.h>
+extern int table[16]; extern const char *names[]; extern char message[32]; extern int *table_ptr;
+void scribble(void);
+int main(void) { scribble(); printf("%d %d %s %s %d\n", table[2], table[5], names[1], message, *table_ptr); return 0; }
+"#;
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            lib_ldflags: &["-Wl,-soname,libt.so"],
+            ..case("basic", BASIC_LIB, BASIC_MAIN)
+        },
+        Case {
+            main_ldflags: &["-pthread"],
+            ..case("tls_general_dynamic", TLS_LIB, TLS_MAIN)
+        },
+        Case {
+            cflags: &["-ftls-model=initial-exec"],
+            main_ldflags: &["-pthread"],
+            ..case("tls_initial_exec", TLS_LIB, TLS_MAIN)
+        },
+        Case {
+            cflags: &["-ftls-model=local-dynamic"],
+            main_ldflags: &["-pthread"],
+            ..case("tls_local_dynamic", TLS_LIB, TLS_MAIN)
+        },
+        Case {
+            cflags: &["-mtls-dialect=gnu2"],
+            main_ldflags: &["-pthread"],
+            ..case("tls_descriptors", TLS_LIB, TLS_MAIN)
+        },
+        case("interposition", INTERPOSE_LIB, INTERPOSE_MAIN),
+        Case {
+            lib_ldflags: &["-Wl,-Bsymbolic"],
+            ..case("bsymbolic", INTERPOSE_LIB, INTERPOSE_MAIN)
+        },
+        Case {
+            lib_ldflags: &["-Wl,-Bsymbolic-functions"],
+            ..case("bsymbolic_functions", INTERPOSE_LIB, INTERPOSE_MAIN)
+        },
+        case("function_pointers", FNPTR_LIB, FNPTR_MAIN),
+        case("weak_undefined", WEAK_LIB, WEAK_MAIN),
+        case("constructors", CTOR_LIB, CTOR_MAIN),
+        Case {
+            dep: Some(CHAIN_DEP),
+            ..case("needed_chain", CHAIN_LIB, CHAIN_MAIN)
+        },
+        Case {
+            main_ldflags: &["-ldl"],
+            ..case("dlopen", DLOPEN_LIB, DLOPEN_MAIN)
+        },
+        Case {
+            lib_file: "lib.cpp",
+            main_file: "main.cpp",
+            ..case("cxx_exceptions_vtables", CXX_LIB, CXX_MAIN)
+        },
+        case("ifunc", IFUNC_LIB, IFUNC_MAIN),
+        case("protected", PROTECTED_LIB, PROTECTED_MAIN),
+        case("data_and_copy_relocations", DATA_LIB, DATA_MAIN),
+        Case {
+            lib_ldflags: &["-Wl,-z,now", "-Wl,-z,nodelete"],
+            ..case("bind_now", BASIC_LIB, BASIC_MAIN)
+        },
+    ]
+}
+
+fn driver(file: &str) -> &'static str {
+    if file.ends_with(".cpp") { "g++" } else { "gcc" }
+}
+
+fn run(cmd: &mut Command) -> Result<common::Output, Failed> {
+    run_ok(cmd, TIMEOUT).map_err(Failed::from)
+}
+
+/// `gcc`, with solder as its linker when `tools` is given, GNU ld otherwise.
+fn cc(file: &str, tools: Option<&Path>) -> Command {
+    let mut c = Command::new(driver(file));
+    match tools {
+        Some(t) => c.arg("-B").arg(t),
+        None => c.arg("-fuse-ld=bfd"),
+    };
+    c
+}
+
+fn run_case(case: &Case, tools: &Path) -> Result<(), Failed> {
+    let dir = scratch_dir().join("shared_libs").join(case.name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let write = |name: &str, text: &str| -> Result<PathBuf, Failed> {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(|e| e.to_string())?;
+        Ok(p)
+    };
+    let compile = |src: &Path, pic: bool| -> Result<PathBuf, Failed> {
+        let obj = src.with_extension("o");
+        let name = src.to_string_lossy().into_owned();
+        let mut c = Command::new(driver(&name));
+        c.arg("-c")
+            .arg("-O1")
+            .args(case.cflags)
+            .arg(src)
+            .arg("-o")
+            .arg(&obj);
+        if pic {
+            c.arg("-fPIC");
+        }
+        run(&mut c)?;
+        Ok(obj)
+    };
+    let lib_obj = compile(&write(case.lib_file, case.lib)?, true)?;
+    let main_obj = compile(&write(case.main_file, case.main)?, false)?;
+    let dep_obj = match case.dep {
+        Some(src) => Some(compile(&write("dep.c", src)?, true)?),
+        None => None,
+    };
+
+    // Libraries by each linker, in their own directories, under the same names.
+    let mut libs = Vec::new();
+    for (tag, t) in [("ld", None), ("solder", Some(tools))] {
+        let ldir = dir.join(format!("lib-{tag}"));
+        std::fs::create_dir_all(&ldir).map_err(|e| e.to_string())?;
+        if let Some(dep) = &dep_obj {
+            let mut c = cc("dep.c", t);
+            c.arg("-shared")
+                .arg(dep)
+                .arg("-o")
+                .arg(ldir.join("libdep.so"));
+            c.arg("-Wl,-soname,libdep.so");
+            run(&mut c)?;
+        }
+        let mut c = cc(case.lib_file, t);
+        c.arg("-shared")
+            .arg(&lib_obj)
+            .arg("-o")
+            .arg(ldir.join("libt.so"));
+        c.args(case.lib_ldflags);
+        if dep_obj.is_some() {
+            c.arg("-L").arg(&ldir).arg("-ldep");
+        }
+        run(&mut c)?;
+        libs.push((tag, ldir));
+    }
+
+    // Programs by each linker against each library; the all-GNU-ld one is the reference.
+    let mut reference: Option<common::Output> = None;
+    for (ltag, ldir) in &libs {
+        for (ptag, t) in [("ld", None), ("solder", Some(tools))] {
+            let exe = dir.join(format!("prog-{ptag}-with-{ltag}-lib"));
+            let mut c = cc(case.main_file, t);
+            c.arg(&main_obj).arg("-o").arg(&exe);
+            c.args(case.main_ldflags);
+            if case.name != "dlopen" {
+                c.arg("-L").arg(ldir).arg("-lt");
+            }
+            c.arg(format!("-Wl,-rpath,{}", ldir.display()));
+            run(&mut c)?;
+            let mut r = Command::new(&exe);
+            r.current_dir(ldir);
+            let out = run_with_timeout(&mut r, TIMEOUT).map_err(Failed::from)?;
+            match &reference {
+                None => reference = Some(out),
+                Some(want) => {
+                    if let Some(d) = compare_runs(&out, want, 2000) {
+                        return Err(format!(
+                            "program by {ptag} with library by {ltag} differs from the GNU ld build:\n{d}\n(files kept in {})",
+                            dir.display()
+                        )
+                        .into());
+                    }
+                }
+            }
+        }
+    }
+    compare_library_facts(&libs[0].1.join("libt.so"), &libs[1].1.join("libt.so"))
+}
+
+/// What `readelf` shows of how a library is loaded and what it exports, without addresses.
+fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
+    let mut facts = Vec::new();
+    let d = run(Command::new("readelf").arg("-dW").arg(lib))?;
+    for line in String::from_utf8_lossy(&d.stdout).lines() {
+        let Some(tag) = line.split('(').nth(1).and_then(|t| t.split(')').next()) else {
+            continue;
+        };
+        let value = line.rsplit(')').next().unwrap_or("").trim();
+        match tag {
+            "NEEDED" | "SONAME" | "RPATH" | "RUNPATH" | "FLAGS" | "FLAGS_1" => {
+                facts.push(format!("{tag} {value}"))
+            }
+            "TEXTREL" | "BIND_NOW" | "SYMBOLIC" => facts.push(tag.to_string()),
+            _ => {}
+        }
+    }
+    let s = run(Command::new("readelf").arg("--dyn-syms").arg("-W").arg(lib))?;
+    let mut syms: Vec<String> = String::from_utf8_lossy(&s.stdout)
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // Num: Value Size Type Bind Vis Ndx Name: defined symbols only.
+            (f.len() >= 8 && f[0].ends_with(':') && f[6] != "UND" && f[6] != "Ndx")
+                .then(|| format!("sym {} {} {} {}", f[7], f[3], f[4], f[5]))
+        })
+        .collect();
+    syms.sort();
+    facts.extend(syms);
+    Ok(facts)
+}
+
+fn compare_library_facts(gnu: &Path, solder: &Path) -> Result<(), Failed> {
+    let (want, got) = (library_facts(gnu)?, library_facts(solder)?);
+    if want != got {
+        let missing: Vec<_> = want.iter().filter(|f| !got.contains(f)).collect();
+        let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).collect();
+        return Err(format!(
+            "readelf facts of the library differ from GNU ld's: missing {missing:?}, extra {extra:?}"
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let tools = Arc::new(make_tool_dir("shared-libs-tools", &linker_under_test()));
+    if let Err(e) = check_tool_dir(&tools) {
+        panic!("{e}");
+    }
+    let trials = cases()
+        .into_iter()
+        .map(|c| {
+            let tools = Arc::clone(&tools);
+            Trial::test(c.name, move || run_case(&c, &tools))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
