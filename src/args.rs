@@ -98,6 +98,9 @@ pub struct Config {
     pub export_symbols: Vec<String>,
     pub bsymbolic: bool,
     pub bsymbolic_functions: bool,
+    /// `-Bsymbolic-non-weak` / `-Bsymbolic-non-weak-functions`: the same, for non-weak definitions.
+    pub bsymbolic_non_weak: bool,
+    pub bsymbolic_non_weak_functions: bool,
     pub defsyms: Vec<(String, String)>,
     pub wraps: Vec<String>,
     pub init: String,
@@ -202,6 +205,8 @@ impl Default for Config {
             export_symbols: Vec::new(),
             bsymbolic: false,
             bsymbolic_functions: false,
+            bsymbolic_non_weak: false,
+            bsymbolic_non_weak_functions: false,
             defsyms: Vec::new(),
             wraps: Vec::new(),
             init: "_init".into(),
@@ -680,9 +685,15 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.bsymbolic = true;
         } else if p.flag(a, &["Bsymbolic-functions"]) {
             cfg.bsymbolic_functions = true;
+        } else if p.flag(a, &["Bsymbolic-non-weak"]) {
+            cfg.bsymbolic_non_weak = true;
+        } else if p.flag(a, &["Bsymbolic-non-weak-functions"]) {
+            cfg.bsymbolic_non_weak_functions = true;
         } else if p.flag(a, &["Bno-symbolic"]) {
             cfg.bsymbolic = false;
             cfg.bsymbolic_functions = false;
+            cfg.bsymbolic_non_weak = false;
+            cfg.bsymbolic_non_weak_functions = false;
         } else if let Some(v) = p.value(a, &["defsym"])? {
             match v.split_once('=') {
                 Some((name, expr)) => cfg.defsyms.push((name.trim().into(), expr.trim().into())),
@@ -931,6 +942,9 @@ Common options:
   @FILE                      Read options from FILE
   -v, --version              Print the version
   --help                     Print this help
+
+solder: supported targets: elf64-x86-64
+solder: supported emulations: elf_x86_64
 ";
 
 #[cfg(test)]

@@ -329,8 +329,13 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             // In a shared object, an exported default-visibility symbol may be interposed by
             // another module's definition: references to it go through the GOT and PLT.
             // -Bsymbolic binds every definition locally, -Bsymbolic-functions the functions.
-            let bound_locally = link.cfg.bsymbolic
-                || (link.cfg.bsymbolic_functions && (s.ty == STT_FUNC || s.ty == STT_GNU_IFUNC));
+            let func = s.ty == STT_FUNC || s.ty == STT_GNU_IFUNC;
+            let strong = s.bind != STB_WEAK;
+            let c = &link.cfg;
+            let bound_locally = c.bsymbolic
+                || (c.bsymbolic_functions && func)
+                || (c.bsymbolic_non_weak && strong)
+                || (c.bsymbolic_non_weak_functions && func && strong);
             s.preemptible = s.exported
                 && s.vis == STV_DEFAULT
                 && link.kind == OutputKind::Shared

@@ -113,6 +113,21 @@ fn clang19() -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // Version, help, unknown options
 
+/// libtool builds shared libraries only if `$LD --help` has a line matching
+/// `: supported targets:.* elf` (its `_LT_PATH_LD_GNU`/`ld_shlibs` probe on Linux).
+#[test]
+fn help_names_supported_targets_as_libtool_expects() {
+    let out = solder(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.lines().any(|l| l
+            .split_once(": supported targets:")
+            .is_some_and(|(_, rest)| rest.contains(" elf"))),
+        "no libtool-style 'supported targets' line in --help: {stdout}"
+    );
+}
+
 /// configure scripts and libtool run `$LD -v` / `$LD --version` and grep for "GNU" to decide that
 /// the linker takes GNU ld's options.
 #[test]

@@ -266,6 +266,14 @@ fn cases() -> Vec<Case> {
             lib_ldflags: &["-Wl,-Bsymbolic-functions"],
             ..case("bsymbolic_functions", INTERPOSE_LIB, INTERPOSE_MAIN)
         },
+        Case {
+            lib_ldflags: &["-Wl,-Bsymbolic-non-weak-functions"],
+            ..case(
+                "bsymbolic_non_weak_functions",
+                INTERPOSE_LIB,
+                INTERPOSE_MAIN,
+            )
+        },
         case("function_pointers", FNPTR_LIB, FNPTR_MAIN),
         case("weak_undefined", WEAK_LIB, WEAK_MAIN),
         case("constructors", CTOR_LIB, CTOR_MAIN),
@@ -447,6 +455,87 @@ fn compare_library_facts(gnu: &Path, solder: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
+const PY_EXT: &str = r#"
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+static PyObject *counter;
+static PyObject *add(PyObject *self, PyObject *args) {
+    long a, b;
+    if (!PyArg_ParseTuple(args, "ll", &a, &b)) return NULL;
+    return PyLong_FromLong(a + b);
+}
+static PyObject *fail(PyObject *self, PyObject *args) {
+    PyErr_SetString(PyExc_ValueError, "raised in the extension");
+    return NULL;
+}
+static PyObject *count(PyObject *self, PyObject *args) {
+    PyObject *one = PyLong_FromLong(1);
+    PyObject *n = PyNumber_Add(counter, one);
+    Py_DECREF(one); Py_DECREF(counter); counter = n;
+    Py_INCREF(n); return n;
+}
+static PyMethodDef methods[] = {
+    {"add", add, METH_VARARGS, "add two ints"},
+    {"fail", fail, METH_NOARGS, "raise"},
+    {"count", count, METH_NOARGS, "count calls"},
+    {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "solderext", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_solderext(void) { counter = PyLong_FromLong(0); return PyModule_Create(&module); }
+"#;
+
+const PY_SCRIPT: &str = r#"
+import solderext
+print(solderext.add(40, 2), solderext.count(), solderext.count(), solderext.add.__doc__)
+try:
+    solderext.fail()
+except ValueError as e:
+    print("caught", e)
+"#;
+
+/// A Python extension module built with a plain `gcc -shared`, imported and run by python3: by
+/// solder and by GNU ld, same output.
+fn python_extension(tools: &Path) -> Result<(), Failed> {
+    let dir = scratch_dir().join("shared_libs").join("python_extension");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let inc = run(Command::new("python3-config").arg("--includes"))?;
+    let inc = String::from_utf8_lossy(&inc.stdout).into_owned();
+    let src = dir.join("solderext.c");
+    std::fs::write(&src, PY_EXT).map_err(|e| e.to_string())?;
+    let obj = dir.join("solderext.o");
+    run(Command::new("gcc")
+        .args(["-c", "-O2", "-fPIC"])
+        .args(inc.split_whitespace())
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj))?;
+    let mut outputs = Vec::new();
+    for (tag, t) in [("ld", None), ("solder", Some(tools))] {
+        let mdir = dir.join(tag);
+        std::fs::create_dir_all(&mdir).map_err(|e| e.to_string())?;
+        let mut c = cc("solderext.c", t);
+        c.arg("-shared")
+            .arg(&obj)
+            .arg("-o")
+            .arg(mdir.join("solderext.so"));
+        run(&mut c)?;
+        let mut py = Command::new("python3");
+        py.arg("-c").arg(PY_SCRIPT).env("PYTHONPATH", &mdir);
+        outputs.push(run_with_timeout(&mut py, TIMEOUT).map_err(Failed::from)?);
+    }
+    if !outputs[0].success() {
+        return Err(format!(
+            "the GNU ld build does not import: {}",
+            String::from_utf8_lossy(&outputs[0].stderr)
+        )
+        .into());
+    }
+    match compare_runs(&outputs[1], &outputs[0], 2000) {
+        Some(d) => Err(format!("the extension linked by solder differs:\n{d}").into()),
+        None => Ok(()),
+    }
+}
+
 fn main() {
     let args = Arguments::from_args();
     let tools = Arc::new(make_tool_dir("shared-libs-tools", &linker_under_test()));
@@ -459,6 +548,10 @@ fn main() {
             let tools = Arc::clone(&tools);
             Trial::test(c.name, move || run_case(&c, &tools))
         })
+        .chain([{
+            let tools = Arc::clone(&tools);
+            Trial::test("python_extension", move || python_extension(&tools))
+        }])
         .collect();
     libtest_mimic::run(&args, trials).exit();
 }
