@@ -98,6 +98,8 @@ pub struct Config {
     pub export_symbols: Vec<String>,
     pub bsymbolic: bool,
     pub bsymbolic_functions: bool,
+    /// `--no-undefined-version`: a version script naming a symbol not defined is an error.
+    pub no_undefined_version: bool,
     /// `-Bsymbolic-non-weak` / `-Bsymbolic-non-weak-functions`: the same, for non-weak definitions.
     pub bsymbolic_non_weak: bool,
     pub bsymbolic_non_weak_functions: bool,
@@ -205,6 +207,7 @@ impl Default for Config {
             export_symbols: Vec::new(),
             bsymbolic: false,
             bsymbolic_functions: false,
+            no_undefined_version: false,
             bsymbolic_non_weak: false,
             bsymbolic_non_weak_functions: false,
             defsyms: Vec::new(),
@@ -441,8 +444,6 @@ const IGNORED_FLAGS: &[&str] = &[
     "no-color-diagnostics",
     "discard-none",
     "nostdlib",
-    "no-undefined-version",
-    "undefined-version",
     "no-gdb-index",
     "disable-new-dtags-warning",
     "enable-linker-version",
@@ -685,6 +686,10 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.bsymbolic = true;
         } else if p.flag(a, &["Bsymbolic-functions"]) {
             cfg.bsymbolic_functions = true;
+        } else if p.flag(a, &["no-undefined-version"]) {
+            cfg.no_undefined_version = true;
+        } else if p.flag(a, &["undefined-version"]) {
+            cfg.no_undefined_version = false;
         } else if p.flag(a, &["Bsymbolic-non-weak"]) {
             cfg.bsymbolic_non_weak = true;
         } else if p.flag(a, &["Bsymbolic-non-weak-functions"]) {

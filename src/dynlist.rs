@@ -31,6 +31,36 @@ impl Patterns {
         }
     }
 
+    /// How specifically a pattern matches `name`: 0 by exact name, 1 by a glob or a C++ pattern,
+    /// 2 by the catch-all `*`; None if nothing matches. (A version script gives a symbol the
+    /// scope of its most specific match.)
+    pub fn match_rank(&self, name: &[u8]) -> Option<u8> {
+        if self.exact.iter().any(|e| e == name) {
+            return Some(0);
+        }
+        let mut best = None;
+        for g in &self.globs {
+            if glob(g, name) {
+                if g.as_slice() != b"*" {
+                    return Some(1);
+                }
+                best = Some(2);
+            }
+        }
+        if !self.cxx.is_empty() && name.starts_with(b"_Z") {
+            let d = crate::symbol::demangle(name);
+            if self.cxx.iter().any(|g| glob(g, d.as_bytes())) {
+                return Some(1);
+            }
+        }
+        best
+    }
+
+    /// The exact names, for `--no-undefined-version`.
+    pub fn exact_names(&self) -> impl Iterator<Item = &[u8]> {
+        self.exact.iter().map(Vec::as_slice)
+    }
+
     pub fn matches(&self, name: &[u8]) -> bool {
         if self.exact.iter().any(|e| e == name) || self.globs.iter().any(|g| glob(g, name)) {
             return true;
@@ -91,7 +121,7 @@ impl Patterns {
     }
 }
 
-fn tokens(text: &str) -> Vec<String> {
+pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut chars = text.chars().peekable();

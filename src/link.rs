@@ -181,9 +181,6 @@ fn warn_unimplemented(cfg: &Config) {
     if cfg.pack_relative_relocs {
         warn("-z pack-relative-relocs is not implemented; ignored");
     }
-    if !cfg.version_script.is_empty() {
-        warn("--version-script is not implemented; ignored");
-    }
 }
 
 /// Inputs below this size link faster on one thread: waking workers for a dozen short phases costs

@@ -33,6 +33,7 @@ mod symbol;
 mod symtab;
 mod synth;
 mod timing;
+mod version_script;
 mod write;
 
 // mimalloc: parsing and resolution allocate many small vectors from many threads at once.

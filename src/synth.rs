@@ -284,6 +284,31 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             .map_err(|e| crate::err!("cannot read dynamic list {}: {e}", f.display()))?;
         listed.parse_list(&f.display().to_string(), &text)?;
     }
+    let mut script = crate::version_script::VersionScript::default();
+    for f in &link.cfg.version_script {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| crate::err!("cannot read version script {}: {e}", f.display()))?;
+        script.parse(&f.display().to_string(), &text)?;
+    }
+    if let Some(name) = script.named.first() {
+        crate::error::warn(&format!(
+            "version script: symbol versions ({name}, ...) are not implemented yet; only global/local scopes apply"
+        ));
+    }
+    if link.cfg.no_undefined_version {
+        for name in script.global.exact_names() {
+            let defined = link.interner.lookup(name).is_some_and(|id| {
+                let s = &link.syms[id as usize];
+                !matches!(s.kind, SymKind::Undefined | SymKind::Dso)
+            });
+            if !defined {
+                crate::bail!(
+                    "version script assignment of 'global' to symbol '{}' failed: symbol not defined",
+                    String::from_utf8_lossy(name)
+                );
+            }
+        }
+    }
     let n = link.nglobals as usize;
     let dso_ref: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
     link.files.par_iter().for_each(|f| {
@@ -319,9 +344,12 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             // The linker's own symbols (_GLOBAL_OFFSET_TABLE_, _end, ...) stay inside a shared
             // object, as GNU ld keeps them.
             let own = s.kind == SymKind::Linker && link.kind == OutputKind::Shared;
+            // A version script's `local:` hides a definition; its `global:` keeps the default.
+            let hidden = !script.is_empty() && script.scope(s.name) == Some(false);
             s.exported = defined
                 && visible
                 && !own
+                && !hidden
                 && link.dynamic
                 && (export_all
                     || dso_ref[id].load(Ordering::Relaxed)

@@ -1283,3 +1283,64 @@ fn panic_report_is_one_line() {
         );
     }
 }
+
+/// Version scripts: a symbol named as global but not defined is GNU ld's error under
+/// `--no-undefined-version`; a script that does not parse names the script; neither leaves an
+/// output. A strong undefined symbol in a shared object is allowed, except with `-z defs`.
+#[test]
+fn shared_library_errors() {
+    let t = TestDir::new("errors", "shared_library");
+    let obj = compile_with(
+        "gcc",
+        t.path(),
+        "lib.c",
+        "extern int elsewhere(void);\nint api(void) { return elsewhere(); }\n",
+        &["-O1", "-fPIC"],
+    );
+    let out = t.join("lib.so");
+    let map = t.join("lib.map");
+    let link = |extra: &[&str]| {
+        let mut cmd = Command::new(common::solder_bin());
+        cmd.arg("-shared").arg(&obj).arg("-o").arg(&out).args(extra);
+        run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap()
+    };
+    let map_arg = format!("--version-script={}", map.display());
+    for (script, extra, want) in [
+        (
+            "{ global: api; missing_fn; local: *; };",
+            vec!["--no-undefined-version"],
+            "version script assignment of 'global' to symbol 'missing_fn' failed: symbol not defined",
+        ),
+        (
+            "{ global: api; local: *;",
+            vec![],
+            "lib.map: missing '}' in version script",
+        ),
+        (
+            "{ wrong: api; };",
+            vec![],
+            "lib.map: unknown scope 'wrong:' in version script",
+        ),
+        (
+            "{ global: api; };",
+            vec!["-z", "defs"],
+            "undefined symbol: elsewhere",
+        ),
+    ] {
+        std::fs::write(&map, script).unwrap();
+        let _ = std::fs::remove_file(&out);
+        let mut args = vec![map_arg.as_str()];
+        args.extend(extra);
+        let o = link(&args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{script}: {stderr}");
+        assert!(
+            stderr.contains(want),
+            "{script}: expected {want:?}, got {stderr}"
+        );
+        assert!(!out.exists(), "{script}: a failed link left an output");
+    }
+    std::fs::write(&map, "{ global: api; };").unwrap();
+    let o = link(&[map_arg.as_str()]);
+    assert!(o.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

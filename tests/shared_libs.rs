@@ -27,6 +27,8 @@ struct Case {
     cflags: &'static [&'static str],
     lib_ldflags: &'static [&'static str],
     main_ldflags: &'static [&'static str],
+    /// A version script for the library.
+    version_script: Option<&'static str>,
 }
 
 const fn case(name: &'static str, lib: &'static str, main: &'static str) -> Case {
@@ -40,6 +42,7 @@ const fn case(name: &'static str, lib: &'static str, main: &'static str) -> Case
         cflags: &[],
         lib_ldflags: &[],
         main_ldflags: &[],
+        version_script: None,
     }
 }
 
@@ -267,12 +270,16 @@ fn cases() -> Vec<Case> {
             ..case("bsymbolic_functions", INTERPOSE_LIB, INTERPOSE_MAIN)
         },
         Case {
-            lib_ldflags: &["-Wl,-Bsymbolic-non-weak-functions"],
-            ..case(
-                "bsymbolic_non_weak_functions",
-                INTERPOSE_LIB,
-                INTERPOSE_MAIN,
-            )
+            version_script: Some("{ global: greet; bump; counter; local: *; };"),
+            ..case("version_script_scopes", BASIC_LIB, BASIC_MAIN)
+        },
+        Case {
+            lib_file: "lib.cpp",
+            main_file: "main.cpp",
+            version_script: Some(
+                "{\n  global:\n    extern \"C++\" {\n      make_square*;\n      words*;\n      \"bump_thread()\";\n    };\n  local:\n    *;\n};\n",
+            ),
+            ..case("version_script_cxx", CXX_LIB, CXX_MAIN)
         },
         case("function_pointers", FNPTR_LIB, FNPTR_MAIN),
         case("weak_undefined", WEAK_LIB, WEAK_MAIN),
@@ -370,6 +377,11 @@ fn run_case(case: &Case, tools: &Path) -> Result<(), Failed> {
             .arg("-o")
             .arg(ldir.join("libt.so"));
         c.args(case.lib_ldflags);
+        if let Some(text) = case.version_script {
+            let map = write("lib.map", text)?;
+            c.arg(format!("-Wl,--version-script={}", map.display()));
+            c.arg("-Wl,--no-undefined-version");
+        }
         if dep_obj.is_some() {
             c.arg("-L").arg(&ldir).arg("-ldep");
         }
