@@ -1,0 +1,1 @@
+fn main() { println!("{} {}", dyl::greet("usedyl"), dyl::panics_caught()); }
