@@ -482,3 +482,77 @@ fn reproduce_replays_byte_identical() {
         panic!("{msg}");
     }
 }
+
+/// SQLite as `libsqlite3.so`: built from `-fPIC` objects by solder and by GNU ld, the driver linked
+/// against each by each linker; all four print `expected.txt`.
+#[test]
+fn shared_library_in_all_four_combinations() {
+    let shared = shared();
+    let dir = scratch_dir().join("sqlite").join("shared");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let pic_obj = dir.join("sqlite3-pic.o");
+    let mut cc = Command::new("gcc");
+    cc.arg("-c")
+        .args(SQLITE_CFLAGS)
+        .arg("-fPIC")
+        .arg(shared.sqlite_dir.join("sqlite3.c"))
+        .arg("-o")
+        .arg(&pic_obj);
+    run_ok(&mut cc, SQLITE_COMPILE_TIMEOUT).unwrap();
+    let driver_obj = dir.join("driver.o");
+    let mut cc = Command::new("gcc");
+    cc.args(["-c", "-O2", "-g", "-fPIE", "-I"])
+        .arg(&shared.sqlite_dir)
+        .arg(test_dir().join("driver.c"))
+        .arg("-o")
+        .arg(&driver_obj);
+    run_ok(&mut cc, BUILD_TIMEOUT).unwrap();
+    let expected = std::fs::read(test_dir().join("expected.txt")).unwrap();
+    let tool_flag = format!("-B{}", shared.tool_dir.display());
+    let linkers = [("ld", "-fuse-ld=bfd"), ("solder", tool_flag.as_str())];
+    for (ltag, lflag) in linkers {
+        let ldir = dir.join(format!("lib-{ltag}"));
+        std::fs::create_dir_all(&ldir).unwrap();
+        run_ok(
+            Command::new("gcc")
+                .arg(lflag)
+                .args(["-shared", "-Wl,-soname,libsqlite3.so.0"])
+                .arg(&pic_obj)
+                .arg("-lm")
+                .arg("-o")
+                .arg(ldir.join("libsqlite3.so")),
+            BUILD_TIMEOUT,
+        )
+        .unwrap_or_else(|e| panic!("libsqlite3.so by {ltag}: {e}"));
+        std::fs::copy(ldir.join("libsqlite3.so"), ldir.join("libsqlite3.so.0")).unwrap();
+        for (ptag, pflag) in linkers {
+            let exe = dir.join(format!("driver-{ptag}-with-{ltag}-lib"));
+            run_ok(
+                Command::new("gcc")
+                    .arg(pflag)
+                    .arg("-pie")
+                    .arg(&driver_obj)
+                    .arg("-L")
+                    .arg(&ldir)
+                    .arg("-lsqlite3")
+                    .arg("-lm")
+                    .arg(format!("-Wl,-rpath,{}", ldir.display()))
+                    .arg("-o")
+                    .arg(&exe),
+                BUILD_TIMEOUT,
+            )
+            .unwrap_or_else(|e| panic!("driver by {ptag} against {ltag}'s library: {e}"));
+            let out = run_program(&exe, &dir).unwrap();
+            assert!(
+                out.success(),
+                "driver by {ptag} with library by {ltag}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if let Some(d) = diff_outputs("run", &out.stdout, "expected.txt", &expected, SHOW_BYTES)
+            {
+                panic!("driver by {ptag} with library by {ltag} differs:\n{d}");
+            }
+        }
+    }
+}
