@@ -155,6 +155,27 @@ def sqlite_build(static):
     return build
 
 
+def sqlite_shared_build():
+    """libsqlite3.so from -fPIC objects: the shared-library workload."""
+    src = sqlite_sources()
+    flags = ["-O2", "-g", "-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION",
+             "-DSQLITE_ENABLE_MATH_FUNCTIONS", "-fPIC"]
+    return c_workload("sqlite-shared", [src / "sqlite3.c"], flags,
+                      ["-shared", "-Wl,-soname,libsqlite3.so", "-lm"])()
+
+
+def check_sqlite_library(lib, cwd):
+    """Links the SQLite driver against the library (with GNU ld) and runs the script through it."""
+    src = sqlite_sources()
+    d = Path(cwd) / "check"
+    d.mkdir(exist_ok=True)
+    shutil.copy(lib, d / "libsqlite3.so")
+    exe = d / "driver"
+    subprocess.run(["gcc", "-O2", f"-I{src}", str(ROOT / "tests" / "sqlite" / "driver.c"), "-L", str(d),
+                    "-lsqlite3", "-lm", f"-Wl,-rpath,{d}", "-o", str(exe)], check=True)
+    return check_sqlite(str(exe), cwd)
+
+
 def solder_self_build():
     """solder's own release link (Rust, debug info, --gc-sections), objects kept by -C save-temps."""
     rec = recorder(WORK / "solder-self" / "rec")
@@ -225,6 +246,7 @@ WORKLOADS = [
     Workload("hello", c_workload("hello", [ROOT / "examples" / "hello.c"], ["-O2"], []), check_output("Hello from a solder-linked program")),
     Workload("sqlite-pie", sqlite_build(False), check_sqlite),
     Workload("sqlite-static", sqlite_build(True), check_sqlite),
+    Workload("sqlite-shared", sqlite_shared_build, check_sqlite_library),
     Workload("solder-self", solder_self_build, check_solder),
     Workload("cxx-llvm", cxx_llvm_build, check_output("compiled for wasm32-unknown-unknown"), big=True),
     Workload("ripgrep-debug", ripgrep_build(True), check_ripgrep, big=True),

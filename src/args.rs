@@ -98,6 +98,8 @@ pub struct Config {
     pub export_symbols: Vec<String>,
     pub bsymbolic: bool,
     pub bsymbolic_functions: bool,
+    /// `--exclude-libs LIBS`: archives (by file name, or `ALL`) whose definitions are not exported.
+    pub exclude_libs: Vec<String>,
     /// `--no-undefined-version`: a version script naming a symbol not defined is an error.
     pub no_undefined_version: bool,
     /// `-Bsymbolic-non-weak` / `-Bsymbolic-non-weak-functions`: the same, for non-weak definitions.
@@ -207,6 +209,7 @@ impl Default for Config {
             export_symbols: Vec::new(),
             bsymbolic: false,
             bsymbolic_functions: false,
+            exclude_libs: Vec::new(),
             no_undefined_version: false,
             bsymbolic_non_weak: false,
             bsymbolic_non_weak_functions: false,
@@ -486,7 +489,6 @@ const IGNORED_WITH_VALUE: &[&str] = &[
     "color-diagnostics",
     "build-id-dir",
     "package-metadata",
-    "exclude-libs",
     "error-limit",
     "thinlto-cache-dir",
     "lto-O",
@@ -686,6 +688,13 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
             cfg.bsymbolic = true;
         } else if p.flag(a, &["Bsymbolic-functions"]) {
             cfg.bsymbolic_functions = true;
+        } else if let Some(v) = p.value(a, &["exclude-libs"])? {
+            // GNU ld separates names with commas or colons.
+            cfg.exclude_libs.extend(
+                v.split([',', ':'])
+                    .filter(|s| !s.is_empty())
+                    .map(String::from),
+            );
         } else if p.flag(a, &["no-undefined-version"]) {
             cfg.no_undefined_version = true;
         } else if p.flag(a, &["undefined-version"]) {

@@ -309,6 +309,15 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             }
         }
     }
+    // Files whose definitions --exclude-libs keeps from being exported.
+    let excluded: Vec<bool> = link
+        .files
+        .iter()
+        .map(|f| match f {
+            InputFile::Object(o) => excluded_archive(&link.cfg.exclude_libs, &o.name),
+            _ => false,
+        })
+        .collect();
     let n = link.nglobals as usize;
     let dso_ref: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
     link.files.par_iter().for_each(|f| {
@@ -345,7 +354,8 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             // object, as GNU ld keeps them.
             let own = s.kind == SymKind::Linker && link.kind == OutputKind::Shared;
             // A version script's `local:` hides a definition; its `global:` keeps the default.
-            let hidden = !script.is_empty() && script.scope(s.name) == Some(false);
+            let hidden = (!script.is_empty() && script.scope(s.name) == Some(false))
+                || (s.file != NONE && excluded.get(s.file as usize) == Some(&true));
             s.exported = defined
                 && visible
                 && !own
@@ -370,6 +380,23 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
                 && !bound_locally;
         });
     Ok(())
+}
+
+/// Whether `--exclude-libs` names the archive that object `name` (`path/libfoo.a(member.o)`)
+/// comes from, by the archive's file name, or `ALL` archives.
+fn excluded_archive(libs: &[String], name: &str) -> bool {
+    if libs.is_empty() {
+        return false;
+    }
+    let Some(archive) = name
+        .strip_suffix(')')
+        .and_then(|n| n.rsplit_once('('))
+        .map(|p| p.0)
+    else {
+        return false;
+    };
+    let base = archive.rsplit('/').next().unwrap_or(archive);
+    libs.iter().any(|l| l == "ALL" || l == base)
 }
 
 /// Allocates COMMON symbols: each owning file gets a block in `.bss` holding its commons, at the

@@ -29,6 +29,8 @@ struct Case {
     main_ldflags: &'static [&'static str],
     /// A version script for the library.
     version_script: Option<&'static str>,
+    /// C source of `libhelper.a`, linked into the library after its object.
+    archive: Option<&'static str>,
 }
 
 const fn case(name: &'static str, lib: &'static str, main: &'static str) -> Case {
@@ -43,8 +45,23 @@ const fn case(name: &'static str, lib: &'static str, main: &'static str) -> Case
         lib_ldflags: &[],
         main_ldflags: &[],
         version_script: None,
+        archive: None,
     }
 }
+
+const HELPER_A: &str = r#"
+int helper_fn(int x) { return x * 7; }
+int helper_data = 6;
+"#;
+const USES_HELPER_LIB: &str = r#"
+int helper_fn(int); extern int helper_data;
+int api(int x) { return helper_fn(x) + helper_data; }
+"#;
+const USES_HELPER_MAIN: &str = r#"
+#include <stdio.h>
+int api(int);
+int main(void) { printf("%d\n", api(6)); return 0; }
+"#;
 
 const BASIC_LIB: &str = r#"
 #include <stdio.h>
@@ -281,6 +298,20 @@ fn cases() -> Vec<Case> {
             ),
             ..case("version_script_cxx", CXX_LIB, CXX_MAIN)
         },
+        Case {
+            archive: Some(HELPER_A),
+            lib_ldflags: &["-Wl,--exclude-libs,libhelper.a"],
+            ..case("exclude_libs_named", USES_HELPER_LIB, USES_HELPER_MAIN)
+        },
+        Case {
+            archive: Some(HELPER_A),
+            lib_ldflags: &["-Wl,--exclude-libs=ALL"],
+            ..case("exclude_libs_all", USES_HELPER_LIB, USES_HELPER_MAIN)
+        },
+        Case {
+            archive: Some(HELPER_A),
+            ..case("archive_exported", USES_HELPER_LIB, USES_HELPER_MAIN)
+        },
         case("function_pointers", FNPTR_LIB, FNPTR_MAIN),
         case("weak_undefined", WEAK_LIB, WEAK_MAIN),
         case("constructors", CTOR_LIB, CTOR_MAIN),
@@ -352,6 +383,15 @@ fn run_case(case: &Case, tools: &Path) -> Result<(), Failed> {
     };
     let lib_obj = compile(&write(case.lib_file, case.lib)?, true)?;
     let main_obj = compile(&write(case.main_file, case.main)?, false)?;
+    let helper = match case.archive {
+        Some(src) => {
+            let obj = compile(&write("helper.c", src)?, true)?;
+            let a = dir.join("libhelper.a");
+            run(Command::new("ar").arg("rcs").arg(&a).arg(&obj))?;
+            Some(a)
+        }
+        None => None,
+    };
     let dep_obj = match case.dep {
         Some(src) => Some(compile(&write("dep.c", src)?, true)?),
         None => None,
@@ -376,6 +416,9 @@ fn run_case(case: &Case, tools: &Path) -> Result<(), Failed> {
             .arg(&lib_obj)
             .arg("-o")
             .arg(ldir.join("libt.so"));
+        if let Some(a) = &helper {
+            c.arg(a);
+        }
         c.args(case.lib_ldflags);
         if let Some(text) = case.version_script {
             let map = write("lib.map", text)?;
