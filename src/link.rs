@@ -146,7 +146,8 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     // change their code under them.)
     let reuse = link.is_exe() && crate::output::reusable(&link.cfg.output);
     if reuse {
-        crate::scan::check_fields(&link)?;
+        let checked = crate::scan::check_fields(&link)?;
+        timer.stats.push(("relocations checked one by one (0/1)", checked as u64));
     }
     let ranges = crate::write::content_ranges(crate::layout::file_parts(&link));
     let mut output =

@@ -169,7 +169,8 @@ pub fn scan(link: &mut Link) -> Result<()> {
 /// Finds every relocation that writing would fail on (a value its field cannot hold) before the
 /// output is touched, so that an existing output can be overwritten in place. Reads the
 /// relocations again only when what scanning recorded cannot rule an overflow out.
-pub fn check_fields(link: &Link) -> Result<()> {
+/// Returns whether the relocations had to be read again.
+pub fn check_fields(link: &Link) -> Result<bool> {
     let lay = &link.layout;
     let hi = lay
         .sections
@@ -181,7 +182,7 @@ pub fn check_fields(link: &Link) -> Result<()> {
         .unwrap_or(0);
     // Address zero (undefined weak symbols) is the low end.
     if !link.synth.narrow.may_overflow(link.target, 0, hi) {
-        return Ok(());
+        return Ok(false);
     }
     let errors: Vec<Error> = link
         .par_live_objects()
@@ -189,7 +190,7 @@ pub fn check_fields(link: &Link) -> Result<()> {
         .collect();
     match errors.into_iter().next() {
         Some(e) => Err(e),
-        None => Ok(()),
+        None => Ok(true),
     }
 }
 
