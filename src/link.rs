@@ -147,7 +147,9 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     let reuse = link.is_exe() && crate::output::reusable(&link.cfg.output);
     if reuse {
         let checked = crate::scan::check_fields(&link)?;
-        timer.stats.push(("relocations checked one by one (0/1)", checked as u64));
+        timer
+            .stats
+            .push(("relocations checked one by one (0/1)", checked as u64));
     }
     let ranges = crate::write::content_ranges(crate::layout::file_parts(&link));
     let mut output =

@@ -244,6 +244,15 @@ fn open_for_reuse(target: &Path, size: u64, ranges: &[(u64, u64)]) -> Option<Fil
     }
     unsafe extern "C" {
         fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> i32;
+        fn flock(fd: i32, op: i32) -> i32;
+    }
+    const LOCK_EX: i32 = 2;
+    // Two links into the same output at once must not interleave their writes: the second waits
+    // until the first has closed the file, then overwrites all of it. (Replacing by rename needs
+    // no lock: the last rename wins whole.)
+    // SAFETY: plain system call on a descriptor we own; released when the file is closed.
+    if unsafe { flock(file.as_raw_fd(), LOCK_EX) } != 0 {
+        return None;
     }
     const KEEP_SIZE: i32 = 1;
     const PUNCH_HOLE: i32 = 2;

@@ -440,3 +440,43 @@ fn running_output_is_replaced() {
     );
     runs(&exe);
 }
+
+/// Links racing into the same existing output leave one of them whole, never a mix.
+#[test]
+fn concurrent_links_into_one_output_leave_one_whole() {
+    let t = TestDir::new("output", "concurrent");
+    let exe = t.join("prog");
+    let small = compile_with("gcc", t.path(), "small.c", HELLO_C, &["-O1"]);
+    let big = compile_with("gcc", t.path(), "big.c", BIG_C, &["-O1"]);
+    let mut fresh = Vec::new();
+    for (obj, name) in [(&small, "small.fresh"), (&big, "big.fresh")] {
+        let out = t.join(name);
+        ok(&link(&linker_under_test(), &out, obj, &[]), "fresh link");
+        fresh.push(std::fs::read(&out).unwrap());
+    }
+    ok(&link(&linker_under_test(), &exe, &small, &[]), "first link");
+    for round in 0..5 {
+        let children: Vec<_> = (0..4)
+            .map(|k| {
+                let obj = if k % 2 == 0 { &big } else { &small };
+                link_cmd(&exe, std::slice::from_ref(obj), &[])
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            assert!(
+                o.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        let got = std::fs::read(&exe).unwrap();
+        assert!(
+            fresh.contains(&got),
+            "round {round}: the output is neither link's whole output"
+        );
+    }
+}
