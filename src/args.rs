@@ -112,7 +112,10 @@ pub struct Config {
     pub image_base: Option<u64>,
     pub demangle: bool,
     pub allow_shlib_undefined: Option<bool>,
+    /// Undefined symbols are errors (else warnings: `--warn-unresolved-symbols`).
     pub unresolved_report: bool,
+    /// `--unresolved-symbols=ignore-all` (or `ignore-in-object-files`): not reported at all.
+    pub unresolved_ignore: bool,
     pub trace: bool,
     pub fatal_warnings: bool,
     pub print_map: Option<PathBuf>,
@@ -221,6 +224,7 @@ impl Default for Config {
             demangle: true,
             allow_shlib_undefined: None,
             unresolved_report: true,
+            unresolved_ignore: false,
             trace: false,
             fatal_warnings: false,
             print_map: None,
@@ -642,9 +646,9 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         } else if let Some(v) = p.value(a, &["undefined"])? {
             cfg.undefined.push(v);
         } else if let Some(v) = p.value(a, &["unresolved-symbols"])? {
-            cfg.unresolved_report = match v.as_str() {
-                "ignore-all" | "ignore-in-object-files" => false,
-                "report-all" | "ignore-in-shared-libs" => true,
+            cfg.unresolved_ignore = match v.as_str() {
+                "ignore-all" | "ignore-in-object-files" => true,
+                "report-all" | "ignore-in-shared-libs" => false,
                 _ => bail!("--unresolved-symbols: unknown method '{v}'"),
             };
         } else if p.flag(a, &["warn-unresolved-symbols"]) {

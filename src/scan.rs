@@ -81,7 +81,7 @@ pub fn scan(link: &mut Link) -> Result<()> {
         errors.dedup();
         return Err(Error(errors.join("\nsolder: error: ")));
     }
-    if !order.is_empty() {
+    if !order.is_empty() && !link.cfg.unresolved_ignore {
         let mut msg = String::new();
         for (k, id) in order.iter().enumerate() {
             if k == 20 {

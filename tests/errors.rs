@@ -1344,3 +1344,37 @@ fn shared_library_errors() {
     let o = link(&[map_arg.as_str()]);
     assert!(o.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// `--unresolved-symbols=ignore-all` is silent, as GNU ld is; `--warn-unresolved-symbols` warns;
+/// by default an undefined symbol is an error.
+#[test]
+fn unresolved_symbols_methods() {
+    let t = TestDir::new("errors", "unresolved_methods");
+    let obj = gcc_c(
+        t.path(),
+        "u.c",
+        "extern int missing(void);\nint main(void) { return 0; }\nint f(void) { return missing(); }\n",
+    );
+    for (extra, ok, stderr_has) in [
+        (vec![], false, Some("undefined symbol: missing")),
+        (vec!["--unresolved-symbols=ignore-all"], true, None),
+        (
+            vec!["--warn-unresolved-symbols"],
+            true,
+            Some("warning: undefined symbol: missing"),
+        ),
+    ] {
+        let exe = t.join("prog");
+        let out = run_with_timeout(
+            &mut link_cmd(&exe, std::slice::from_ref(&obj), &extra),
+            LINK_TIMEOUT,
+        )
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.success(), ok, "{extra:?}: {stderr}");
+        match stderr_has {
+            Some(w) => assert!(stderr.contains(w), "{extra:?}: {stderr}"),
+            None => assert!(stderr.is_empty(), "{extra:?} should be silent: {stderr}"),
+        }
+    }
+}
