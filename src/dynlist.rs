@@ -34,7 +34,9 @@ impl Patterns {
     /// How specifically a pattern matches `name`: 0 by exact name, 1 by a glob or a C++ pattern,
     /// 2 by the catch-all `*`; None if nothing matches. (A version script gives a symbol the
     /// scope of its most specific match.)
-    pub fn match_rank(&self, name: &[u8]) -> Option<u8> {
+    /// `demangled` caches the demangled name between calls for the same symbol (a version script
+    /// asks its global and its local patterns).
+    pub fn match_rank(&self, name: &[u8], demangled: &mut Option<String>) -> Option<u8> {
         if self.exact.iter().any(|e| e == name) {
             return Some(0);
         }
@@ -48,7 +50,7 @@ impl Patterns {
             }
         }
         if !self.cxx.is_empty() && name.starts_with(b"_Z") {
-            let d = crate::symbol::demangle(name);
+            let d = demangled.get_or_insert_with(|| crate::symbol::demangle(name));
             if self.cxx.iter().any(|g| glob(g, d.as_bytes())) {
                 return Some(1);
             }

@@ -148,13 +148,7 @@ impl Output {
             }
             Sink::Reuse { file } => {
                 drop(map);
-                if size != file.metadata()?.len() {
-                    file.set_len(size)
-                        .map_err(|e| crate::err!("cannot size output file {shown}: {e}"))?;
-                }
-                // The mode a new file would have, as GNU ld's output gets.
-                let mode = if executable { 0o777 } else { 0o666 };
-                file.set_permissions(std::fs::Permissions::from_mode(mode & !umask()))?;
+                finish(&file, size, executable, &shown)?;
             }
             Sink::Rename { tmp, file } => {
                 // Committed or not, the temporary name must not be removed on drop once renamed.
@@ -163,12 +157,7 @@ impl Output {
                     file: file.try_clone()?,
                 };
                 drop(map);
-                if size != file.metadata()?.len() {
-                    file.set_len(size)
-                        .map_err(|e| crate::err!("cannot size output file {shown}: {e}"))?;
-                }
-                let mode = if executable { 0o777 } else { 0o666 };
-                file.set_permissions(std::fs::Permissions::from_mode(mode & !umask()))?;
+                finish(&file, size, executable, &shown)?;
                 // Replacing an existing output frees its pages, which the kernel does
                 // synchronously when the last reference goes: tens of milliseconds for a large
                 // binary, all on the critical path of every relink. Holding the old file open keeps
@@ -295,6 +284,18 @@ fn euid() -> u32 {
     }
     // SAFETY: always safe to call.
     unsafe { geteuid() }
+}
+
+/// Gives a written output its final size and the mode a new file gets (GNU ld's outputs are new
+/// files), whether it is about to be renamed into place or was overwritten there.
+fn finish(file: &File, size: u64, executable: bool, shown: &str) -> Result<()> {
+    if size != file.metadata()?.len() {
+        file.set_len(size)
+            .map_err(|e| crate::err!("cannot size output file {shown}: {e}"))?;
+    }
+    let mode = if executable { 0o777 } else { 0o666 };
+    file.set_permissions(std::fs::Permissions::from_mode(mode & !umask()))?;
+    Ok(())
 }
 
 mod libc_flags {

@@ -547,18 +547,12 @@ fn record_narrow(n: &mut NarrowRefs, ty: u32, expr: Expr, plan: Plan, s: &Symbol
     match (plan, expr) {
         (Plan::Error(_), _) | (_, Expr::None | Expr::TlsDescCall | Expr::DtpMod) => {}
         (_, Expr::Size) => n.unbounded = true,
-        (Plan::Direct, Expr::Abs) => {
-            if s.kind == SymKind::Abs {
-                n.add_abs_sym(s.value);
-            }
-            n.add(ty, true, addend)
-        }
         _ => {
-            // A difference of two addresses; an absolute symbol's value is one of them.
+            // An address, or a difference of two; an absolute symbol's value is one of them.
             if s.kind == SymKind::Abs {
                 n.add_abs_sym(s.value);
             }
-            n.add(ty, false, addend)
+            n.add(ty, plan == Plan::Direct && expr == Expr::Abs, addend)
         }
     }
 }
@@ -680,23 +674,24 @@ pub fn relocate_alloc(
                 range.1
             ))
         };
-        // Writes (or checks) the relocation's field.
-        macro_rules! field {
-            ($v:expr) => {{
+        // Writes the value with the target's `$write` (or, only checking, asks `$fits` whether it
+        // would fit); either failing is an overflow.
+        macro_rules! put {
+            ($v:expr, $write:ident($what:expr), $fits:ident) => {{
                 let v: u64 = $v;
-                match &mut out {
-                    Out::Write { buf, .. } => {
-                        if !target.write_field(ty, buf, off, v) {
-                            return Err(overflow(v));
-                        }
-                    }
-                    Out::Check { .. } => {
-                        if !target.fits(ty, v) {
-                            return Err(overflow(v));
-                        }
-                    }
+                let ok = match &mut out {
+                    Out::Write { buf, .. } => target.$write($what, buf, off, v),
+                    Out::Check { .. } => target.$fits($what, v),
+                };
+                if !ok {
+                    return Err(overflow(v));
                 }
             }};
+        }
+        macro_rules! field {
+            ($v:expr) => {
+                put!($v, write_field(ty), fits)
+            };
         }
         macro_rules! dynrel {
             ($relative:expr, $sym:expr, $ty:expr, $addend:expr) => {{
@@ -766,19 +761,11 @@ pub fn relocate_alloc(
                 });
             }
             Plan::RelaxGot => {
-                let v = sym_addr.wrapping_add(a_u).wrapping_sub(p);
-                match &mut out {
-                    Out::Write { buf, .. } => {
-                        if !target.relax_got(ty, buf, off, v) {
-                            return Err(overflow(v));
-                        }
-                    }
-                    Out::Check { .. } => {
-                        if !target.fits(ty, v) {
-                            return Err(overflow(v));
-                        }
-                    }
-                }
+                put!(
+                    sym_addr.wrapping_add(a_u).wrapping_sub(p),
+                    relax_got(ty),
+                    fits
+                )
             }
             Plan::Relax(kind) => {
                 // TP offset for local-exec; the TP-offset slot for initial-exec; nothing for the
@@ -791,18 +778,7 @@ pub fn relocate_alloc(
                     TlsRelax::DescCallToIe | TlsRelax::DescCallToLe | TlsRelax::LdToLe => 0,
                     _ => sv.wrapping_add(a_u).wrapping_sub(lay.tls_tp),
                 };
-                match &mut out {
-                    Out::Write { buf, .. } => {
-                        if !target.tls_relax(kind, buf, off, v) {
-                            return Err(overflow(v));
-                        }
-                    }
-                    Out::Check { .. } => {
-                        if !target.tls_relax_fits(kind, v) {
-                            return Err(overflow(v));
-                        }
-                    }
-                }
+                put!(v, tls_relax(kind), tls_relax_fits);
             }
             Plan::GotTp => field!(slot(|x| x.gottp)?.wrapping_add(a_u).wrapping_sub(p)),
             Plan::TlsGd => field!(slot(|x| x.tlsgd)?.wrapping_add(a_u).wrapping_sub(p)),

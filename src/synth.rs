@@ -313,6 +313,11 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
     let excluded: Vec<bool> = link
         .files
         .iter()
+        .take(if link.cfg.exclude_libs.is_empty() {
+            0
+        } else {
+            usize::MAX
+        })
         .map(|f| match f {
             InputFile::Object(o) => excluded_archive(&link.cfg.exclude_libs, &o.name),
             _ => false,

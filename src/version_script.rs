@@ -26,7 +26,9 @@ impl VersionScript {
 
     /// Some(true) if the script makes `name` global, Some(false) if local, None if it says nothing.
     pub fn scope(&self, name: &[u8]) -> Option<bool> {
-        match (self.global.match_rank(name), self.local.match_rank(name)) {
+        let mut demangled = None;
+        let global = self.global.match_rank(name, &mut demangled);
+        match (global, self.local.match_rank(name, &mut demangled)) {
             (Some(g), Some(l)) => Some(g <= l),
             (Some(_), None) => Some(true),
             (None, Some(_)) => Some(false),
