@@ -106,6 +106,10 @@ impl InputSection {
 
 pub struct ComdatGroup {
     pub signature: &'static [u8],
+    /// The signature's global symbol index in this file, or NONE when the signature is a local or
+    /// section symbol: a global signature is deduplicated by its interned id, without hashing or
+    /// comparing its name again.
+    pub global_sig: u32,
     pub members: Vec<u32>,
 }
 
@@ -520,10 +524,16 @@ impl ObjectFile {
                 bail!("{n}: section group {i} has invalid signature symbol")
             };
             let mut signature = cstr(strtab, sig_sym.st_name.get(LE)).unwrap_or(b"");
+            let mut global_sig = if sig_idx >= self.first_global as usize {
+                sig_idx as u32
+            } else {
+                NONE
+            };
             // GNU as names a group after its section when the signature symbol is a section symbol.
             if st_type(sig_sym) == STT_SECTION {
                 let s = sig_sym.st_shndx.get(LE) as usize;
                 signature = sections.get(s).map_or(b"", |sec| sec.name);
+                global_sig = NONE;
             }
             let mut members = Vec::with_capacity(words.len() / 4 - 1);
             for w in words[4..].chunks_exact(4) {
@@ -534,7 +544,11 @@ impl ObjectFile {
                 members.push(m);
             }
             if flag & GRP_COMDAT != 0 {
-                groups.push(ComdatGroup { signature, members });
+                groups.push(ComdatGroup {
+                    signature,
+                    global_sig,
+                    members,
+                });
             }
         }
 

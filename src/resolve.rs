@@ -224,30 +224,64 @@ fn mark_live_members(files: &[InputFile], owners: &[AtomicU64]) {
 }
 
 /// Keeps the first linked copy (in command-line order) of every comdat group.
-fn dedup_comdats(files: &mut [InputFile]) {
-    let keys: Vec<(Vec<&'static [u8]>, Vec<u64>)> = files
+///
+/// A group is keyed by its signature's name. Nearly every signature is a global symbol of the
+/// file (the inline function or variable the group holds), whose name is already interned: its id
+/// is the key, so only the rare local or section signatures are hashed, looked up among the global
+/// names, and otherwise interned apart (ids from `nglobals` on).
+fn dedup_comdats(files: &mut [InputFile], globals: &Interner, nglobals: u32) {
+    /// Per file: each group's key, or NONE for a name not among the globals, whose names and
+    /// hashes follow in group order, to be interned apart.
+    type FileKeys = (Vec<u32>, Vec<&'static [u8]>, Vec<u64>);
+    let named: Vec<FileKeys> = files
         .par_iter()
         .map(|f| match f {
             InputFile::Object(o) if o.is_alive() => {
-                let names: Vec<&'static [u8]> = o.groups.iter().map(|g| g.signature).collect();
-                let hashes = names.iter().map(|n| crate::hash::hash_bytes(n)).collect();
-                (names, hashes)
+                let mut keys = Vec::with_capacity(o.groups.len());
+                let (mut names, mut hashes) = (Vec::new(), Vec::new());
+                for g in &o.groups {
+                    let id = if g.global_sig != NONE {
+                        Some(o.global_ids[(g.global_sig - o.first_global) as usize])
+                    } else {
+                        globals.lookup(g.signature)
+                    };
+                    keys.push(id.unwrap_or(NONE));
+                    if id.is_none() {
+                        names.push(g.signature);
+                        hashes.push(crate::hash::hash_bytes(g.signature));
+                    }
+                }
+                (keys, names, hashes)
             }
-            _ => (Vec::new(), Vec::new()),
+            _ => (Vec::new(), Vec::new(), Vec::new()),
         })
         .collect();
-    if keys.iter().all(|k| k.0.is_empty()) {
+    if named.iter().all(|k| k.0.is_empty()) {
         return;
     }
-    let kv: Vec<Keys<'_>> = keys
+    let kv: Vec<Keys<'_>> = named
         .iter()
-        .map(|(n, h)| Keys {
+        .map(|(_, n, h)| Keys {
             names: n,
             hashes: h,
         })
         .collect();
-    let (int, ids) = Interner::build(&kv);
-    let winner: Vec<AtomicU32> = (0..int.len()).map(|_| AtomicU32::new(NONE)).collect();
+    let (others, other_ids) = Interner::build(&kv);
+    drop(kv);
+    let ids: Vec<Vec<u32>> = named
+        .into_par_iter()
+        .zip(other_ids)
+        .map(|((mut keys, _, _), other)| {
+            let mut other = other.into_iter();
+            for k in keys.iter_mut().filter(|k| **k == NONE) {
+                *k = nglobals + other.next().expect("one interned name per unnamed group");
+            }
+            keys
+        })
+        .collect();
+    let winner: Vec<AtomicU32> = (0..nglobals as usize + others.len())
+        .map(|_| AtomicU32::new(NONE))
+        .collect();
     files.par_iter().zip(ids.par_iter()).for_each(|(f, ids)| {
         if let InputFile::Object(o) = f {
             for &id in ids {
@@ -326,7 +360,7 @@ pub fn resolve(link: &mut Link) -> Result<()> {
         }
     }
 
-    dedup_comdats(&mut link.files);
+    dedup_comdats(&mut link.files, &link.interner, n);
 
     let mut owners = compute_owners(&link.files, n, Pass::Final);
     if mark_needed_dsos(&link.files, &owners) {
