@@ -102,6 +102,9 @@ pub struct Config {
     pub exclude_libs: Vec<String>,
     /// `--no-undefined-version`: a version script naming a symbol not defined is an error.
     pub no_undefined_version: bool,
+    /// `--default-symver`: exported symbols no script versions get a version named after the
+    /// output's soname.
+    pub default_symver: bool,
     /// `-Bsymbolic-non-weak` / `-Bsymbolic-non-weak-functions`: the same, for non-weak definitions.
     pub bsymbolic_non_weak: bool,
     pub bsymbolic_non_weak_functions: bool,
@@ -214,6 +217,7 @@ impl Default for Config {
             bsymbolic_functions: false,
             exclude_libs: Vec::new(),
             no_undefined_version: false,
+            default_symver: false,
             bsymbolic_non_weak: false,
             bsymbolic_non_weak_functions: false,
             defsyms: Vec::new(),
@@ -699,6 +703,8 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
                     .filter(|s| !s.is_empty())
                     .map(String::from),
             );
+        } else if p.flag(a, &["default-symver"]) {
+            cfg.default_symver = true;
         } else if p.flag(a, &["no-undefined-version"]) {
             cfg.no_undefined_version = true;
         } else if p.flag(a, &["undefined-version"]) {

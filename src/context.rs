@@ -9,13 +9,22 @@ use crate::symbol::{SymAux, Symbol};
 
 /// Names the linker itself references or defines. References (the entry point, `-u` symbols, the
 /// symbols `--defsym` expressions use) act as strong undefined references, so they pull archive
-/// members like any object's references do. Definitions are `--defsym` symbols.
+/// members like any object's references do. Definitions are `--defsym` symbols and the names of the
+/// versions a version script defines.
 pub struct InternalFile {
     pub names: Vec<&'static [u8]>,
     pub hashes: Vec<u64>,
     pub global_ids: Vec<u32>,
-    /// For entry `i`: `Some(k)` if it is the definition of `--defsym` number `k`.
-    pub defsym: Vec<Option<u32>>,
+    pub defs: Vec<InternalDef>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InternalDef {
+    Reference,
+    /// `--defsym` number `k`.
+    Defsym(u32),
+    /// A version the output defines: GNU ld exports an absolute symbol of that name with it.
+    Version,
 }
 
 /// A `--defsym` expression: a number, or a symbol plus an offset.
@@ -116,6 +125,8 @@ pub struct Link {
     pub null_sym: u32,
     pub syms: Vec<Symbol>,
     pub aux: Vec<SymAux>,
+    /// The version scripts, merged.
+    pub versions: crate::version_script::VersionScript,
     pub layout: Layout,
     pub synth: crate::synth::Synth,
     pub target: &'static dyn crate::arch::Arch,

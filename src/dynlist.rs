@@ -8,8 +8,10 @@ use crate::error::Result;
 
 #[derive(Default, Debug)]
 pub struct Patterns {
-    /// Exact names, and globs over raw names.
+    /// Exact names (in order, and as a set: rustc lists every export of a library by name), and
+    /// globs over raw names.
     exact: Vec<Vec<u8>>,
+    exact_set: std::collections::HashSet<Vec<u8>>,
     globs: Vec<Vec<u8>>,
     /// Globs over demangled C++ names.
     cxx: Vec<Vec<u8>>,
@@ -26,7 +28,7 @@ impl Patterns {
             self.cxx.push(p);
         } else if p.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
             self.globs.push(p);
-        } else {
+        } else if self.exact_set.insert(p.clone()) {
             self.exact.push(p);
         }
     }
@@ -37,7 +39,7 @@ impl Patterns {
     /// `demangled` caches the demangled name between calls for the same symbol (a version script
     /// asks its global and its local patterns).
     pub fn match_rank(&self, name: &[u8], demangled: &mut Option<String>) -> Option<u8> {
-        if self.exact.iter().any(|e| e == name) {
+        if self.exact_set.contains(name) {
             return Some(0);
         }
         let mut best = None;
@@ -64,7 +66,7 @@ impl Patterns {
     }
 
     pub fn matches(&self, name: &[u8]) -> bool {
-        if self.exact.iter().any(|e| e == name) || self.globs.iter().any(|g| glob(g, name)) {
+        if self.exact_set.contains(name) || self.globs.iter().any(|g| glob(g, name)) {
             return true;
         }
         if !self.cxx.is_empty() && name.starts_with(b"_Z") {

@@ -27,7 +27,9 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     start_threads(&cfg, &inputs)?;
 
     timer.phase("parse");
-    let mut files = parse_files(&cfg, inputs)?;
+    // Before interning: the versions a script defines are names the link defines.
+    let versions = crate::version_script::load(&cfg)?;
+    let mut files = parse_files(&cfg, inputs, &versions)?;
 
     timer.phase("resolve symbols");
     let (interner, nglobals) = crate::resolve::intern_symbols(&mut files);
@@ -50,6 +52,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         null_sym: 0,
         syms: Vec::new(),
         aux: Vec::new(),
+        versions,
         layout: Default::default(),
         synth: Default::default(),
         target: &crate::arch::x86_64::X86_64,
@@ -214,7 +217,11 @@ fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
         .map_err(|e| crate::err!("cannot start threads: {e}"))
 }
 
-fn parse_files(cfg: &Config, inputs: Vec<Input>) -> Result<Vec<InputFile>> {
+fn parse_files(
+    cfg: &Config,
+    inputs: Vec<Input>,
+    versions: &crate::version_script::VersionScript,
+) -> Result<Vec<InputFile>> {
     let mut names: Vec<&'static [u8]> = Vec::new();
     if !cfg.shared || cfg.entry.is_some() {
         let entry = cfg.entry.clone().unwrap_or_else(|| "_start".into());
@@ -223,21 +230,26 @@ fn parse_files(cfg: &Config, inputs: Vec<Input>) -> Result<Vec<InputFile>> {
     for u in &cfg.undefined {
         names.push(Box::leak(u.clone().into_bytes().into_boxed_slice()));
     }
-    let mut defsym = vec![None; names.len()];
+    use crate::context::InternalDef;
+    let mut defs = vec![InternalDef::Reference; names.len()];
     for (k, (name, expr)) in cfg.defsyms.iter().enumerate() {
         if let crate::context::DefsymExpr::Sym(target, _) = crate::context::parse_defsym(expr)? {
             names.push(target);
-            defsym.push(None);
+            defs.push(InternalDef::Reference);
         }
         names.push(Box::leak(name.clone().into_bytes().into_boxed_slice()));
-        defsym.push(Some(k as u32));
+        defs.push(InternalDef::Defsym(k as u32));
+    }
+    for n in versions.named() {
+        names.push(Box::leak(n.name.clone().into_bytes().into_boxed_slice()));
+        defs.push(InternalDef::Version);
     }
     let hashes = names.iter().map(|n| crate::hash::hash_bytes(n)).collect();
     let internal = InputFile::Internal(InternalFile {
         names,
         hashes,
         global_ids: Vec::new(),
-        defsym,
+        defs,
     });
 
     let wrap = crate::object::Wrap::new(&cfg.wraps);

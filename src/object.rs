@@ -263,7 +263,7 @@ impl ObjectFile {
             let nm = if s.st_shndx.get(LE) == SHN_UNDEF {
                 wrap.rename(nm)
             } else {
-                nm
+                default_version_base(nm)
             };
             global_names.push(nm);
             global_hashes.push(hash_bytes(nm));
@@ -715,4 +715,14 @@ fn decompress(n: &str, sname: &[u8], data: &'static [u8]) -> Result<&'static [u8
         bail!("{n}: section {} could not be decompressed", name_str(sname));
     }
     Ok(Box::leak(out.into_boxed_slice()))
+}
+
+/// `foo@@V2` (`.symver` in the object) defines the default version of `foo`: references to plain
+/// `foo` bind to it, so it resolves under that name. Its version is read back from the object's
+/// own name when the dynamic symbol table is made.
+fn default_version_base(name: &'static [u8]) -> &'static [u8] {
+    match memchr::memchr(b'@', name) {
+        Some(p) if name[p + 1..].starts_with(b"@") => &name[..p],
+        _ => name,
+    }
 }

@@ -11,7 +11,7 @@
 //! Resolution then runs again over the linked files only, after comdat deduplication.
 
 use crate::bail;
-use crate::context::{InputFile, Link};
+use crate::context::{InputFile, InternalDef, Link};
 use crate::elf::*;
 use crate::error::Result;
 use crate::intern::{Interner, Keys};
@@ -125,7 +125,7 @@ fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU
         InputFile::Internal(i) => {
             // --defsym wins over any definition in a file, like a linker-script assignment.
             for (k, &id) in i.global_ids.iter().enumerate() {
-                if i.defsym[k].is_some() {
+                if i.defs[k] != InternalDef::Reference {
                     owners[id as usize]
                         .fetch_min(rank(CLASS_STRONG, 0, k as u32), Ordering::Relaxed);
                 }
@@ -169,7 +169,7 @@ fn for_each_strong_ref(f: &InputFile, mut g: impl FnMut(u32)) {
     match f {
         InputFile::Internal(i) => {
             for (k, &id) in i.global_ids.iter().enumerate() {
-                if i.defsym[k].is_none() {
+                if i.defs[k] == InternalDef::Reference {
                     g(id);
                 }
             }
@@ -483,10 +483,18 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
                 sym.vis = STV_DEFAULT;
             }
             InputFile::Internal(i) => {
-                let k = i.defsym[idx as usize].expect("internal definitions are --defsym symbols");
-                sym.kind = SymKind::Linker;
-                sym.idx = k;
                 sym.bind = STB_GLOBAL;
+                match i.defs[idx as usize] {
+                    InternalDef::Defsym(k) => {
+                        sym.kind = SymKind::Linker;
+                        sym.idx = k;
+                    }
+                    InternalDef::Version => {
+                        sym.kind = SymKind::Abs;
+                        sym.ty = STT_OBJECT;
+                    }
+                    InternalDef::Reference => unreachable!("references own no name"),
+                }
             }
         }
     });

@@ -7,6 +7,7 @@ use crate::elf::*;
 use crate::layout::{Content, LINKER_SYMS, LinkerSym, OutSection};
 use crate::object::NONE;
 use crate::symbol::*;
+use crate::version_script::VER_BASE;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -154,6 +155,9 @@ pub struct Synth {
     pub soname: Option<u32>,
     pub verneed: Vec<u8>,
     pub verneed_count: u32,
+    /// `.gnu.version_d`: the output's base version, then the versions its scripts define.
+    pub verdef: Vec<u8>,
+    pub verdef_count: u32,
     /// GOT entries' dynamic relocations, and how many of them are relative.
     pub got_rels: u32,
     pub got_relative: u32,
@@ -284,19 +288,9 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             .map_err(|e| crate::err!("cannot read dynamic list {}: {e}", f.display()))?;
         listed.parse_list(&f.display().to_string(), &text)?;
     }
-    let mut script = crate::version_script::VersionScript::default();
-    for f in &link.cfg.version_script {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| crate::err!("cannot read version script {}: {e}", f.display()))?;
-        script.parse(&f.display().to_string(), &text)?;
-    }
-    if let Some(name) = script.named.first() {
-        crate::error::warn(&format!(
-            "version script: symbol versions ({name}, ...) are not implemented yet; only global/local scopes apply"
-        ));
-    }
+    let script = &link.versions;
     if link.cfg.no_undefined_version {
-        for name in script.global.exact_names() {
+        for name in script.global_exact_names() {
             let defined = link.interner.lookup(name).is_some_and(|id| {
                 let s = &link.syms[id as usize];
                 !matches!(s.kind, SymKind::Undefined | SymKind::Dso)
@@ -341,6 +335,7 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
     // Undefined weak references stay dynamic only where a dynamic loader can bind them later.
     let weak_dynamic = link.loaded_by_ld_so();
     let undefined_dynamic = !link.undefined_is_error();
+    let files = &link.files;
     link.syms[..n]
         .par_iter_mut()
         .enumerate()
@@ -359,8 +354,28 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             // object, as GNU ld keeps them.
             let own = s.kind == SymKind::Linker && link.kind == OutputKind::Shared;
             // A version script's `local:` hides a definition; its `global:` keeps the default.
-            let hidden = (!script.is_empty() && script.scope(s.name) == Some(false))
-                || (s.file != NONE && excluded.get(s.file as usize) == Some(&true));
+            // A definition versioned in its object takes that version, if the script defines it.
+            let mut script_hides = false;
+            if defined {
+                match explicit_version(files, s) {
+                    Some((v, old)) => match script.index_of(v) {
+                        Some(ix) => {
+                            script_hides = !script.versioned_scope(dyn_base_name(s.name), ix);
+                            s.ver = if old { ix | VERSYM_HIDDEN } else { ix };
+                        }
+                        None => s.ver = VER_MISSING,
+                    },
+                    None => match script.assign(s.name) {
+                        Some((global, ix)) => {
+                            script_hides = !global;
+                            s.ver = ix;
+                        }
+                        None => s.ver = script.default_node.unwrap_or(VER_BASE),
+                    },
+                }
+            }
+            let hidden =
+                script_hides || (s.file != NONE && excluded.get(s.file as usize) == Some(&true));
             s.exported = defined
                 && visible
                 && !own
@@ -384,7 +399,62 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
                 && link.kind == OutputKind::Shared
                 && !bound_locally;
         });
+    if let Some(s) = link.syms[..n]
+        .iter()
+        .find(|s| s.ver == VER_MISSING && s.exported)
+    {
+        let raw = explicit_version_name(&link.files, s).unwrap_or(s.name);
+        crate::bail!(
+            "{}: version node not found for symbol {}",
+            link.cfg.output.display(),
+            String::from_utf8_lossy(raw)
+        );
+    }
+    // The names of the versions themselves are exported with their version, as GNU ld does.
+    for (k, node) in link.versions.named().enumerate() {
+        if let Some(id) = link.interner.lookup(node.name.as_bytes()) {
+            let s = &mut link.syms[id as usize];
+            if s.file == 0 && s.kind == SymKind::Abs {
+                s.exported = link.dynamic;
+                s.ver = k as u16 + 2;
+            }
+        }
+    }
     Ok(())
+}
+
+/// Marks a definition whose object names a version the version scripts do not define.
+const VER_MISSING: u16 = u16::MAX;
+
+/// A definition's name as its object spells it, when it carries a version (`foo@@V2`, `foo@V1`).
+fn explicit_version_name(files: &[InputFile], s: &Symbol) -> Option<&'static [u8]> {
+    if !matches!(s.kind, SymKind::Section | SymKind::Common | SymKind::Abs) {
+        return None;
+    }
+    let InputFile::Object(o) = files.get(s.file as usize)? else {
+        return None;
+    };
+    let raw = o.sym_name(s.idx as usize);
+    memchr::memchr(b'@', raw).map(|_| raw)
+}
+
+/// The version a definition's object gives it, and whether it is an old (hidden, `foo@V1`) one
+/// rather than the default (`foo@@V2`).
+fn explicit_version(files: &[InputFile], s: &Symbol) -> Option<(&'static [u8], bool)> {
+    let raw = explicit_version_name(files, s)?;
+    let at = memchr::memchr(b'@', raw)?;
+    match raw[at + 1..].strip_prefix(b"@") {
+        Some(v) => Some((v, false)),
+        None => Some((&raw[at + 1..], true)),
+    }
+}
+
+/// A name without its `@VERSION` suffix.
+fn dyn_base_name(name: &'static [u8]) -> &'static [u8] {
+    match memchr::memchr(b'@', name) {
+        Some(p) => &name[..p],
+        None => name,
+    }
 }
 
 /// Whether `--exclude-libs` names the archive that object `name` (`path/libfoo.a(member.o)`)
@@ -804,6 +874,7 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
     }
     sy.verneed = vn;
     sy.verneed_count = per_lib.len() as u32;
+    (sy.verdef, sy.verdef_count) = version_definitions(link, &mut st);
 
     sy.versyms = vec![0];
     for &id in &sy.dynsyms {
@@ -812,12 +883,54 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
         sy.dynsym_names.push(st.add(name));
         let v = if s.kind == SymKind::Dso {
             ver_map.get(&(s.file, s.ver)).copied().unwrap_or(1)
+        } else if sy.verdef_count > 0 && s.exported {
+            s.ver
         } else {
             1
         };
         sy.versyms.push(v);
     }
     sy.dynstr = st.data;
+}
+
+/// `.gnu.version_d` records (and how many): index 1 names the output itself (its soname, or its
+/// file name), then each named version of the scripts, with the versions it inherits from.
+fn version_definitions(link: &Link, st: &mut StrTab) -> (Vec<u8>, u32) {
+    if !link.versions.has_versions() {
+        return (Vec::new(), 0);
+    }
+    let base = crate::version_script::base_version_name(&link.cfg).into_bytes();
+    let mut defs: Vec<(u16, Vec<u8>, Vec<Vec<u8>>)> = vec![(VER_FLG_BASE, base, Vec::new())];
+    for n in link.versions.named() {
+        let parents = n.parents.iter().map(|p| p.clone().into_bytes()).collect();
+        defs.push((0, n.name.clone().into_bytes(), parents));
+    }
+    let mut out = Vec::new();
+    let count = defs.len();
+    for (k, (flags, name, parents)) in defs.iter().enumerate() {
+        let cnt = 1 + parents.len();
+        let mut d = [0u8; 20];
+        put_u16(&mut d, 0, 1);
+        put_u16(&mut d, 2, *flags);
+        put_u16(&mut d, 4, k as u16 + 1);
+        put_u16(&mut d, 6, cnt as u16);
+        put_u32(&mut d, 8, sysv_hash(name));
+        put_u32(&mut d, 12, 20);
+        let next = if k + 1 == count {
+            0
+        } else {
+            20 + 8 * cnt as u32
+        };
+        put_u32(&mut d, 16, next);
+        out.extend_from_slice(&d);
+        for (j, n) in std::iter::once(name).chain(parents).enumerate() {
+            let mut a = [0u8; 8];
+            put_u32(&mut a, 0, st.add(n));
+            put_u32(&mut a, 4, if j + 1 == cnt { 0 } else { 8 });
+            out.extend_from_slice(&a);
+        }
+    }
+    (out, count as u32)
 }
 
 /// The name a symbol has in .dynsym: a library's symbol without any `@VERSION` suffix.
@@ -922,7 +1035,7 @@ pub fn add_synthetic_sections(link: &mut Link) {
             sy.dynstr.len() as u64,
             0,
         );
-        if sy.verneed_count > 0 {
+        if sy.verneed_count > 0 || sy.verdef_count > 0 {
             add(
                 b".gnu.version",
                 SHT_GNU_VERSYM,
@@ -932,6 +1045,19 @@ pub fn add_synthetic_sections(link: &mut Link) {
                 2 * ndyn,
                 2,
             );
+        }
+        if sy.verdef_count > 0 {
+            add(
+                b".gnu.version_d",
+                SHT_GNU_VERDEF,
+                a,
+                8,
+                Content::Verdef,
+                sy.verdef.len() as u64,
+                0,
+            );
+        }
+        if sy.verneed_count > 0 {
             add(
                 b".gnu.version_r",
                 SHT_GNU_VERNEED,
@@ -1193,8 +1319,14 @@ pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
     if flags1 != 0 {
         v.push((DT_FLAGS_1, flags1));
     }
-    if sy.verneed_count > 0 {
+    if sy.verdef_count > 0 {
+        v.push((DT_VERDEF, lay.addr_of(lay.idx.verdef)));
+        v.push((DT_VERDEFNUM, sy.verdef_count as u64));
+    }
+    if sy.verneed_count > 0 || sy.verdef_count > 0 {
         v.push((DT_VERSYM, lay.addr_of(lay.idx.versym)));
+    }
+    if sy.verneed_count > 0 {
         v.push((DT_VERNEED, lay.addr_of(lay.idx.verneed)));
         v.push((DT_VERNEEDNUM, sy.verneed_count as u64));
     }

@@ -1,39 +1,126 @@
-//! `--version-script FILE`: which of a shared object's (or program's) definitions are exported.
-//! A script is a list of nodes, `[NAME] { global: PATTERNS; local: PATTERNS; } [PARENT];`, where
-//! patterns are names, globs, or demangled C++ patterns inside `extern "C++" { ... }`. A symbol
-//! takes the scope of its most specific match (an exact name beats a glob, which beats `*`); one
-//! that matches nothing keeps its default scope.
+//! `--version-script FILE`: which of a shared object's (or program's) definitions are exported,
+//! and at which version. A script is a list of nodes, `[NAME] { global: PATTERNS; local: PATTERNS;
+//! } [PARENT];`, where patterns are names, globs, or demangled C++ patterns inside
+//! `extern "C++" { ... }`. A symbol takes the scope (and, in a named node, the version) of its most
+//! specific match in any node (an exact name beats a glob, which beats `*`); one that matches
+//! nothing keeps its default scope and the base version.
 //!
-//! Named nodes would also give their symbols that version (`.gnu.version_d`); that is not
-//! implemented yet, so a named node's scopes apply and the link warns once.
+//! A definition versioned in its object (`.symver`: `foo@@V2` is the default version of `foo`,
+//! `foo@V1` an old, hidden one) takes its version from its name; only that version's node decides
+//! its scope.
 
 use crate::bail;
 use crate::dynlist::{Patterns, tokens};
 use crate::error::Result;
 
 #[derive(Default, Debug)]
-pub struct VersionScript {
+pub struct Node {
+    /// Empty for the anonymous node.
+    pub name: String,
     pub global: Patterns,
     pub local: Patterns,
-    /// Names of the named versions (for the warning).
-    pub named: Vec<String>,
+    pub parents: Vec<String>,
+}
+
+#[derive(Default, Debug)]
+pub struct VersionScript {
+    pub nodes: Vec<Node>,
+    /// `--default-symver`: the version of exported symbols the scripts say nothing of.
+    pub default_node: Option<u16>,
+}
+
+/// Version index 1 is the output's base version (`VER_NDX_GLOBAL`); named nodes follow from 2.
+pub const VER_BASE: u16 = 1;
+
+/// Reads and merges the `--version-script` files.
+pub fn load(cfg: &crate::args::Config) -> Result<VersionScript> {
+    let mut script = VersionScript::default();
+    for f in &cfg.version_script {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| crate::err!("cannot read version script {}: {e}", f.display()))?;
+        script.parse(&f.display().to_string(), &text)?;
+    }
+    if cfg.default_symver && script.index_of(base_version_name(cfg).as_bytes()).is_none() {
+        // A named node with no patterns: it only versions what nothing else versions.
+        script.default_node = Some(script.named().count() as u16 + 2);
+        script.nodes.push(Node {
+            name: base_version_name(cfg),
+            ..Node::default()
+        });
+    }
+    Ok(script)
+}
+
+/// The output's own version name: its soname, or its file name.
+pub fn base_version_name(cfg: &crate::args::Config) -> String {
+    match &cfg.soname {
+        Some(s) => s.clone(),
+        None => cfg
+            .output
+            .file_name()
+            .map_or(String::new(), |f| f.to_string_lossy().into_owned()),
+    }
 }
 
 impl VersionScript {
-    pub fn is_empty(&self) -> bool {
-        self.global.is_empty() && self.local.is_empty()
+    /// Whether the script defines versions (`.gnu.version_d`), not only scopes.
+    pub fn has_versions(&self) -> bool {
+        self.nodes.iter().any(|n| !n.name.is_empty())
     }
 
-    /// Some(true) if the script makes `name` global, Some(false) if local, None if it says nothing.
-    pub fn scope(&self, name: &[u8]) -> Option<bool> {
+    /// The version index of the named node `name`.
+    pub fn index_of(&self, name: &[u8]) -> Option<u16> {
+        self.named()
+            .position(|n| n.name.as_bytes() == name)
+            .map(|i| i as u16 + 2)
+    }
+
+    /// The named nodes, in version-index order from 2.
+    pub fn named(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| !n.name.is_empty())
+    }
+
+    /// For an unversioned name: Some((exported, version)) if the script says anything of it.
+    pub fn assign(&self, name: &[u8]) -> Option<(bool, u16)> {
         let mut demangled = None;
-        let global = self.global.match_rank(name, &mut demangled);
-        match (global, self.local.match_rank(name, &mut demangled)) {
-            (Some(g), Some(l)) => Some(g <= l),
-            (Some(_), None) => Some(true),
-            (None, Some(_)) => Some(false),
-            (None, None) => None,
+        // (rank, local?) of the best match so far, and its version; global wins a tie.
+        let mut best: Option<((u8, bool), u16)> = None;
+        let mut ver = 2u16;
+        for n in &self.nodes {
+            let v = if n.name.is_empty() { VER_BASE } else { ver };
+            for (local, pats) in [(false, &n.global), (true, &n.local)] {
+                if let Some(r) = pats.match_rank(name, &mut demangled)
+                    && best.is_none_or(|(b, _)| (r, local) < b)
+                {
+                    best = Some(((r, local), v));
+                }
+            }
+            if !n.name.is_empty() {
+                ver += 1;
+            }
         }
+        best.map(|((_, local), v)| (!local, if local { VER_BASE } else { v }))
+    }
+
+    /// For a name versioned in its object at version `ver`: whether that node keeps it exported.
+    pub fn versioned_scope(&self, name: &[u8], ver: u16) -> bool {
+        let Some(n) = self.named().nth(ver as usize - 2) else {
+            return true;
+        };
+        let mut demangled = None;
+        match (
+            n.global.match_rank(name, &mut demangled),
+            n.local.match_rank(name, &mut demangled),
+        ) {
+            (Some(g), Some(l)) => g <= l,
+            (None, Some(_)) => false,
+            _ => true,
+        }
+    }
+
+    /// Exact names the script exports, for `--no-undefined-version`.
+    pub fn global_exact_names(&self) -> impl Iterator<Item = &[u8]> {
+        self.nodes.iter().flat_map(|n| n.global.exact_names())
     }
 
     pub fn parse(&mut self, file: &str, text: &str) -> Result<()> {
@@ -46,11 +133,12 @@ impl VersionScript {
                 i += 1;
                 continue;
             }
+            let mut node = Node::default();
             if t != "{" {
                 if t == "}" || t.ends_with(':') {
                     bail!("{file}: syntax error in version script at '{t}'");
                 }
-                self.named.push(t.to_string());
+                node.name = t.to_string();
                 i += 1;
                 t = toks.get(i).map(String::as_str).unwrap_or("");
                 if t != "{" {
@@ -60,24 +148,49 @@ impl VersionScript {
                 }
             }
             i += 1;
-            i = self.parse_node(file, &toks, i)?;
-            // '}' [PARENT] ';'
+            i = node.parse_body(file, &toks, i)?;
+            // '}' [PARENT...] ';'
             while i < toks.len() && toks[i] != ";" {
                 if toks[i] == "{" || toks[i] == "}" {
                     bail!("{file}: expected ';' after '}}' in version script");
                 }
+                node.parents.push(toks[i].clone());
                 i += 1;
             }
             if i >= toks.len() {
                 bail!("{file}: missing ';' at the end of the version script");
             }
             i += 1;
+            if !node.name.is_empty() && self.index_of(node.name.as_bytes()).is_some() {
+                bail!(
+                    "{file}: duplicate version tag `{}' in version script",
+                    node.name
+                );
+            }
+            if self.nodes.iter().any(|n| n.name.is_empty()) != node.name.is_empty()
+                && !self.nodes.is_empty()
+            {
+                bail!("{file}: anonymous version tag cannot be combined with other version tags");
+            }
+            self.nodes.push(node);
+        }
+        for n in &self.nodes {
+            for p in &n.parents {
+                if self.index_of(p.as_bytes()).is_none() {
+                    bail!(
+                        "{file}: version node `{}' depends on unknown version `{p}'",
+                        n.name
+                    );
+                }
+            }
         }
         Ok(())
     }
+}
 
+impl Node {
     /// Parses a node's body from `i` (after '{'); returns the index after its closing '}'.
-    fn parse_node(&mut self, file: &str, toks: &[String], mut i: usize) -> Result<usize> {
+    fn parse_body(&mut self, file: &str, toks: &[String], mut i: usize) -> Result<usize> {
         let mut global = true;
         let mut cxx = false;
         let mut depth = 0usize;
@@ -140,30 +253,41 @@ mod tests {
             "{ global: keep; api_*; extern \"C++\" { \"ns::f()\"; ns::g*; }; local: *; api_private; };",
         )
         .unwrap();
-        assert_eq!(v.scope(b"keep"), Some(true));
-        assert_eq!(v.scope(b"api_x"), Some(true));
-        assert_eq!(v.scope(b"api_private"), Some(false));
-        assert_eq!(v.scope(b"other"), Some(false));
-        assert_eq!(v.scope(b"_ZN2ns1gEi"), Some(true));
-        assert!(v.named.is_empty());
+        let scope = |n: &[u8]| v.assign(n).map(|a| a.0);
+        assert_eq!(scope(b"keep"), Some(true));
+        assert_eq!(scope(b"api_x"), Some(true));
+        assert_eq!(scope(b"api_private"), Some(false));
+        assert_eq!(scope(b"other"), Some(false));
+        assert_eq!(scope(b"_ZN2ns1gEi"), Some(true));
+        assert!(!v.has_versions());
     }
 
     #[test]
     fn named_versions_and_errors() {
         let mut v = VersionScript::default();
-        v.parse("s", "V1 { global: a; local: *; };\nV2 { global: b; } V1;")
-            .unwrap();
-        assert_eq!(v.named, ["V1", "V2"]);
-        assert_eq!(v.scope(b"b"), Some(true));
-        assert!(
-            VersionScript::default()
-                .parse("s", "{ global: a; ")
-                .is_err()
+        v.parse(
+            "s",
+            "V1 { global: a; local: *; };\nV2 { global: b; c*; } V1;",
+        )
+        .unwrap();
+        assert_eq!(
+            v.named().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+            ["V1", "V2"]
         );
-        assert!(
-            VersionScript::default()
-                .parse("s", "{ weird: a; };")
-                .is_err()
-        );
+        assert_eq!(v.nodes[1].parents, ["V1"]);
+        assert_eq!(v.assign(b"a"), Some((true, 2)));
+        assert_eq!(v.assign(b"b"), Some((true, 3)));
+        assert_eq!(v.assign(b"cx"), Some((true, 3)));
+        assert_eq!(v.assign(b"zz"), Some((false, VER_BASE)));
+        assert_eq!(v.index_of(b"V2"), Some(3));
+        // V1's `local: *` hides an old version of foo; V2 says nothing of it.
+        assert!(!v.versioned_scope(b"foo", 2));
+        assert!(v.versioned_scope(b"foo", 3));
+        let bad = |t: &str| VersionScript::default().parse("s", t).is_err();
+        assert!(bad("{ global: a; "));
+        assert!(bad("{ weird: a; };"));
+        assert!(bad("V1 { a; }; V1 { b; };"));
+        assert!(bad("V2 { a; } V9;"));
+        assert!(bad("{ a; }; V1 { b; };"));
     }
 }

@@ -379,6 +379,7 @@ fn write_section_headers(link: &Link, buf: &mut [u8]) {
             Content::Dynsym => (shndx_of(lay.idx.dynstr), 1),
             Content::Hash | Content::GnuHash | Content::Versym => (shndx_of(lay.idx.dynsym), 0),
             Content::Verneed => (shndx_of(lay.idx.dynstr), link.synth.verneed_count),
+            Content::Verdef => (shndx_of(lay.idx.dynstr), link.synth.verdef_count),
             Content::RelaDyn => (shndx_of(lay.idx.dynsym), 0),
             Content::RelaPlt => {
                 if link.dynamic {
@@ -432,6 +433,7 @@ fn write_synthetic(
             }
         }
         Content::Verneed => dst.copy_from_slice(&sy.verneed),
+        Content::Verdef => dst.copy_from_slice(&sy.verdef),
         Content::Hash => write_sysv_hash(link, dst),
         Content::GnuHash => write_gnu_hash(link, dst),
         Content::Dynamic => {

@@ -1011,10 +1011,7 @@ fn unimplemented_options_warn() {
             Some("-z pack-relative-relocs is not implemented"),
         ),
         (vec![vs.as_str()], None),
-        (
-            vec![named_vs.as_str()],
-            Some("symbol versions (V1, ...) are not implemented yet"),
-        ),
+        (vec![named_vs.as_str()], None),
     ] {
         let exe = t.join("hello");
         let out = run_with_timeout(

@@ -1326,6 +1326,16 @@ fn shared_library_errors() {
             vec!["-z", "defs"],
             "undefined symbol: elsewhere",
         ),
+        (
+            "V1 { global: api; }; V2 { global: api; } V9;",
+            vec![],
+            "lib.map: version node `V2' depends on unknown version `V9'",
+        ),
+        (
+            "V1 { api; }; V1 { other; };",
+            vec![],
+            "lib.map: duplicate version tag `V1' in version script",
+        ),
     ] {
         std::fs::write(&map, script).unwrap();
         let _ = std::fs::remove_file(&out);
@@ -1343,6 +1353,26 @@ fn shared_library_errors() {
     std::fs::write(&map, "{ global: api; };").unwrap();
     let o = link(&[map_arg.as_str()]);
     assert!(o.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // An object's `.symver` naming a version no script defines: GNU ld's error, no output.
+    let versioned = compile_with(
+        "gcc",
+        t.path(),
+        "versioned.c",
+        "int f_old(void) { return 1; }\n__asm__(\".symver f_old, f@V1\");\n",
+        &["-O1", "-fPIC"],
+    );
+    let _ = std::fs::remove_file(&out);
+    let mut cmd = Command::new(common::solder_bin());
+    cmd.arg("-shared").arg(&versioned).arg("-o").arg(&out);
+    let o = run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("lib.so: version node not found for symbol f@V1"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a failed link left an output");
 }
 
 /// `--unresolved-symbols=ignore-all` is silent, as GNU ld is; `--warn-unresolved-symbols` warns;

@@ -291,6 +291,16 @@ fn cases() -> Vec<Case> {
             ..case("version_script_scopes", BASIC_LIB, BASIC_MAIN)
         },
         Case {
+            version_script: Some(
+                "LIBT_1.0 { global: greet; counter; local: *; };\nLIBT_2.0 { global: bump; } LIBT_1.0;\n",
+            ),
+            ..case("version_script_named", BASIC_LIB, BASIC_MAIN)
+        },
+        Case {
+            lib_ldflags: &["-Wl,--default-symver"],
+            ..case("default_symver", BASIC_LIB, BASIC_MAIN)
+        },
+        Case {
             lib_file: "lib.cpp",
             main_file: "main.cpp",
             version_script: Some(
@@ -465,6 +475,161 @@ fn run_case(case: &Case, tools: &Path) -> Result<(), Failed> {
     compare_library_facts(&libs[0].1.join("libt.so"), &libs[1].1.join("libt.so"))
 }
 
+const VER1_LIB: &str = r#"
+int foo(void) { return 1; }
+int bar(void) { return 10; }
+"#;
+const VER1_MAP: &str = "V1 { global: foo; bar; local: *; };";
+/// Version 2 keeps the old foo as foo@V1 and adds the new default foo@@V2; baz is new in V2.
+const VER2_LIB: &str = r#"
+int foo_old(void) { return 1; }
+int foo_new(void) { return 2; }
+__asm__(".symver foo_old, foo@V1");
+__asm__(".symver foo_new, foo@@V2");
+int bar(void) { return 10; }
+int baz(void) { return 100; }
+int internal_only(void) { return 5; }
+"#;
+const VER2_MAP: &str = "V1 { global: foo; bar; local: *; };\nV2 { global: foo; baz; } V1;";
+const VER_MAIN: &str = r#"
+#include <stdio.h>
+int foo(void), bar(void);
+int main(void) { printf("foo %d bar %d\n", foo(), bar()); return 0; }
+"#;
+
+/// Symbol versions across a library upgrade: programs linked (by either linker) against version 1
+/// of a library keep calling the old `foo` when run with version 2 (by either linker), which adds a
+/// new default `foo@@V2` beside `foo@V1`; programs linked against version 2 call the new one. The
+/// version definitions and versioned exports of version 2 match GNU ld's, and so do the version
+/// needs each program records.
+fn symbol_versions_across_upgrade(tools: &Path) -> Result<(), Failed> {
+    let dir = scratch_dir().join("shared_libs").join("symbol_versions");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let write = |name: &str, text: &str| -> Result<PathBuf, Failed> {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(|e| e.to_string())?;
+        Ok(p)
+    };
+    let obj = |src: &Path, pic: bool| -> Result<PathBuf, Failed> {
+        let o = src.with_extension("o");
+        let mut c = Command::new("gcc");
+        c.args(["-c", "-O1"]).arg(src).arg("-o").arg(&o);
+        if pic {
+            c.arg("-fPIC");
+        }
+        run(&mut c)?;
+        Ok(o)
+    };
+    let v1 = obj(&write("v1.c", VER1_LIB)?, true)?;
+    let v2 = obj(&write("v2.c", VER2_LIB)?, true)?;
+    let main = obj(&write("main.c", VER_MAIN)?, false)?;
+    let (map1, map2) = (write("v1.map", VER1_MAP)?, write("v2.map", VER2_MAP)?);
+    let linkers = [("ld", None), ("solder", Some(tools))];
+    let library = |o: &Path, map: &Path, out: &Path, t: Option<&Path>| -> Result<(), Failed> {
+        std::fs::create_dir_all(out.parent().unwrap()).map_err(|e| e.to_string())?;
+        let mut c = cc("lib.c", t);
+        c.arg("-shared").arg(o).arg("-o").arg(out);
+        c.arg("-Wl,-soname,libver.so")
+            .arg(format!("-Wl,--version-script={}", map.display()));
+        run(&mut c).map(|_| ())
+    };
+    let program = |lib_dir: &Path, out: &Path, t: Option<&Path>| -> Result<(), Failed> {
+        let mut c = cc("main.c", t);
+        c.arg(&main)
+            .arg("-o")
+            .arg(out)
+            .arg("-L")
+            .arg(lib_dir)
+            .arg("-lver");
+        run(&mut c).map(|_| ())
+    };
+    let run_with = |exe: &Path, lib_dir: &Path| -> Result<String, Failed> {
+        let mut r = Command::new(exe);
+        r.env("LD_LIBRARY_PATH", lib_dir);
+        let out = run_with_timeout(&mut r, TIMEOUT).map_err(Failed::from)?;
+        if !out.status.success() {
+            return Err(format!("{} failed: {:?}", exe.display(), out.status).into());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let needs = |exe: &Path| -> Result<Vec<String>, Failed> {
+        let v = run(Command::new("readelf").arg("-VW").arg(exe))?;
+        let text = String::from_utf8_lossy(&v.stdout).into_owned();
+        let mut needs: Vec<String> = text
+            .lines()
+            // `Name: V1  Flags: none  Version: 4`: the index depends on the other libraries'
+            // versions numbered before it, so only the name and flags are facts.
+            .filter_map(|l| {
+                l.find("Name: V").map(|p| {
+                    l[p..]
+                        .split_whitespace()
+                        .take(4)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+            })
+            .collect();
+        needs.sort();
+        Ok(needs)
+    };
+    for (ltag, lt) in linkers {
+        let v1dir = dir.join(format!("v1-{ltag}"));
+        library(&v1, &map1, &v1dir.join("libver.so"), lt)?;
+        let v2dir = dir.join(format!("v2-{ltag}"));
+        library(&v2, &map2, &v2dir.join("libver.so"), lt)?;
+    }
+    compare_library_facts(
+        &dir.join("v2-ld/libver.so"),
+        &dir.join("v2-solder/libver.so"),
+    )?;
+    for (ltag, _) in linkers {
+        let (v1dir, v2dir) = (
+            dir.join(format!("v1-{ltag}")),
+            dir.join(format!("v2-{ltag}")),
+        );
+        let mut want_needs: Option<(Vec<String>, Vec<String>)> = None;
+        for (ptag, pt) in linkers {
+            let old = dir.join(format!("old-{ptag}-{ltag}"));
+            let new = dir.join(format!("new-{ptag}-{ltag}"));
+            program(&v1dir, &old, pt)?;
+            program(&v2dir, &new, pt)?;
+            for (exe, lib_dir, want) in [
+                (&old, &v1dir, "foo 1 bar 10\n"),
+                (&new, &v2dir, "foo 2 bar 10\n"),
+            ] {
+                let got = run_with(exe, lib_dir)?;
+                if got != want {
+                    return Err(format!("{} printed {got:?}, want {want:?}", exe.display()).into());
+                }
+            }
+            // The upgrade: every old program, run with every linker's version 2.
+            for (l2, _) in linkers {
+                let got = run_with(&old, &dir.join(format!("v2-{l2}")))?;
+                if got != "foo 1 bar 10\n" {
+                    return Err(format!(
+                        "{} (linked against version 1) run with {l2}'s version 2 printed {got:?}: it must keep the old foo",
+                        old.display()
+                    )
+                    .into());
+                }
+            }
+            let got_needs = (needs(&old)?, needs(&new)?);
+            match &want_needs {
+                None => want_needs = Some(got_needs),
+                Some(w) if *w != got_needs => {
+                    return Err(format!(
+                        "version needs of the programs by {ptag} with {ltag}'s library differ from GNU ld's: {got_needs:?} vs {w:?}"
+                    )
+                    .into());
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What `readelf` shows of how a library is loaded and what it exports, without addresses.
 fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
     let mut facts = Vec::new();
@@ -480,6 +645,21 @@ fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
             }
             "TEXTREL" | "BIND_NOW" | "SYMBOLIC" => facts.push(tag.to_string()),
             _ => {}
+        }
+    }
+    // Version definitions (readelf -V): flags, index, count, name and parents; not offsets.
+    let v = run(Command::new("readelf").arg("-VW").arg(lib))?;
+    let mut in_verdef = false;
+    for line in String::from_utf8_lossy(&v.stdout).lines() {
+        if line.starts_with("Version") {
+            in_verdef = line.contains(".gnu.version_d");
+        } else if in_verdef && let Some(p) = line.find("Rev:") {
+            facts.push(format!(
+                "verdef {}",
+                line[p..].split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        } else if in_verdef && let Some(p) = line.find("Parent") {
+            facts.push(format!("verdef {}", line[p..].trim()));
         }
     }
     let s = run(Command::new("readelf").arg("--dyn-syms").arg("-W").arg(lib))?;
@@ -603,10 +783,18 @@ fn main() {
             let tools = Arc::clone(&tools);
             Trial::test(c.name, move || run_case(&c, &tools))
         })
-        .chain([{
-            let tools = Arc::clone(&tools);
-            Trial::test("python_extension", move || python_extension(&tools))
-        }])
+        .chain([
+            {
+                let tools = Arc::clone(&tools);
+                Trial::test("python_extension", move || python_extension(&tools))
+            },
+            {
+                let tools = Arc::clone(&tools);
+                Trial::test("symbol_versions_across_upgrade", move || {
+                    symbol_versions_across_upgrade(&tools)
+                })
+            },
+        ])
         .collect();
     libtest_mimic::run(&args, trials).exit();
 }
