@@ -508,6 +508,18 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
         let addend = r.r_addend.get(LE);
         let d = decide(link, target, ty, rel, s, sec.data, off, addend);
         s.add_flags(d.needs);
+        if d.needs & NEEDS_COPYREL != 0 && s.kind == SymKind::Dso {
+            // A copy would split a protected variable in two: the library keeps using its own.
+            let dso = link.dso(s.file);
+            if st_visibility(&dso.dynsym[s.idx as usize]) == STV_PROTECTED {
+                out.errors.push(format!(
+                    "{}: copy relocation against non-copyable protected symbol {} in {}",
+                    o.name,
+                    sym_desc(s),
+                    dso.name
+                ));
+            }
+        }
         if rel.size < 8 {
             record_narrow(&mut out.narrow, ty, rel.expr, d.plan, s, addend);
         }

@@ -1408,3 +1408,43 @@ fn unresolved_symbols_methods() {
         }
     }
 }
+
+/// A non-PIC program that would copy a library's protected variable into itself: the library
+/// would keep using its own copy, so GNU ld refuses, naming the object, the symbol and the
+/// library; solder too, and leaves no output.
+#[test]
+fn copy_relocation_against_protected_data() {
+    let t = TestDir::new("errors", "protected_copy");
+    let lib_obj = compile_with(
+        "gcc",
+        t.path(),
+        "lib.c",
+        "__attribute__((visibility(\"protected\"))) int pdata = 5;\nint get(void) { return pdata; }\n",
+        &["-O1", "-fPIC"],
+    );
+    let main_obj = compile_with(
+        "gcc",
+        t.path(),
+        "main.c",
+        "extern int pdata;\nint main(void) { return pdata; }\n",
+        &["-O1", "-fno-pic"],
+    );
+    let lib = t.join("libp.so");
+    let mut c = Command::new(common::solder_bin());
+    c.arg("-shared").arg(&lib_obj).arg("-o").arg(&lib);
+    let o = run_with_timeout(&mut c, LINK_TIMEOUT).unwrap();
+    assert!(o.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let exe = t.join("prog");
+    let mut c = Command::new(common::solder_bin());
+    c.arg(&main_obj).arg(&lib).arg("-o").arg(&exe);
+    c.args(["--no-dynamic-linker", "-e", "main"]);
+    let o = run_with_timeout(&mut c, LINK_TIMEOUT).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let want = format!(
+        "main.o: copy relocation against non-copyable protected symbol `pdata' in {}",
+        lib.display()
+    );
+    assert!(stderr.contains(&want), "expected {want:?}, got {stderr}");
+    assert!(!exe.exists(), "a failed link left an output");
+}
