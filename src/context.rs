@@ -137,6 +137,11 @@ impl Link {
         self.kind != OutputKind::Shared
     }
 
+    /// `-z pack-relative-relocs`: relative relocations go to `.relr.dyn` where they can.
+    pub fn packs_relative(&self) -> bool {
+        self.cfg.pack_relative_relocs && self.dynamic
+    }
+
     /// Started by the dynamic loader (a program with an interpreter, or a shared object): lazy
     /// binding and undefined symbols left for the loader exist only then.
     pub fn loaded_by_ld_so(&self) -> bool {

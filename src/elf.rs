@@ -20,6 +20,10 @@ pub const SHDR_SIZE: u64 = 64;
 pub const SYM_SIZE: u64 = 24;
 pub const RELA_SIZE: u64 = 24;
 pub const DYN_SIZE: u64 = 16;
+/// `DT_RELR*` (gABI, 2022): newer than the `object` release this crate builds against.
+pub const DT_RELRSZ: u32 = 35;
+pub const DT_RELR: u32 = 36;
+pub const DT_RELRENT: u32 = 37;
 
 /// Reads a `T` at `offset`, or `None` if it does not fit in `data`.
 pub fn read<T: Pod>(data: &[u8], offset: u64) -> Option<&T> {

@@ -130,6 +130,8 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     let symtab_plan = crate::symtab::plan(&link);
     crate::symtab::set_sizes(&mut link, &symtab_plan);
     crate::layout::assign_addresses(&mut link);
+    // Its encoding depends on addresses, and its size moves what follows it.
+    crate::relr::settle(&mut link);
     crate::layout::check_size(&link)?;
     crate::layout::compute_symbol_values(&mut link);
 
@@ -183,11 +185,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
 }
 
 /// Options that are accepted but do not take effect yet say so, once each.
-fn warn_unimplemented(cfg: &Config) {
-    if cfg.pack_relative_relocs {
-        warn("-z pack-relative-relocs is not implemented; ignored");
-    }
-}
+fn warn_unimplemented(_cfg: &Config) {}
 
 /// Inputs below this size link faster on one thread: waking workers for a dozen short phases costs
 /// more than the phases themselves.

@@ -24,6 +24,7 @@ mod notes;
 mod object;
 mod output;
 mod reloc;
+mod relr;
 mod report;
 mod reproduce;
 mod resolve;

@@ -141,6 +141,14 @@ fn direct_address(link: &Link, s: &Symbol) -> bool {
     }
 }
 
+/// Whether a relative relocation at `off` in `sec` goes to `.relr.dyn` (`-z pack-relative-relocs`):
+/// RELR encodes only word-aligned places, and a section aligned to a word keeps an aligned offset
+/// aligned wherever layout puts it. Scanning and writing both ask this, so they agree.
+#[inline]
+pub fn packed_place(link: &Link, sec: &InputSection, off: u64) -> bool {
+    link.packs_relative() && sec.align >= 8 && off.is_multiple_of(8)
+}
+
 /// The decision for one relocation, with what scanning must record for it.
 #[derive(Clone, Copy, Debug)]
 pub struct Decision {
@@ -332,6 +340,8 @@ pub fn decide(
 pub struct ScanResult {
     /// Dynamic relocations this section will emit into `.rela.dyn`.
     pub dynrels: u32,
+    /// Relative relocations packed into `.relr.dyn` instead: (section, offset in it).
+    pub packed: Vec<(u32, u64)>,
     /// How many of them are relative (they go first in `.rela.dyn`, counted by DT_RELACOUNT).
     pub relative: u32,
     /// Undefined symbols referenced (symbol ids), for the error report.
@@ -538,8 +548,12 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
             }
             Plan::TlsLd => out.needs_tlsld = true,
             Plan::Relative | Plan::Symbolic | Plan::DynDtpMod => {
-                out.dynrels += 1;
-                out.relative += (d.plan == Plan::Relative) as u32;
+                if d.plan == Plan::Relative && packed_place(link, sec, off as u64) {
+                    out.packed.push((shndx as u32, off as u64));
+                } else {
+                    out.dynrels += 1;
+                    out.relative += (d.plan == Plan::Relative) as u32;
+                }
                 if !writable && out.textrel.is_none() {
                     out.textrel = Some(format!(
                         "{}: relocation against {} in read-only section `{}'",
@@ -758,7 +772,10 @@ pub fn relocate_alloc(
             }
             Plan::Relative => {
                 let v = sym_addr.wrapping_add(a_u);
-                dynrel!(true, 0, dt.relative, v as i64);
+                // A packed place holds its value, the addend `.relr.dyn` implies.
+                if !packed_place(link, sec, in_off as u64) {
+                    dynrel!(true, 0, dt.relative, v as i64);
+                }
                 field!(v);
             }
             Plan::Symbolic => {

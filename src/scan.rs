@@ -27,12 +27,12 @@ pub fn scan(link: &mut Link) -> Result<()> {
                     // (canonical PLT entries in -no-pie output).
                     for eh in &o.eh_frame {
                         let relocs = o.sections[eh.shndx as usize].relocs;
-                        let before = total.dynrels;
+                        let before = (total.dynrels, total.packed.len());
                         for r in eh.records.iter().filter(|r| r.live) {
                             let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
                             scan_relocs(link, o, eh.shndx as usize, rels, &mut total);
                         }
-                        if total.dynrels != before {
+                        if (total.dynrels, total.packed.len()) != before {
                             total.errors.push(format!(
                                 "{}: .eh_frame needs dynamic relocations (absolute pointers in position-independent output); recompile with -fPIC",
                                 o.name
@@ -157,6 +157,17 @@ pub fn scan(link: &mut Link) -> Result<()> {
                 }
             }
         });
+    link.synth.packed = results
+        .iter()
+        .zip(&link.files)
+        .flat_map(|((_, r), f)| {
+            let file = match f {
+                InputFile::Object(o) => o.id,
+                _ => 0,
+            };
+            r.packed.iter().map(move |&(sec, off)| (file, sec, off))
+        })
+        .collect();
     link.synth.sec_rels = next_rel + next_other;
     link.synth.sec_relative = next_rel;
     link.synth.textrel = textrel;

@@ -161,6 +161,11 @@ pub struct Synth {
     /// GOT entries' dynamic relocations, and how many of them are relative.
     pub got_rels: u32,
     pub got_relative: u32,
+    /// `-z pack-relative-relocs`: input-section places packed into `.relr.dyn` (file, section,
+    /// offset), how many GOT words are, and the encoding once addresses are known.
+    pub packed: Vec<(u32, u32, u64)>,
+    pub got_packed: u32,
+    pub relr: Vec<u64>,
     /// Input sections' dynamic relocations, and how many of them are relative.
     pub sec_rels: u32,
     pub sec_relative: u32,
@@ -190,6 +195,11 @@ pub struct RelaDyn {
 }
 
 impl Synth {
+    /// Relative relocations are packed into `.relr.dyn`.
+    pub fn has_relr(&self) -> bool {
+        !self.packed.is_empty() || self.got_packed > 0
+    }
+
     pub fn rela_dyn(&self) -> RelaDyn {
         let sec_relative = self.got_relative;
         let got_other = sec_relative + self.sec_relative;
@@ -650,15 +660,16 @@ pub fn plan(link: &mut Link) {
         sy.irel_in_dyn = sy.plt.len() as u32;
     }
 
-    // Dynamic symbols.
-    if link.dynamic {
-        build_dynsym(link, &mut sy, &flagged);
-    }
-    // The GOT's dynamic relocations, counted from the same definition writing uses.
-    let (mut rels, mut relative) = (0, 0);
+    // The GOT's dynamic relocations, counted from the same definition writing uses (before the
+    // dynamic symbols, whose version needs depend on whether any relocation is packed).
+    let (mut rels, mut relative, mut packed) = (0, 0, 0);
     for g in &sy.got {
         for (_, rel) in got_entry(link, g) {
             if let Some((_, ty, _)) = rel {
+                if ty == link.target.dynrel().relative && link.packs_relative() {
+                    packed += 1;
+                    continue;
+                }
                 rels += 1;
                 relative += (ty == link.target.dynrel().relative) as u32;
             }
@@ -666,6 +677,12 @@ pub fn plan(link: &mut Link) {
     }
     sy.got_rels = rels;
     sy.got_relative = relative;
+    sy.got_packed = packed;
+
+    // Dynamic symbols.
+    if link.dynamic {
+        build_dynsym(link, &mut sy, &flagged);
+    }
     sy.interp = if link.has_interp {
         let mut v = link
             .cfg
@@ -833,6 +850,29 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
                     set.insert(s.ver);
                 }
                 None => per_lib.push((s.file, BTreeSet::from([s.ver]))),
+            }
+        }
+    }
+    // Packed relative relocations need a loader that reads DT_RELR: glibc marks that with a
+    // version of its own, which the output then needs (as GNU ld records it).
+    if sy.has_relr() {
+        for f in &link.files {
+            let InputFile::Dso(d) = f else { continue };
+            if !d.needed.load(Ordering::Relaxed) {
+                continue;
+            }
+            let Some(v) = d
+                .version_names
+                .iter()
+                .position(|n| *n == b"GLIBC_ABI_DT_RELR")
+            else {
+                continue;
+            };
+            match per_lib.iter_mut().find(|(f, _)| *f == d.id) {
+                Some((_, set)) => {
+                    set.insert(v as u16);
+                }
+                None => per_lib.push((d.id, BTreeSet::from([v as u16]))),
             }
         }
     }
@@ -1097,6 +1137,10 @@ pub fn add_synthetic_sections(link: &mut Link) {
             RELA_SIZE,
         );
     }
+    if sy.has_relr() {
+        // Its size depends on addresses: `relr::settle` sets it after layout.
+        add(b".relr.dyn", SHT_RELR, a, 8, Content::Relr, 8, 8);
+    }
     let plt0 = if sy.lazy_plt {
         link.target.plt0_size()
     } else {
@@ -1268,6 +1312,11 @@ pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
         v.push((DT_RELA, lay.addr_of(lay.idx.rela_dyn)));
         v.push((DT_RELASZ, nrel * RELA_SIZE));
         v.push((DT_RELAENT, RELA_SIZE));
+    }
+    if sy.has_relr() {
+        v.push((DT_RELR, lay.addr_of(lay.idx.relr)));
+        v.push((DT_RELRSZ, sy.relr.len() as u64 * 8));
+        v.push((DT_RELRENT, 8));
     }
     if sy.textrel {
         v.push((DT_TEXTREL, 0));

@@ -434,6 +434,11 @@ fn write_synthetic(
         }
         Content::Verneed => dst.copy_from_slice(&sy.verneed),
         Content::Verdef => dst.copy_from_slice(&sy.verdef),
+        Content::Relr => {
+            for (k, w) in sy.relr.iter().enumerate() {
+                put_u64(dst, k * 8, *w);
+            }
+        }
         Content::Hash => write_sysv_hash(link, dst),
         Content::GnuHash => write_gnu_hash(link, dst),
         Content::Dynamic => {
@@ -546,7 +551,9 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
         for (w, (value, rel)) in entry.into_iter().enumerate().take(g.kind.words()) {
             let k = g.word as usize + w;
             let addr = lay.got_addr + 8 * k as u64;
-            if let Some((sym, ty, addend)) = rel {
+            if let Some((sym, ty, addend)) = rel
+                && !(ty == dt.relative && link.packs_relative())
+            {
                 planned &= rels.push(ty == dt.relative, addr, sym, ty, addend);
             }
             put_u64(dst, k * 8, value);

@@ -903,6 +903,57 @@ fn relative_relocations_first() {
     facts.finish();
 }
 
+/// `-z pack-relative-relocs`: relative relocations go to `.relr.dyn` (`DT_RELR`, `DT_RELRSZ`,
+/// `DT_RELRENT`), none stays in `.rela.dyn`, the loader's support is a version need on
+/// `GLIBC_ABI_DT_RELR` (dynamic programs; a static-pie relocates itself), and both linkers pack as
+/// many places.
+#[test]
+fn packed_relative_relocations() {
+    let work = Work::new("packed_relative_relocations");
+    let mut facts = Facts::default();
+    for mode in [Mode::Pie, Mode::StaticPie] {
+        for (name, src) in [("ifunc", IFUNC), ("basic", BASIC)] {
+            let objs = [work.compile(name, src, mode)];
+            let pair = work.link_both(name, mode, &objs, &["-Wl,-z,pack-relative-relocs"]);
+            let mut packed = Vec::new();
+            for (who, path) in pair.both() {
+                let d = dynamic(path).unwrap_or_default();
+                let tags: BTreeSet<&str> = d.iter().map(|(t, _)| t.as_str()).collect();
+                for t in ["RELR", "RELRSZ", "RELRENT"] {
+                    facts.rule(&pair, who, tags.contains(t), || format!("no DT_{t}"));
+                }
+                let relative = relocations(path)
+                    .into_iter()
+                    .filter(|r| r.ty == "R_X86_64_RELATIVE")
+                    .count();
+                facts.rule(&pair, who, relative == 0, || {
+                    format!("{relative} R_X86_64_RELATIVE left in .rela.dyn")
+                });
+                let needs = version_needs(path);
+                let want = mode == Mode::Pie;
+                let has = needs.contains(&("libc.so.6".into(), "GLIBC_ABI_DT_RELR".into()));
+                facts.rule(&pair, who, has == want, || {
+                    format!("GLIBC_ABI_DT_RELR needed: {has}, want {want} ({needs:?})")
+                });
+                // readelf -r: "Relocation section '.relr.dyn' ... contains N entries:" then
+                // "  K offsets".
+                let text = tool_output("readelf", &["-rW"], path);
+                let offsets = text
+                    .lines()
+                    .skip_while(|l| !l.contains("'.relr.dyn'"))
+                    .find_map(|l| l.trim().strip_suffix(" offsets")?.parse::<usize>().ok());
+                packed.push(offsets);
+            }
+            // GNU ld relocates an IFUNC's address in data with IRELATIVE, solder with the
+            // canonical PLT entry's address (a relative relocation): one place more.
+            if name != "ifunc" {
+                facts.same(&pair, "places packed into .relr.dyn", packed[0], packed[1]);
+            }
+        }
+    }
+    facts.finish();
+}
+
 /// `--compress-debug-sections=zlib|zstd`: the debug sections carry `SHF_COMPRESSED` (as GNU ld's
 /// do for the same option), readelf decodes exactly the DWARF of the uncompressed link, and the
 /// program still runs the same.

@@ -297,6 +297,11 @@ fn cases() -> Vec<Case> {
             ..case("version_script_named", BASIC_LIB, BASIC_MAIN)
         },
         Case {
+            lib_ldflags: &["-Wl,-z,pack-relative-relocs"],
+            main_ldflags: &["-Wl,-z,pack-relative-relocs", "-pie"],
+            ..case("pack_relative_relocs", FNPTR_LIB, FNPTR_MAIN)
+        },
+        Case {
             lib_ldflags: &["-Wl,--default-symver"],
             ..case("default_symver", BASIC_LIB, BASIC_MAIN)
         },
@@ -643,7 +648,7 @@ fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
             "NEEDED" | "SONAME" | "RPATH" | "RUNPATH" | "FLAGS" | "FLAGS_1" => {
                 facts.push(format!("{tag} {value}"))
             }
-            "TEXTREL" | "BIND_NOW" | "SYMBOLIC" => facts.push(tag.to_string()),
+            "TEXTREL" | "BIND_NOW" | "SYMBOLIC" | "RELR" => facts.push(tag.to_string()),
             _ => {}
         }
     }

@@ -286,6 +286,30 @@ fn trial(mode: Mode, shared: &Shared, dir: &Path) -> Result<(), String> {
         ));
     }
 
+    // Packed relative relocations (`.relr.dyn`): SQLite's PIE has thousands of pointers in data
+    // for the loader (or a static-pie's own start code) to relocate from the packed encoding.
+    if mode.pic() {
+        let relr_exe = dir.join("driver.relr");
+        let flag = "-Wl,-z,pack-relative-relocs";
+        let relr_cmd = link(&tool_flag, &relr_exe, &[flag])
+            .map_err(|e| format!("solder link with {flag}: {e}"))?;
+        let sections = Command::new("readelf")
+            .args(["-SW"])
+            .arg(&relr_exe)
+            .output()
+            .map_err(|e| format!("readelf: {e}"))?;
+        if !String::from_utf8_lossy(&sections.stdout).contains(".relr.dyn") {
+            return Err(format!(
+                "with {flag}: no .relr.dyn
+{relr_cmd}"
+            ));
+        }
+        let relr = run_program(&relr_exe, dir).map_err(|e| format!("{relr_cmd}: {e}"))?;
+        if let Some(msg) = compare_runs(&relr, &reference, SHOW_BYTES) {
+            return Err(format!("with {flag}: {msg}\n{relr_cmd}"));
+        }
+    }
+
     // Compressed debug sections (zlib for the PIE modes, zstd for the others): .debug_info is over
     // a megabyte, so it is compressed in several shards that must join into one valid stream.
     let how = if mode.pic() { "zlib" } else { "zstd" };
