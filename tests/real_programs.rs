@@ -118,7 +118,8 @@ fn prepare() -> Result<Shared, String> {
         flags: vec![
             "-O2".into(),
             "-g".into(),
-            "-DLUA_USE_POSIX".into(),
+            // POSIX and dlopen, as Lua builds on Linux: `require` loads C modules.
+            "-DLUA_USE_LINUX".into(),
             format!("-I{}", lua_src.display()),
         ],
     };
@@ -328,6 +329,81 @@ fn lua_trial(mode: Mode, dir: &Path) -> Result<(), String> {
         None => Ok(()),
         Some(msg) => Err(msg),
     }
+}
+
+/// A Lua C module (`tests/real/lua_module.c`) loaded by `require` in the Lua interpreter: the
+/// module built `-shared` by solder and by GNU ld, the interpreter linked with `-E` (it exports the
+/// Lua API the module calls) by each; all four combinations run `tests/real/module.lua` and print
+/// the same, and what the all-GNU-ld build prints is checked.
+#[test]
+fn lua_c_module() {
+    let dir = scratch_dir().join("real-lua").join("c_module");
+    if let Err(msg) = in_fresh_dir(&dir, lua_module_trial) {
+        panic!("lua c_module: {msg}");
+    }
+}
+
+fn lua_module_trial(dir: &Path) -> Result<(), String> {
+    let shared = shared();
+    let lua = &shared.lua;
+    let obj = dir.join("lua_module.o");
+    let mut cc = Command::new("gcc");
+    cc.args(["-c", "-O2", "-fPIC"])
+        .arg(format!("-I{}", lua.src.display()))
+        .arg(test_dir().join("lua_module.c"))
+        .arg("-o")
+        .arg(&obj);
+    run_ok(&mut cc, BUILD_TIMEOUT)?;
+    let tool_flag = format!("-B{}", shared.tool_dir.display());
+    let linkers = [("ld", "-fuse-ld=bfd"), ("solder", tool_flag.as_str())];
+    let objs = lua.objects(Mode::Pie);
+    let mut hosts = Vec::new();
+    for (tag, flag) in linkers {
+        let exe = dir.join(format!("lua.{tag}"));
+        let mut cmd = link_command("gcc", flag, Mode::Pie, &exe);
+        cmd.arg("-Wl,-E").arg(&objs.main).arg(&objs.lib).arg("-lm");
+        run_link(&mut cmd, &exe)?;
+        hosts.push((tag, exe));
+    }
+    let script = test_dir().join("module.lua");
+    let script = script.to_str().ok_or("non-UTF-8 path")?;
+    let mut reference: Option<common::Output> = None;
+    for (mtag, mflag) in linkers {
+        let module = dir.join("soldermod.so");
+        let mut cmd = Command::new("gcc");
+        cmd.arg(mflag)
+            .arg("-shared")
+            .arg(&obj)
+            .arg("-o")
+            .arg(&module);
+        run_link(&mut cmd, &module).map_err(|e| format!("module by {mtag}: {e}"))?;
+        for (htag, exe) in &hosts {
+            let out = run(exe, dir, &[script], None)?;
+            match &reference {
+                None => {
+                    let want = "add\t42\t0\n";
+                    let text = String::from_utf8_lossy(&out.stdout);
+                    if !out.success() || !text.contains(want) || !text.ends_with("module: done\n") {
+                        return Err(format!(
+                            "broken test: the GNU ld build did not run the module ({})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+                            common::describe_status(out.status),
+                            truncate(&out.stdout, SHOW_BYTES),
+                            truncate(&out.stderr, SHOW_BYTES)
+                        ));
+                    }
+                    reference = Some(out);
+                }
+                Some(want) => {
+                    if let Some(msg) = compare_runs(&out, want, SHOW_BYTES) {
+                        return Err(format!(
+                            "interpreter by {htag} with module by {mtag}: {msg}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 mod bzip2 {
