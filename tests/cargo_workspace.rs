@@ -148,3 +148,71 @@ fn workspace_builds_and_runs_as_with_gnu_ld() {
         }
     }
 }
+
+/// solder's own test build with solder as the linker: every test binary, the solder binary they
+/// drive and the proc-macros of the dev-dependencies (clap's derive, through libtest-mimic) are
+/// linked by solder, and the unit tests and the command-line tests then pass with them: solder
+/// linked by solder, tested by test binaries linked by solder.
+#[test]
+fn own_test_suite_linked_by_solder() {
+    let tools = shared_tool_dir("cargo-self-tools", &linker_under_test()).unwrap();
+    let target = scratch_dir().join("cargo_self");
+    let cargo_test = |args: &[&str]| {
+        let mut c = Command::new(cargo());
+        c.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["test", "--locked", "--quiet", "--target-dir"])
+            .arg(&target)
+            .args(args)
+            .env(
+                "RUSTFLAGS",
+                format!("-C linker-features=-lld -C link-arg=-B{}", tools.display()),
+            )
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("CARGO_BUILD_TARGET")
+            // The tests of the inner build test its own solder, not this one's.
+            .env_remove("SOLDER_DIFF_LD");
+        run_ok(&mut c, BUILD)
+    };
+    cargo_test(&["--no-run", "--all-targets"]).unwrap_or_else(|e| panic!("build: {e}"));
+    let deps = target.join("debug/deps");
+    let files: Vec<PathBuf> = std::fs::read_dir(&deps)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    let macros: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "so"))
+        .collect();
+    assert!(
+        macros
+            .iter()
+            .any(|p| p.to_string_lossy().contains("clap_derive")),
+        "expected clap's derive proc-macro among {macros:?}"
+    );
+    let tests: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            p.extension().is_none() && (name.starts_with("cli-") || name.starts_with("solder-"))
+        })
+        .collect();
+    assert!(
+        tests.len() >= 2,
+        "test binaries not found in {}",
+        deps.display()
+    );
+    for f in macros
+        .iter()
+        .chain(&tests)
+        .chain([&&target.join("debug/solder")])
+    {
+        assert!(
+            linked_by_solder(f),
+            "{} was not linked by solder",
+            f.display()
+        );
+    }
+    let out = cargo_test(&["--bin", "solder", "--test", "cli"])
+        .unwrap_or_else(|e| panic!("solder's tests linked by solder: {e}"));
+    assert!(out.status.success());
+}
