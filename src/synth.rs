@@ -877,7 +877,12 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
         }
     }
     per_lib.sort_by_key(|(f, _)| *f);
-    let mut next = 2u16;
+    // Needed versions are numbered after the defined ones: an index names one or the other.
+    let mut next = if link.versions.has_versions() {
+        link.versions.named().count() as u16 + 2
+    } else {
+        2
+    };
     let mut vn = Vec::new();
     for (k, (file, vers)) in per_lib.iter().enumerate() {
         let d = link.dso(*file);

@@ -487,7 +487,9 @@ int bar(void) { return 10; }
 const VER1_MAP: &str = "V1 { global: foo; bar; local: *; };";
 /// Version 2 keeps the old foo as foo@V1 and adds the new default foo@@V2; baz is new in V2.
 const VER2_LIB: &str = r#"
+#include <stdio.h>
 int foo_old(void) { return 1; }
+void say(const char *s) { puts(s); }
 int foo_new(void) { return 2; }
 __asm__(".symver foo_old, foo@V1");
 __asm__(".symver foo_new, foo@@V2");
@@ -495,7 +497,7 @@ int bar(void) { return 10; }
 int baz(void) { return 100; }
 int internal_only(void) { return 5; }
 "#;
-const VER2_MAP: &str = "V1 { global: foo; bar; local: *; };\nV2 { global: foo; baz; } V1;";
+const VER2_MAP: &str = "V1 { global: foo; bar; local: *; };\nV2 { global: foo; baz; say; } V1;";
 const VER_MAIN: &str = r#"
 #include <stdio.h>
 int foo(void), bar(void);
@@ -672,9 +674,17 @@ fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
         .lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            // Num: Value Size Type Bind Vis Ndx Name: defined symbols only.
-            (f.len() >= 8 && f[0].ends_with(':') && f[6] != "UND" && f[6] != "Ndx")
-                .then(|| format!("sym {} {} {} {}", f[7], f[3], f[4], f[5]))
+            // Num: Value Size Type Bind Vis Ndx Name; imports by name and version (readelf
+            // prints `name@VERSION` from the version index, so a clash of defined and needed
+            // indices shows), definitions with their type, binding and visibility.
+            if f.len() < 8 || !f[0].ends_with(':') || f[6] == "Ndx" || f[7].is_empty() {
+                return None;
+            }
+            Some(if f[6] == "UND" {
+                format!("und {}", f[7])
+            } else {
+                format!("sym {} {} {} {}", f[7], f[3], f[4], f[5])
+            })
         })
         .collect();
     syms.sort();
