@@ -1,0 +1,3 @@
+extern int demo_counter;
+int demo_next(void);
+const char *demo_name(void);
