@@ -84,6 +84,18 @@ def recorder(dir: Path) -> Path:
     return dir
 
 
+def shared_recorder(dir: Path) -> Path:
+    """Like `recorder`, but records only links of shared objects (cargo also links build scripts
+    and binaries through the same linker)."""
+    dir.mkdir(parents=True, exist_ok=True)
+    ld = dir / "ld"
+    ld.write_text("#!/bin/sh\n"
+                  'for a in "$@"; do [ "$a" = -shared ] && ' f'printf "%s\\n" "$@" > "{dir}/args"; done\n'
+                  'exec /usr/bin/ld.bfd "$@"\n')
+    ld.chmod(0o755)
+    return dir
+
+
 def recorded_args(dir: Path) -> list:
     args = (dir / "args").read_text().split("\n")[:-1]
     out, skip = [], False
@@ -219,6 +231,49 @@ def ripgrep_build(debug):
     return build
 
 
+PROC_MACRO_MANIFEST = """[package]
+name = "uses-derive"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+serde = { version = "=1.0.228", features = ["derive"] }
+"""
+
+
+def proc_macro_build():
+    """serde_derive, the proc-macro most of crates.io depends on, as cargo links it in a debug
+    build with debug info: a Rust shared object that rustc dlopens while compiling."""
+    d = WORK / "rust-proc-macro"
+    proj = d / "proj"
+    (proj / "src").mkdir(parents=True, exist_ok=True)
+    (proj / "Cargo.toml").write_text(PROC_MACRO_MANIFEST)
+    (proj / "src" / "lib.rs").write_text("#[derive(serde::Serialize)]\npub struct S { pub a: u32 }\n")
+    rec = shared_recorder(d / "rec")
+    env = dict(os.environ, RUSTFLAGS=f"-C linker-features=-lld -C link-arg=-B{rec} -C save-temps",
+               CARGO_PROFILE_DEV_BUILD_OVERRIDE_DEBUG="true", CARGO_TARGET_DIR=str(d / "target"))
+    run(["cargo", "build", "--quiet"], cwd=proj, env=env)
+    return recorded_args(rec)
+
+
+def check_proc_macro(lib, cwd):
+    """rustc loads the linked proc-macro and runs it: a derive compiles against serde."""
+    deps = WORK / "rust-proc-macro" / "target" / "debug" / "deps"
+    serde = next(deps.glob("libserde-*.rlib"))
+    src = Path(cwd) / "check.rs"
+    src.write_text("#[derive(serde_derive::Serialize)]\npub struct S { pub a: u32 }\n"
+                   "pub fn f<T: serde::Serialize>(_: &T) {}\npub fn g() { f(&S { a: 1 }) }\n")
+    # rustc takes a proc-macro by its file name (lib*.so): the output, under the original's name.
+    named = Path(cwd) / "chk" / next(deps.glob("libserde_derive-*.so")).name
+    named.parent.mkdir(exist_ok=True)
+    shutil.copy(lib, named)
+    out = subprocess.run(["rustc", "--edition", "2021", "--crate-type", "lib", str(src), "-o",
+                          str(Path(cwd) / "libcheck.rlib"), "--extern", f"serde={serde}",
+                          "--extern", f"serde_derive={named}", "-L", f"dependency={deps}"],
+                         capture_output=True, text=True, timeout=300)
+    return out.returncode == 0
+
+
 def check_output(want):
     def check(exe, cwd):
         out = subprocess.run([exe], cwd=cwd, capture_output=True, text=True, timeout=120)
@@ -247,6 +302,7 @@ WORKLOADS = [
     Workload("sqlite-pie", sqlite_build(False), check_sqlite),
     Workload("sqlite-static", sqlite_build(True), check_sqlite),
     Workload("sqlite-shared", sqlite_shared_build, check_sqlite_library),
+    Workload("rust-proc-macro", proc_macro_build, check_proc_macro),
     Workload("solder-self", solder_self_build, check_solder),
     Workload("cxx-llvm", cxx_llvm_build, check_output("compiled for wasm32-unknown-unknown"), big=True),
     Workload("ripgrep-debug", ripgrep_build(True), check_ripgrep, big=True),
