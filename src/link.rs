@@ -127,8 +127,10 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     crate::layout::create_output_sections(&mut link, groups);
     crate::layout::size_sections(&mut link);
     crate::synth::size_dynamic(&mut link);
+    timer.phase("symbol table plan");
     let symtab_plan = crate::symtab::plan(&link);
     crate::symtab::set_sizes(&mut link, &symtab_plan);
+    timer.phase("addresses");
     crate::layout::assign_addresses(&mut link);
     // Its encoding depends on addresses, and its size moves what follows it.
     crate::relr::settle(&mut link);
