@@ -105,6 +105,9 @@ pub struct Config {
     /// `--default-symver`: exported symbols no script versions get a version named after the
     /// output's soname.
     pub default_symver: bool,
+    /// `-z [no]dynamic-undefined-weak`: whether undefined weak symbols are left for the loader
+    /// (default: where one loads the output, as GNU ld).
+    pub dynamic_undefined_weak: Option<bool>,
     /// `-Bsymbolic-non-weak` / `-Bsymbolic-non-weak-functions`: the same, for non-weak definitions.
     pub bsymbolic_non_weak: bool,
     pub bsymbolic_non_weak_functions: bool,
@@ -218,6 +221,7 @@ impl Default for Config {
             exclude_libs: Vec::new(),
             no_undefined_version: false,
             default_symver: false,
+            dynamic_undefined_weak: None,
             bsymbolic_non_weak: false,
             bsymbolic_non_weak_functions: false,
             defsyms: Vec::new(),
@@ -883,6 +887,8 @@ fn parse_z(cfg: &mut Config, v: &str) -> Result<()> {
         "nocopyreloc" => cfg.z_nocopyreloc = true,
         "muldefs" => cfg.muldefs = true,
         "pack-relative-relocs" => cfg.pack_relative_relocs = true,
+        "dynamic-undefined-weak" => cfg.dynamic_undefined_weak = Some(true),
+        "nodynamic-undefined-weak" => cfg.dynamic_undefined_weak = Some(false),
         "nopack-relative-relocs" => cfg.pack_relative_relocs = false,
         _ => {
             if let Some(n) = v.strip_prefix("max-page-size=") {
@@ -910,8 +916,6 @@ fn parse_z(cfg: &mut Config, v: &str) -> Result<()> {
                         | "nokeep-text-section-prefix"
                         | "start-stop-gc"
                         | "nostart-stop-gc"
-                        | "dynamic-undefined-weak"
-                        | "nodynamic-undefined-weak"
                         | "noextern-protected-data"
                         | "rodynamic"
                         | "mark-plt"

@@ -518,6 +518,14 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
         let addend = r.r_addend.get(LE);
         let d = decide(link, target, ty, rel, s, sec.data, off, addend);
         s.add_flags(d.needs);
+        // Asked for, an undefined weak symbol is in .dynsym even where the reference cannot be
+        // bound later (non-PIC code), as GNU ld lists it.
+        if s.kind == SymKind::Undefined
+            && s.imported
+            && link.cfg.dynamic_undefined_weak == Some(true)
+        {
+            s.add_flags(NEEDS_DYNSYM);
+        }
         if d.needs & NEEDS_COPYREL != 0 && s.kind == SymKind::Dso {
             // A copy would split a protected variable in two: the library keeps using its own.
             let dso = link.dso(s.file);

@@ -343,7 +343,10 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
     });
     let export_all = link.cfg.export_dynamic || link.kind == OutputKind::Shared;
     // Undefined weak references stay dynamic only where a dynamic loader can bind them later.
-    let weak_dynamic = link.loaded_by_ld_so();
+    let weak_dynamic = match link.cfg.dynamic_undefined_weak {
+        Some(on) => on && link.dynamic,
+        None => link.loaded_by_ld_so(),
+    };
     let undefined_dynamic = !link.undefined_is_error();
     let files = &link.files;
     link.syms[..n]

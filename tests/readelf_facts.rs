@@ -954,6 +954,66 @@ fn packed_relative_relocations() {
     facts.finish();
 }
 
+const WEAK_UNDEF: &str = r#"
+#include <stdio.h>
+extern int maybe __attribute__((weak));
+int main(void) { printf("%s\n", &maybe ? "defined" : "null"); return 0; }
+"#;
+
+/// `-z [no]dynamic-undefined-weak`: whether an undefined weak symbol is left in `.dynsym` for the
+/// loader, and so whether a library loaded first (`LD_PRELOAD`) can define it. A PIE leaves it by
+/// default and resolves it to zero with `nodynamic-undefined-weak`; a non-PIE program lists it
+/// with `dynamic-undefined-weak` but its direct references cannot be rebound. Both linkers alike.
+#[test]
+fn dynamic_undefined_weak() {
+    let work = Work::new("dynamic_undefined_weak");
+    let mut facts = Facts::default();
+    let lib = work.dir.join("libmaybe.so");
+    let src = work.dir.join("maybe.c");
+    std::fs::write(&src, "int maybe = 7;\n").unwrap();
+    run_ok(
+        Command::new("gcc")
+            .args(["-shared", "-fPIC"])
+            .arg(&src)
+            .arg("-o")
+            .arg(&lib),
+        TIMEOUT,
+    )
+    .unwrap();
+    for mode in [Mode::Pie, Mode::NoPie] {
+        let objs = [work.compile("weak_undef", WEAK_UNDEF, mode)];
+        for (label, extra) in [
+            ("default", None),
+            ("dynamic", Some("-Wl,-z,dynamic-undefined-weak")),
+            ("nodynamic", Some("-Wl,-z,nodynamic-undefined-weak")),
+        ] {
+            let pair = work.link_both(
+                &format!("weak_undef_{label}"),
+                mode,
+                &objs,
+                extra.as_slice(),
+            );
+            let mut seen = Vec::new();
+            for (_, path) in pair.both() {
+                let listed = symbols(path, ".dynsym")
+                    .iter()
+                    .any(|s| s.base_name() == "maybe");
+                let preloaded = run_ok(Command::new(path).env("LD_PRELOAD", &lib), TIMEOUT)
+                    .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                    .unwrap_or_else(|e| e);
+                seen.push((listed, preloaded));
+            }
+            facts.same(
+                &pair,
+                "(maybe in .dynsym, what the program says with a definition preloaded)",
+                &seen[0],
+                &seen[1],
+            );
+        }
+    }
+    facts.finish();
+}
+
 /// `--compress-debug-sections=zlib|zstd`: the debug sections carry `SHF_COMPRESSED` (as GNU ld's
 /// do for the same option), readelf decodes exactly the DWARF of the uncompressed link, and the
 /// program still runs the same.
