@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc g++ binutils libc6-dev make gdb clang-19 gcc-aarch64-linux-gnu meson ninja-build cmake)
+packages=(gcc g++ binutils libc6-dev make gdb clang-19 lld-19 gcc-aarch64-linux-gnu meson ninja-build cmake)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -637,6 +637,90 @@ fn symbol_versions_across_upgrade(tools: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
+const NON_WEAK_LIB: &str = r#"
+int hook(void) { return 1; }
+__attribute__((weak)) int weak_hook(void) { return 1; }
+int value = 1;
+__attribute__((weak)) int weak_value = 1;
+int calls(void) { return hook() * 1000 + weak_hook() * 100 + value * 10 + weak_value; }
+"#;
+const NON_WEAK_MAIN: &str = r#"
+#include <stdio.h>
+int hook(void) { return 2; }
+int weak_hook(void) { return 2; }
+int value = 2;
+int weak_value = 2;
+int calls(void);
+int main(void) { printf("%d\n", calls()); return 0; }
+"#;
+
+/// `-Bsymbolic-non-weak` and `-Bsymbolic-non-weak-functions` (GNU ld 2.40 lacks them; lld 19 has
+/// them): a library's own references to its strong definitions (all of them, or functions only)
+/// are bound locally, while weak ones stay interposable by the program's. The library by solder
+/// and by lld, the program by GNU ld: both print the same, and each option binds what it must.
+fn bsymbolic_non_weak(tools: &Path) -> Result<(), Failed> {
+    let dir = scratch_dir().join("shared_libs").join("bsymbolic_non_weak");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let lld_tools = dir.join("lld-tools");
+    std::fs::create_dir_all(&lld_tools).map_err(|e| e.to_string())?;
+    std::os::unix::fs::symlink("/usr/bin/ld.lld-19", lld_tools.join("ld"))
+        .map_err(|e| e.to_string())?;
+    let write = |name: &str, text: &str| -> Result<PathBuf, Failed> {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(|e| e.to_string())?;
+        Ok(p)
+    };
+    let lib_obj = dir.join("lib.o");
+    run(Command::new("gcc")
+        .args(["-c", "-O1", "-fPIC"])
+        .arg(write("lib.c", NON_WEAK_LIB)?)
+        .arg("-o")
+        .arg(&lib_obj))?;
+    let main_obj = dir.join("main.o");
+    run(Command::new("gcc")
+        .args(["-c", "-O1"])
+        .arg(write("main.c", NON_WEAK_MAIN)?)
+        .arg("-o")
+        .arg(&main_obj))?;
+    // hook*1000 + weak_hook*100 + value*10 + weak_value, 1 where the library's own is used.
+    for (flag, want) in [
+        ("-Bsymbolic-non-weak", "1212\n"),
+        ("-Bsymbolic-non-weak-functions", "1222\n"),
+    ] {
+        for (tag, t) in [("lld", lld_tools.as_path()), ("solder", tools)] {
+            let ldir = dir.join(format!("{flag}-{tag}"));
+            std::fs::create_dir_all(&ldir).map_err(|e| e.to_string())?;
+            run(Command::new("gcc")
+                .arg(format!("-B{}", t.display()))
+                .arg("-shared")
+                .arg(&lib_obj)
+                .arg(format!("-Wl,{flag}"))
+                .arg("-o")
+                .arg(ldir.join("libt.so")))?;
+            let exe = ldir.join("prog");
+            run(Command::new("gcc")
+                .arg("-fuse-ld=bfd")
+                .arg(&main_obj)
+                .arg("-L")
+                .arg(&ldir)
+                .arg("-lt")
+                .arg(format!("-Wl,-rpath,{}", ldir.display()))
+                .arg("-o")
+                .arg(&exe))?;
+            let out = run_with_timeout(&mut Command::new(&exe), TIMEOUT).map_err(Failed::from)?;
+            let got = String::from_utf8_lossy(&out.stdout);
+            if got != want {
+                return Err(format!(
+                    "library by {tag} with {flag}: printed {got:?}, want {want:?}"
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What `readelf` shows of how a library is loaded and what it exports, without addresses.
 fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
     let mut facts = Vec::new();
@@ -802,6 +886,10 @@ fn main() {
             {
                 let tools = Arc::clone(&tools);
                 Trial::test("python_extension", move || python_extension(&tools))
+            },
+            {
+                let tools = Arc::clone(&tools);
+                Trial::test("bsymbolic_non_weak", move || bsymbolic_non_weak(&tools))
             },
             {
                 let tools = Arc::clone(&tools);
