@@ -16,6 +16,8 @@ pub struct DsoFile {
     pub id: u32,
     pub name: String,
     pub soname: Vec<u8>,
+    /// Its own `DT_NEEDED` entries.
+    pub deps: Vec<&'static [u8]>,
     /// Gets a DT_NEEDED entry: not --as-needed, or something live references it.
     pub needed: AtomicBool,
     pub dynsym: &'static [Sym],
@@ -119,13 +121,18 @@ impl DsoFile {
         }
 
         let mut soname: Vec<u8> = Vec::new();
+        let mut deps = Vec::new();
         for d in dynamic.chunks_exact(16) {
             let tag = u64::from_le_bytes(d[0..8].try_into().unwrap());
-            if tag == DT_SONAME as u64 {
-                let v = u64::from_le_bytes(d[8..16].try_into().unwrap());
-                if let Some(s) = cstr(dynstr, v as u32) {
-                    soname = s.to_vec();
-                }
+            let v = u64::from_le_bytes(d[8..16].try_into().unwrap());
+            if tag == DT_SONAME as u64
+                && let Some(s) = cstr(dynstr, v as u32)
+            {
+                soname = s.to_vec();
+            } else if tag == DT_NEEDED as u64
+                && let Some(s) = cstr(dynstr, v as u32)
+            {
+                deps.push(s);
             }
         }
         if soname.is_empty() {
@@ -210,6 +217,7 @@ impl DsoFile {
             id,
             name,
             soname,
+            deps,
             needed: AtomicBool::new(!as_needed),
             dynsym,
             dynstr,

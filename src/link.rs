@@ -95,6 +95,8 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         link.has_interp = true;
     }
     crate::synth::define_linker_symbols(&mut link)?;
+    // After the linker's own definitions, which a library may reference (`_end`, say).
+    crate::resolve::check_shlib_undefined(&link)?;
     crate::synth::classify(&mut link)?;
     crate::synth::assign_commons(&mut link);
     check_entry(&link);

@@ -619,3 +619,53 @@ fn check_duplicates(link: &Link) -> Result<()> {
     }
     Err(crate::error::Error(msg))
 }
+
+/// GNU ld's `--no-allow-shlib-undefined`, the default for executables: a strong undefined symbol of
+/// a needed shared library that nothing in the link defines would fail at load time, so it fails
+/// the link. Checked only for libraries whose own `DT_NEEDED` libraries are all in the link (as
+/// lld does): otherwise one of those may define it.
+pub fn check_shlib_undefined(link: &Link) -> Result<()> {
+    let check = link
+        .cfg
+        .allow_shlib_undefined
+        .map_or(link.is_exe(), |allow| !allow);
+    if !check || !link.dynamic {
+        return Ok(());
+    }
+    let present: std::collections::HashSet<&[u8]> =
+        link.dsos().map(|d| d.soname.as_slice()).collect();
+    // Defined by the output or by any library given (needed or not: ld.so loads dependencies).
+    let defined: Vec<AtomicBool> = (0..link.nglobals).map(|_| AtomicBool::new(false)).collect();
+    link.files.par_iter().for_each(|f| {
+        if let InputFile::Dso(d) = f {
+            for (j, &id) in d.global_ids.iter().enumerate() {
+                if d.dynsym[d.sym_index[j] as usize].st_shndx.get(LE) != SHN_UNDEF {
+                    defined[id as usize].store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    });
+    for d in link.dsos() {
+        if !d.needed.load(Ordering::Relaxed) || !d.deps.iter().all(|n| present.contains(n)) {
+            continue;
+        }
+        for (j, &id) in d.global_ids.iter().enumerate() {
+            let s = &d.dynsym[d.sym_index[j] as usize];
+            if s.st_shndx.get(LE) != SHN_UNDEF || st_bind(s) == STB_WEAK {
+                continue;
+            }
+            let sym = &link.syms[id as usize];
+            if defined[id as usize].load(Ordering::Relaxed)
+                || !matches!(sym.kind, SymKind::Undefined | SymKind::Dso)
+            {
+                continue;
+            }
+            bail!(
+                "{}: undefined reference to `{}'",
+                d.name,
+                String::from_utf8_lossy(d.global_names[j])
+            );
+        }
+    }
+    Ok(())
+}

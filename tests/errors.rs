@@ -1448,3 +1448,65 @@ fn copy_relocation_against_protected_data() {
     assert!(stderr.contains(&want), "expected {want:?}, got {stderr}");
     assert!(!exe.exists(), "a failed link left an output");
 }
+
+/// A library's undefined symbol that nothing defines: GNU ld's error when linking a program (its
+/// default `--no-allow-shlib-undefined`), not when linking a library, and never with
+/// `--allow-shlib-undefined`. The program would otherwise fail only when run.
+#[test]
+fn undefined_symbol_in_shared_library() {
+    let t = TestDir::new("errors", "shlib_undefined");
+    let lib_obj = compile_with(
+        "gcc",
+        t.path(),
+        "u.c",
+        "int missing_fn(void);\nint api(void) { return missing_fn(); }\n",
+        &["-O1", "-fPIC"],
+    );
+    let lib = t.join("libu.so");
+    let mut c = Command::new("gcc");
+    c.args(["-fuse-ld=bfd", "-shared"])
+        .arg(&lib_obj)
+        .arg("-o")
+        .arg(&lib);
+    run_ok(&mut c, BUILD_TIMEOUT).unwrap();
+    let main_obj = compile_with(
+        "gcc",
+        t.path(),
+        "m.c",
+        "int api(void);\nint main(void) { return api(); }\n",
+        &["-O1", "-fPIC"],
+    );
+    let tools = t.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    std::os::unix::fs::symlink(common::solder_bin(), tools.join("ld")).unwrap();
+    let want = format!("{}: undefined reference to `missing_fn'", lib.display());
+    for (shared, flag, fails) in [
+        (false, None, true),
+        (false, Some("-Wl,--no-allow-shlib-undefined"), true),
+        (false, Some("-Wl,--allow-shlib-undefined"), false),
+        (true, None, false),
+        (true, Some("-Wl,--no-allow-shlib-undefined"), true),
+    ] {
+        let out = t.join("out");
+        let _ = std::fs::remove_file(&out);
+        let mut c = Command::new("gcc");
+        c.arg(format!("-B{}", tools.display()));
+        if shared {
+            c.arg("-shared");
+        }
+        c.arg(&main_obj).arg(&lib).args(flag).arg("-o").arg(&out);
+        let o = run_with_timeout(&mut c, LINK_TIMEOUT).unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let case = format!("shared={shared} {flag:?}");
+        if fails {
+            assert!(!o.success(), "{case}: linked");
+            assert!(
+                stderr.contains(&want),
+                "{case}: expected {want:?}, got {stderr}"
+            );
+            assert!(!out.exists(), "{case}: a failed link left an output");
+        } else {
+            assert!(o.success(), "{case}: {stderr}");
+        }
+    }
+}

@@ -176,7 +176,10 @@ pub fn shared_tool_dir(name: &str, linker: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let ld = dir.join("ld");
     if std::fs::read_link(&ld).ok().as_deref() != Some(linker) {
-        let tmp = dir.join(format!("ld.tmp-{}", std::process::id()));
+        // Private to this process and thread: two tests of one binary may get here together.
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let k = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!("ld.tmp-{}-{k}", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
         std::os::unix::fs::symlink(linker, &tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, &ld).map_err(|e| format!("{}: {e}", ld.display()))?;
