@@ -126,29 +126,38 @@ impl Patterns {
 }
 
 pub fn tokens(text: &str) -> Vec<String> {
+    tokens_at(text).into_iter().map(|t| t.0).collect()
+}
+
+/// The tokens of a list or script with the line each starts on (for error messages).
+pub fn tokens_at(text: &str) -> Vec<(String, u32)> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut line = 1u32;
+    let mut start = 1u32;
     let mut chars = text.chars().peekable();
-    let flush = |cur: &mut String, out: &mut Vec<String>| {
+    let flush = |cur: &mut String, out: &mut Vec<(String, u32)>, at: u32| {
         if !cur.is_empty() {
-            out.push(std::mem::take(cur));
+            out.push((std::mem::take(cur), at));
         }
     };
     while let Some(c) = chars.next() {
         match c {
             '#' => {
-                flush(&mut cur, &mut out);
+                flush(&mut cur, &mut out, start);
                 for n in chars.by_ref() {
                     if n == '\n' {
+                        line += 1;
                         break;
                     }
                 }
             }
             '/' if chars.peek() == Some(&'*') => {
-                flush(&mut cur, &mut out);
+                flush(&mut cur, &mut out, start);
                 chars.next();
                 let mut prev = ' ';
                 for n in chars.by_ref() {
+                    line += (n == '\n') as u32;
                     if prev == '*' && n == '/' {
                         break;
                     }
@@ -156,25 +165,35 @@ pub fn tokens(text: &str) -> Vec<String> {
                 }
             }
             '"' => {
-                flush(&mut cur, &mut out);
+                flush(&mut cur, &mut out, start);
+                let at = line;
                 let mut s = String::new();
                 for n in chars.by_ref() {
+                    line += (n == '\n') as u32;
                     if n == '"' {
                         break;
                     }
                     s.push(n);
                 }
-                out.push(s);
+                out.push((s, at));
             }
             '{' | '}' | ';' => {
-                flush(&mut cur, &mut out);
-                out.push(c.to_string());
+                flush(&mut cur, &mut out, start);
+                out.push((c.to_string(), line));
             }
-            c if c.is_whitespace() => flush(&mut cur, &mut out),
-            c => cur.push(c),
+            c if c.is_whitespace() => {
+                flush(&mut cur, &mut out, start);
+                line += (c == '\n') as u32;
+            }
+            c => {
+                if cur.is_empty() {
+                    start = line;
+                }
+                cur.push(c)
+            }
         }
     }
-    flush(&mut cur, &mut out);
+    flush(&mut cur, &mut out, start);
     out
 }
 

@@ -1373,6 +1373,9 @@ pub fn dynamic_entries(link: &Link) -> Vec<(u32, u64)> {
     if link.cfg.z_origin {
         flags1 |= DF_1_ORIGIN as u64;
     }
+    if link.cfg.z_nodump {
+        flags1 |= DF_1_NODUMP as u64;
+    }
     if flags1 != 0 {
         v.push((DT_FLAGS_1, flags1));
     }

@@ -10,7 +10,7 @@
 //! its scope.
 
 use crate::bail;
-use crate::dynlist::{Patterns, tokens};
+use crate::dynlist::{Patterns, tokens_at};
 use crate::error::Result;
 
 #[derive(Default, Debug)]
@@ -123,8 +123,11 @@ impl VersionScript {
         self.nodes.iter().flat_map(|n| n.global.exact_names())
     }
 
-    pub fn parse(&mut self, file: &str, text: &str) -> Result<()> {
-        let toks = tokens(text);
+    pub fn parse(&mut self, path: &str, text: &str) -> Result<()> {
+        let (toks, lines): (Vec<String>, Vec<u32>) = tokens_at(text).into_iter().unzip();
+        // Errors name the file and the line (of the token at fault, or the last one), as GNU ld's.
+        let last = lines.last().copied().unwrap_or(1);
+        let at = |i: usize| format!("{path}:{}", lines.get(i).copied().unwrap_or(last));
         let mut i = 0;
         while i < toks.len() {
             // [NAME] '{'
@@ -136,49 +139,57 @@ impl VersionScript {
             let mut node = Node::default();
             if t != "{" {
                 if t == "}" || t.ends_with(':') {
-                    bail!("{file}: syntax error in version script at '{t}'");
+                    bail!("{}: syntax error in version script at '{t}'", at(i));
                 }
                 node.name = t.to_string();
                 i += 1;
                 t = toks.get(i).map(String::as_str).unwrap_or("");
                 if t != "{" {
                     bail!(
-                        "{file}: expected '{{' after version name in version script, found '{t}'"
+                        "{}: expected '{{' after version name in version script, found '{t}'",
+                        at(i)
                     );
                 }
             }
             i += 1;
-            i = node.parse_body(file, &toks, i)?;
+            let name_at = i.saturating_sub(1);
+            i = node.parse_body(&at, &toks, i)?;
             // '}' [PARENT...] ';'
             while i < toks.len() && toks[i] != ";" {
                 if toks[i] == "{" || toks[i] == "}" {
-                    bail!("{file}: expected ';' after '}}' in version script");
+                    bail!("{}: expected ';' after '}}' in version script", at(i));
                 }
                 node.parents.push(toks[i].clone());
                 i += 1;
             }
             if i >= toks.len() {
-                bail!("{file}: missing ';' at the end of the version script");
+                bail!("{}: missing ';' at the end of the version script", at(i));
             }
             i += 1;
             if !node.name.is_empty() && self.index_of(node.name.as_bytes()).is_some() {
                 bail!(
-                    "{file}: duplicate version tag `{}' in version script",
+                    "{}: duplicate version tag `{}' in version script",
+                    at(name_at),
                     node.name
                 );
             }
             if self.nodes.iter().any(|n| n.name.is_empty()) != node.name.is_empty()
                 && !self.nodes.is_empty()
             {
-                bail!("{file}: anonymous version tag cannot be combined with other version tags");
+                bail!(
+                    "{}: anonymous version tag cannot be combined with other version tags",
+                    at(name_at)
+                );
             }
             self.nodes.push(node);
         }
         for n in &self.nodes {
             for p in &n.parents {
                 if self.index_of(p.as_bytes()).is_none() {
+                    let i = toks.iter().position(|t| t == p).unwrap_or(0);
                     bail!(
-                        "{file}: version node `{}' depends on unknown version `{p}'",
+                        "{}: version node `{}' depends on unknown version `{p}'",
+                        at(i),
                         n.name
                     );
                 }
@@ -190,7 +201,12 @@ impl VersionScript {
 
 impl Node {
     /// Parses a node's body from `i` (after '{'); returns the index after its closing '}'.
-    fn parse_body(&mut self, file: &str, toks: &[String], mut i: usize) -> Result<usize> {
+    fn parse_body(
+        &mut self,
+        at: &dyn Fn(usize) -> String,
+        toks: &[String],
+        mut i: usize,
+    ) -> Result<usize> {
         let mut global = true;
         let mut cxx = false;
         let mut depth = 0usize;
@@ -203,7 +219,10 @@ impl Node {
                 "extern" => {
                     let lang = toks.get(i + 1).map(String::as_str).unwrap_or("");
                     if toks.get(i + 2).map(String::as_str) != Some("{") {
-                        bail!("{file}: expected '{{' after extern \"{lang}\" in version script");
+                        bail!(
+                            "{}: expected '{{' after extern \"{lang}\" in version script",
+                            at(i)
+                        );
                     }
                     cxx = lang == "C++";
                     depth += 1;
@@ -214,16 +233,16 @@ impl Node {
                     cxx = false;
                 }
                 "}" => return Ok(i + 1),
-                "{" => bail!("{file}: unexpected '{{' in version script"),
+                "{" => bail!("{}: unexpected '{{' in version script", at(i)),
                 _ if t.ends_with(':') => {
-                    bail!("{file}: unknown scope '{t}' in version script")
+                    bail!("{}: unknown scope '{t}' in version script", at(i))
                 }
                 // `global :` written apart.
                 _ if toks.get(i + 1).map(String::as_str) == Some(":") => {
                     global = match t {
                         "global" => true,
                         "local" => false,
-                        _ => bail!("{file}: unknown scope '{t}:' in version script"),
+                        _ => bail!("{}: unknown scope '{t}:' in version script", at(i)),
                     };
                     i += 1;
                 }
@@ -237,7 +256,7 @@ impl Node {
             }
             i += 1;
         }
-        bail!("{file}: missing '}}' in version script")
+        bail!("{}: missing '}}' in version script", at(i))
     }
 }
 

@@ -1314,12 +1314,12 @@ fn shared_library_errors() {
         (
             "{ global: api; local: *;",
             vec![],
-            "lib.map: missing '}' in version script",
+            "lib.map:1: missing '}' in version script",
         ),
         (
-            "{ wrong: api; };",
+            "V1 {\n  global: api;\n};\n\nV2 {\n  wrong: api;\n} V1;\n",
             vec![],
-            "lib.map: unknown scope 'wrong:' in version script",
+            "lib.map:6: unknown scope 'wrong:' in version script",
         ),
         (
             "{ global: api; };",
@@ -1329,12 +1329,12 @@ fn shared_library_errors() {
         (
             "V1 { global: api; }; V2 { global: api; } V9;",
             vec![],
-            "lib.map: version node `V2' depends on unknown version `V9'",
+            "lib.map:1: version node `V2' depends on unknown version `V9'",
         ),
         (
             "V1 { api; }; V1 { other; };",
             vec![],
-            "lib.map: duplicate version tag `V1' in version script",
+            "lib.map:1: duplicate version tag `V1' in version script",
         ),
     ] {
         std::fs::write(&map, script).unwrap();

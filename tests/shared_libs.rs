@@ -165,6 +165,19 @@ int chained(int);
 int main(void) { printf("%d\n", chained(5)); return 0; }
 "#;
 
+const INIT_FINI_LIB: &str = r#"
+#include <stdio.h>
+static int state;
+void lib_init(void) { state = 7; puts("-init function"); }
+void lib_fini(void) { puts("-fini function"); }
+int lib_state(void) { return state; }
+"#;
+const INIT_FINI_MAIN: &str = r#"
+#include <stdio.h>
+int lib_state(void);
+int main(void) { printf("state %d\n", lib_state()); return 0; }
+"#;
+
 const DLOPEN_LIB: &str = r#"
 #include <stdio.h>
 static int calls;
@@ -333,6 +346,34 @@ fn cases() -> Vec<Case> {
         Case {
             dep: Some(CHAIN_DEP),
             ..case("needed_chain", CHAIN_LIB, CHAIN_MAIN)
+        },
+        Case {
+            // The program's DT_RUNPATH finds only its own needs: libdep.so is found through the
+            // library's $ORIGIN.
+            dep: Some(CHAIN_DEP),
+            lib_ldflags: &["-Wl,-rpath,$ORIGIN", "-Wl,--enable-new-dtags"],
+            main_ldflags: &["-Wl,--enable-new-dtags"],
+            ..case("runpath_origin", CHAIN_LIB, CHAIN_MAIN)
+        },
+        Case {
+            lib_ldflags: &["-Wl,-init=lib_init", "-Wl,-fini=lib_fini"],
+            ..case("init_fini_options", INIT_FINI_LIB, INIT_FINI_MAIN)
+        },
+        Case {
+            lib_ldflags: &[
+                "-Wl,-z,initfirst",
+                "-Wl,-z,interpose",
+                "-Wl,-z,nodump",
+                "-Wl,-z,origin",
+                "-Wl,-z,nodelete",
+                "-Wl,-z,nodlopen",
+            ],
+            ..case("dynamic_flags", BASIC_LIB, BASIC_MAIN)
+        },
+        Case {
+            // libm is not used: --as-needed gives the library no DT_NEEDED for it.
+            lib_ldflags: &["-Wl,--as-needed", "-lm", "-Wl,--no-as-needed"],
+            ..case("as_needed_unused", BASIC_LIB, BASIC_MAIN)
         },
         Case {
             main_ldflags: &["-ldl"],
@@ -734,7 +775,9 @@ fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
             "NEEDED" | "SONAME" | "RPATH" | "RUNPATH" | "FLAGS" | "FLAGS_1" => {
                 facts.push(format!("{tag} {value}"))
             }
-            "TEXTREL" | "BIND_NOW" | "SYMBOLIC" | "RELR" => facts.push(tag.to_string()),
+            "TEXTREL" | "BIND_NOW" | "SYMBOLIC" | "RELR" | "INIT" | "FINI" => {
+                facts.push(tag.to_string())
+            }
             _ => {}
         }
     }
@@ -777,7 +820,10 @@ fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
 }
 
 fn compare_library_facts(gnu: &Path, solder: &Path) -> Result<(), Failed> {
-    let (want, got) = (library_facts(gnu)?, library_facts(solder)?);
+    // Facts, not their order (dynamic tags come in each linker's own order).
+    let (mut want, mut got) = (library_facts(gnu)?, library_facts(solder)?);
+    want.sort();
+    got.sort();
     if want != got {
         let missing: Vec<_> = want.iter().filter(|f| !got.contains(f)).collect();
         let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).collect();
