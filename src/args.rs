@@ -94,7 +94,12 @@ pub struct Config {
     pub print_gc_sections: bool,
     pub soname: Option<String>,
     pub version_script: Vec<PathBuf>,
+    /// `--dynamic-list FILE`: in a shared object also binds every other definition locally.
     pub dynamic_list: Vec<PathBuf>,
+    /// `--dynamic-list-data`: every data symbol is in the dynamic list.
+    pub dynamic_list_data: bool,
+    /// `--export-dynamic-symbol-list FILE`: like `--export-dynamic-symbol` for each name in it.
+    pub export_symbol_lists: Vec<PathBuf>,
     /// `--export-dynamic-symbol PATTERN`.
     pub export_symbols: Vec<String>,
     pub bsymbolic: bool,
@@ -217,6 +222,8 @@ impl Default for Config {
             soname: None,
             version_script: Vec::new(),
             dynamic_list: Vec::new(),
+            dynamic_list_data: false,
+            export_symbol_lists: Vec::new(),
             export_symbols: Vec::new(),
             bsymbolic: false,
             bsymbolic_functions: false,
@@ -693,9 +700,14 @@ pub fn parse(args: Vec<String>) -> Result<Action> {
         } else if let Some(v) = p.value(a, &["version-script"])? {
             cfg.version_script.push(v.into());
             p.mark(PathKind::Input);
-        } else if let Some(v) = p.value(a, &["dynamic-list", "export-dynamic-symbol-list"])? {
+        } else if let Some(v) = p.value(a, &["dynamic-list"])? {
             cfg.dynamic_list.push(v.into());
             p.mark(PathKind::Input);
+        } else if let Some(v) = p.value(a, &["export-dynamic-symbol-list"])? {
+            cfg.export_symbol_lists.push(v.into());
+            p.mark(PathKind::Input);
+        } else if p.flag(a, &["dynamic-list-data"]) {
+            cfg.dynamic_list_data = true;
         } else if let Some(v) = p.value(a, &["export-dynamic-symbol"])? {
             cfg.export_symbols.push(v);
         } else if p.flag(a, &["Bsymbolic"]) {

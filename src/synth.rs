@@ -293,11 +293,20 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
     for p in &link.cfg.export_symbols {
         listed.add(p, false);
     }
-    for f in &link.cfg.dynamic_list {
+    for f in link
+        .cfg
+        .dynamic_list
+        .iter()
+        .chain(&link.cfg.export_symbol_lists)
+    {
         let text = std::fs::read_to_string(f)
             .map_err(|e| crate::err!("cannot read dynamic list {}: {e}", f.display()))?;
         listed.parse_list(&f.display().to_string(), &text)?;
     }
+    // A shared object given a dynamic list binds what the list does not name locally, as if
+    // -Bsymbolic applied to the rest (GNU ld's rule).
+    let list_binds = link.kind == OutputKind::Shared
+        && (!link.cfg.dynamic_list.is_empty() || link.cfg.dynamic_list_data);
     let script = &link.versions;
     if link.cfg.no_undefined_version {
         for name in script.global_exact_names() {
@@ -389,14 +398,15 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             }
             let hidden =
                 script_hides || (s.file != NONE && excluded.get(s.file as usize) == Some(&true));
+            let data = s.ty == STT_OBJECT || s.kind == SymKind::Common;
+            let in_list = (!listed.is_empty() && listed.matches(s.name))
+                || (link.cfg.dynamic_list_data && data);
             s.exported = defined
                 && visible
                 && !own
                 && !hidden
                 && link.dynamic
-                && (export_all
-                    || dso_ref[id].load(Ordering::Relaxed)
-                    || (!listed.is_empty() && listed.matches(s.name)));
+                && (export_all || dso_ref[id].load(Ordering::Relaxed) || in_list);
             // In a shared object, an exported default-visibility symbol may be interposed by
             // another module's definition: references to it go through the GOT and PLT.
             // -Bsymbolic binds every definition locally, -Bsymbolic-functions the functions.
@@ -406,7 +416,8 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             let bound_locally = c.bsymbolic
                 || (c.bsymbolic_functions && func)
                 || (c.bsymbolic_non_weak && strong)
-                || (c.bsymbolic_non_weak_functions && func && strong);
+                || (c.bsymbolic_non_weak_functions && func && strong)
+                || (list_binds && !in_list);
             s.preemptible = s.exported
                 && s.vis == STV_DEFAULT
                 && link.kind == OutputKind::Shared

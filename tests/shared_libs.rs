@@ -29,6 +29,8 @@ struct Case {
     main_ldflags: &'static [&'static str],
     /// A version script for the library.
     version_script: Option<&'static str>,
+    /// A dynamic list for the library (`--dynamic-list`).
+    dynamic_list: Option<&'static str>,
     /// C source of `libhelper.a`, linked into the library after its object.
     archive: Option<&'static str>,
 }
@@ -45,6 +47,7 @@ const fn case(name: &'static str, lib: &'static str, main: &'static str) -> Case
         lib_ldflags: &[],
         main_ldflags: &[],
         version_script: None,
+        dynamic_list: None,
         archive: None,
     }
 }
@@ -300,6 +303,16 @@ fn cases() -> Vec<Case> {
             ..case("bsymbolic_functions", INTERPOSE_LIB, INTERPOSE_MAIN)
         },
         Case {
+            // A shared object's dynamic list: what it names stays interposable, the rest is
+            // bound locally.
+            dynamic_list: Some("{ value; };"),
+            ..case("dynamic_list_binds_the_rest", INTERPOSE_LIB, INTERPOSE_MAIN)
+        },
+        Case {
+            lib_ldflags: &["-Wl,--dynamic-list-data"],
+            ..case("dynamic_list_data", INTERPOSE_LIB, INTERPOSE_MAIN)
+        },
+        Case {
             version_script: Some("{ global: greet; bump; counter; local: *; };"),
             ..case("version_script_scopes", BASIC_LIB, BASIC_MAIN)
         },
@@ -476,6 +489,10 @@ fn run_case(case: &Case, tools: &Path) -> Result<(), Failed> {
             c.arg(a);
         }
         c.args(case.lib_ldflags);
+        if let Some(text) = case.dynamic_list {
+            let list = write("lib.list", text)?;
+            c.arg(format!("-Wl,--dynamic-list={}", list.display()));
+        }
         if let Some(text) = case.version_script {
             let map = write("lib.map", text)?;
             c.arg(format!("-Wl,--version-script={}", map.display()));

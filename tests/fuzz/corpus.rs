@@ -139,7 +139,7 @@ pub fn build(dir: &Path) -> Result<(), String> {
             "-Wl,--version-script={}",
             seeds_dir().join("so.map").display()
         )))?;
-    for text in ["links.ld", "dyn.list"] {
+    for text in ["links.ld", "dyn.list", "ver.map"] {
         std::fs::copy(seeds_dir().join(text), dir.join(text)).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -148,7 +148,7 @@ pub fn build(dir: &Path) -> Result<(), String> {
 fn seed(name: &str) -> Seed {
     let kind = if name.ends_with(".a") {
         Kind::Archive
-    } else if name.ends_with(".ld") || name.ends_with(".list") {
+    } else if name.ends_with(".ld") || name.ends_with(".list") || name.ends_with(".map") {
         Kind::Script
     } else {
         Kind::Elf
@@ -225,9 +225,9 @@ pub fn scenarios() -> Result<Vec<Scenario>, String> {
     let shared = Scenario {
         name: "shared",
         args: words(
-            "-shared -soname libfz.so --eh-frame-hdr --hash-style=gnu -z now so_pic.o a_pic.o b_pic.o libf.a libs.so",
+            "-shared -soname libfz.so --eh-frame-hdr --hash-style=gnu -z now --version-script=ver.map so_pic.o a_pic.o b_pic.o libf.a libs.so",
         ),
-        targets: ["so_pic.o", "a_pic.o", "b_pic.o", "libs.so"]
+        targets: ["so_pic.o", "a_pic.o", "b_pic.o", "libs.so", "ver.map"]
             .map(seed)
             .to_vec(),
     };
@@ -247,4 +247,6 @@ pub const EXTRA_FLAGS: &[&str] = &[
     "-znow",
     "--strip-debug",
     "--hash-style=both",
+    "-zpack-relative-relocs",
+    "--default-symver",
 ];
