@@ -12,6 +12,8 @@ pub struct Patterns {
     /// globs over raw names.
     exact: Vec<Vec<u8>>,
     exact_set: std::collections::HashSet<Vec<u8>>,
+    /// Globs already added (C++ or not).
+    seen: std::collections::HashSet<(bool, Vec<u8>)>,
     globs: Vec<Vec<u8>>,
     /// Globs over demangled C++ names.
     cxx: Vec<Vec<u8>>,
@@ -24,9 +26,14 @@ impl Patterns {
 
     pub fn add(&mut self, pattern: &str, cxx: bool) {
         let p = pattern.as_bytes().to_vec();
+        // Every symbol is matched against every glob: a repeated one is kept once.
+        let glob = cxx || p.iter().any(|c| matches!(c, b'*' | b'?' | b'['));
+        if glob && !self.seen.insert((cxx, p.clone())) {
+            return;
+        }
         if cxx {
             self.cxx.push(p);
-        } else if p.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
+        } else if glob {
             self.globs.push(p);
         } else if self.exact_set.insert(p.clone()) {
             self.exact.push(p);

@@ -399,8 +399,10 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             let hidden =
                 script_hides || (s.file != NONE && excluded.get(s.file as usize) == Some(&true));
             let data = s.ty == STT_OBJECT || s.kind == SymKind::Common;
-            let in_list = (!listed.is_empty() && listed.matches(s.name))
-                || (link.cfg.dynamic_list_data && data);
+            // Only definitions are listed (matching every name is costly with long lists).
+            let in_list = defined
+                && ((link.cfg.dynamic_list_data && data)
+                    || (!listed.is_empty() && listed.matches(s.name)));
             s.exported = defined
                 && visible
                 && !own

@@ -129,6 +129,7 @@ fn judge(o: &Result<Output, String>, dir: &Path, target: &str) -> Option<Finding
             // legitimately break another file's references.
             let about_symbols = [
                 "undefined symbol",
+                "undefined reference to",
                 "duplicate symbol",
                 "cannot find entry symbol",
                 "out of range: ",
