@@ -31,6 +31,8 @@ struct Case {
     version_script: Option<&'static str>,
     /// A dynamic list for the library (`--dynamic-list`).
     dynamic_list: Option<&'static str>,
+    /// How the program names the library (`-lt`, or `-l:FILE`).
+    lib_arg: &'static str,
     /// C source of `libhelper.a`, linked into the library after its object.
     archive: Option<&'static str>,
 }
@@ -48,6 +50,7 @@ const fn case(name: &'static str, lib: &'static str, main: &'static str) -> Case
         main_ldflags: &[],
         version_script: None,
         dynamic_list: None,
+        lib_arg: "-lt",
         archive: None,
     }
 }
@@ -389,6 +392,10 @@ fn cases() -> Vec<Case> {
             ..case("as_needed_unused", BASIC_LIB, BASIC_MAIN)
         },
         Case {
+            lib_arg: "-l:libt.so",
+            ..case("colon_library_name", BASIC_LIB, BASIC_MAIN)
+        },
+        Case {
             main_ldflags: &["-ldl"],
             ..case("dlopen", DLOPEN_LIB, DLOPEN_MAIN)
         },
@@ -514,7 +521,7 @@ fn run_case(case: &Case, tools: &Path) -> Result<(), Failed> {
             c.arg(&main_obj).arg("-o").arg(&exe);
             c.args(case.main_ldflags);
             if case.name != "dlopen" {
-                c.arg("-L").arg(ldir).arg("-lt");
+                c.arg("-L").arg(ldir).arg(case.lib_arg);
             }
             c.arg(format!("-Wl,-rpath,{}", ldir.display()));
             run(&mut c)?;
