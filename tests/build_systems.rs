@@ -18,14 +18,6 @@ fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/build_systems")
 }
 
-fn linked_by_solder(file: &Path) -> bool {
-    Command::new("readelf")
-        .args(["-p", ".comment"])
-        .arg(file)
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("solder"))
-}
-
 fn check_products(build: &Path) {
     let lib = build.join("libdemo.so.1.2.3");
     for f in [&lib, &build.join("app")] {

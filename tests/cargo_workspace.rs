@@ -91,14 +91,6 @@ fn run_products(target: &Path, dyn_target: &Path) -> Result<Vec<(String, Output)
     Ok(out)
 }
 
-fn linked_by_solder(file: &Path) -> bool {
-    Command::new("readelf")
-        .args(["-p", ".comment"])
-        .arg(file)
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("solder"))
-}
-
 #[test]
 fn workspace_builds_and_runs_as_with_gnu_ld() {
     let tools = shared_tool_dir("cargo-ws-tools", &linker_under_test()).unwrap();

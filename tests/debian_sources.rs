@@ -66,14 +66,6 @@ fn versioned_exports(lib: &Path) -> Result<BTreeSet<String>, String> {
         .collect())
 }
 
-fn linked_by_solder(file: &Path) -> bool {
-    Command::new("readelf")
-        .args(["-p", ".comment"])
-        .arg(file)
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("solder"))
-}
-
 #[test]
 fn xz_utils_libtool_build_and_test_suite() {
     let tools = shared_tool_dir("debian-src-tools", &linker_under_test()).unwrap();

@@ -594,3 +594,12 @@ fn json_string_prefix(s: &str) -> Option<String> {
         }
     }
 }
+
+/// Whether `file` was linked by solder (its `.comment` names it).
+pub fn linked_by_solder(file: &Path) -> bool {
+    Command::new("readelf")
+        .args(["-p", ".comment"])
+        .arg(file)
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("solder"))
+}
