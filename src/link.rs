@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use std::sync::atomic::Ordering;
 
 pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
-    warn_unimplemented(&cfg);
     timer.phase("open inputs");
     let mut input_paths = Vec::new();
     let loaded = crate::input::load_inputs(&cfg, &mut input_paths);
@@ -187,9 +186,6 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     std::mem::forget(link);
     Ok(())
 }
-
-/// Options that are accepted but do not take effect yet say so, once each.
-fn warn_unimplemented(_cfg: &Config) {}
 
 /// Inputs below this size link faster on one thread: waking workers for a dozen short phases costs
 /// more than the phases themselves.

@@ -135,6 +135,8 @@ pub struct ObjectFile {
     pub exec_stack: Option<bool>,
     /// GCC LTO bytecode only (no machine code): needs the LTO plugin.
     pub lto_slim: bool,
+    /// Defines a global with a `.symver` version (`foo@@V2`, `foo@V1`).
+    pub versioned_defs: bool,
     /// Names and hashes of the global symbols (index `first_global + i`), for interning.
     pub global_names: Vec<&'static [u8]>,
     pub global_hashes: Vec<u64>,
@@ -257,13 +259,27 @@ impl ObjectFile {
         let nsec = shdrs.len() as u32;
         let first = (first_global as usize).min(symtab.len());
         let mut global_names = Vec::with_capacity(symtab.len() - first);
+        let mut versioned_defs = false;
         let mut global_hashes = Vec::with_capacity(global_names.capacity());
         for (i, s) in symtab.iter().enumerate().skip(first) {
             let nm = check_symbol(n, i, s, strtab, symtab_shndx, first_global, shdrs, nsec)?;
             let nm = if s.st_shndx.get(LE) == SHN_UNDEF {
                 wrap.rename(nm)
             } else {
-                default_version_base(nm)
+                // `foo@@V2` (`.symver`) defines the default version of `foo`: references to plain
+                // `foo` bind to it, so it resolves under that name; the version is read back from
+                // the object's own name when the dynamic symbol table is made.
+                match crate::symbol::split_version(nm) {
+                    (base, Some((_, true))) => {
+                        versioned_defs = true;
+                        base
+                    }
+                    (_, Some(_)) => {
+                        versioned_defs = true;
+                        nm
+                    }
+                    (_, None) => nm,
+                }
             };
             global_names.push(nm);
             global_hashes.push(hash_bytes(nm));
@@ -286,6 +302,7 @@ impl ObjectFile {
             groups: Vec::new(),
             exec_stack: None,
             lto_slim: false,
+            versioned_defs,
             global_names,
             global_hashes,
             global_ids: vec![NONE; global_count],
@@ -715,14 +732,4 @@ fn decompress(n: &str, sname: &[u8], data: &'static [u8]) -> Result<&'static [u8
         bail!("{n}: section {} could not be decompressed", name_str(sname));
     }
     Ok(Box::leak(out.into_boxed_slice()))
-}
-
-/// `foo@@V2` (`.symver` in the object) defines the default version of `foo`: references to plain
-/// `foo` bind to it, so it resolves under that name. Its version is read back from the object's
-/// own name when the dynamic symbol table is made.
-fn default_version_base(name: &'static [u8]) -> &'static [u8] {
-    match memchr::memchr(b'@', name) {
-        Some(p) if name[p + 1..].starts_with(b"@") => &name[..p],
-        _ => name,
-    }
 }

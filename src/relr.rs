@@ -30,11 +30,10 @@ fn places(link: &Link) -> Vec<u64> {
             lay.sections[s.out as usize].addr + s.offset + off
         })
         .collect();
-    let relative = link.target.dynrel().relative;
     for g in &sy.got {
         let entry = crate::synth::got_entry(link, g);
         for (w, (_, rel)) in entry.into_iter().enumerate().take(g.kind.words()) {
-            if rel.is_some_and(|r| r.1 == relative) {
+            if rel.is_some_and(|r| crate::synth::packed_got_rel(link, r.1)) {
                 v.push(lay.got_addr + 8 * (g.word as u64 + w as u64));
             }
         }

@@ -37,6 +37,19 @@ pub const NEEDS_TLSDESC: u32 = 1 << 6;
 /// Named by a dynamic relocation, so it must be in `.dynsym`.
 pub const NEEDS_DYNSYM: u32 = 1 << 7;
 
+/// A symbol name's `@VERSION` part, as `.symver` spells it in objects and `dyn_name` strips it:
+/// (`foo`, Some((`V2`, true))) for `foo@@V2` (the default version), (`foo`, Some((`V1`, false)))
+/// for `foo@V1`, (`foo`, None) for `foo`.
+pub fn split_version(name: &'static [u8]) -> (&'static [u8], Option<(&'static [u8], bool)>) {
+    match memchr::memchr(b'@', name) {
+        None => (name, None),
+        Some(p) => match name[p + 1..].strip_prefix(b"@") {
+            Some(v) => (&name[..p], Some((v, true))),
+            None => (&name[..p], Some((&name[p + 1..], false))),
+        },
+    }
+}
+
 pub struct Symbol {
     pub name: &'static [u8],
     /// Before layout: the offset in its section (or common block); after: the final address.
@@ -160,6 +173,20 @@ mod tests {
         assert_eq!(
             super::demangle(b"_ZN4core3fmt5write17h0123456789abcdefE"),
             "core::fmt::write"
+        );
+    }
+
+    #[test]
+    fn version_suffixes() {
+        use super::split_version;
+        assert_eq!(split_version(b"foo"), (&b"foo"[..], None));
+        assert_eq!(
+            split_version(b"foo@@V2"),
+            (&b"foo"[..], Some((&b"V2"[..], true)))
+        );
+        assert_eq!(
+            split_version(b"foo@V1"),
+            (&b"foo"[..], Some((&b"V1"[..], false)))
         );
     }
 }

@@ -382,7 +382,7 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
                 match explicit_version(files, s) {
                     Some((v, old)) => match script.index_of(v) {
                         Some(ix) => {
-                            script_hides = !script.versioned_scope(dyn_base_name(s.name), ix);
+                            script_hides = !script.versioned_scope(split_version(s.name).0, ix);
                             s.ver = if old { ix | VERSYM_HIDDEN } else { ix };
                         }
                         None => s.ver = VER_MISSING,
@@ -453,6 +453,7 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
 const VER_MISSING: u16 = u16::MAX;
 
 /// A definition's name as its object spells it, when it carries a version (`foo@@V2`, `foo@V1`).
+/// Only objects that parsing saw define such a name are looked at.
 fn explicit_version_name(files: &[InputFile], s: &Symbol) -> Option<&'static [u8]> {
     if !matches!(s.kind, SymKind::Section | SymKind::Common | SymKind::Abs) {
         return None;
@@ -460,27 +461,18 @@ fn explicit_version_name(files: &[InputFile], s: &Symbol) -> Option<&'static [u8
     let InputFile::Object(o) = files.get(s.file as usize)? else {
         return None;
     };
+    if !o.versioned_defs {
+        return None;
+    }
     let raw = o.sym_name(s.idx as usize);
-    memchr::memchr(b'@', raw).map(|_| raw)
+    split_version(raw).1.map(|_| raw)
 }
 
 /// The version a definition's object gives it, and whether it is an old (hidden, `foo@V1`) one
 /// rather than the default (`foo@@V2`).
 fn explicit_version(files: &[InputFile], s: &Symbol) -> Option<(&'static [u8], bool)> {
-    let raw = explicit_version_name(files, s)?;
-    let at = memchr::memchr(b'@', raw)?;
-    match raw[at + 1..].strip_prefix(b"@") {
-        Some(v) => Some((v, false)),
-        None => Some((&raw[at + 1..], true)),
-    }
-}
-
-/// A name without its `@VERSION` suffix.
-fn dyn_base_name(name: &'static [u8]) -> &'static [u8] {
-    match memchr::memchr(b'@', name) {
-        Some(p) => &name[..p],
-        None => name,
-    }
+    let (v, default) = split_version(explicit_version_name(files, s)?).1?;
+    Some((v, !default))
 }
 
 /// Whether `--exclude-libs` names the archive that object `name` (`path/libfoo.a(member.o)`)
@@ -682,7 +674,7 @@ pub fn plan(link: &mut Link) {
     for g in &sy.got {
         for (_, rel) in got_entry(link, g) {
             if let Some((_, ty, _)) = rel {
-                if ty == link.target.dynrel().relative && link.packs_relative() {
+                if packed_got_rel(link, ty) {
                     packed += 1;
                     continue;
                 }
@@ -893,12 +885,9 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
         }
     }
     per_lib.sort_by_key(|(f, _)| *f);
+    (sy.verdef, sy.verdef_count) = version_definitions(link, &mut st);
     // Needed versions are numbered after the defined ones: an index names one or the other.
-    let mut next = if link.versions.has_versions() {
-        link.versions.named().count() as u16 + 2
-    } else {
-        2
-    };
+    let mut next = sy.verdef_count.max(1) as u16 + 1;
     let mut vn = Vec::new();
     for (k, (file, vers)) in per_lib.iter().enumerate() {
         let d = link.dso(*file);
@@ -935,7 +924,6 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
     }
     sy.verneed = vn;
     sy.verneed_count = per_lib.len() as u32;
-    (sy.verdef, sy.verdef_count) = version_definitions(link, &mut st);
 
     sy.versyms = vec![0];
     for &id in &sy.dynsyms {
@@ -952,6 +940,12 @@ fn build_dynsym(link: &mut Link, sy: &mut Synth, flagged: &[u32]) {
         sy.versyms.push(v);
     }
     sy.dynstr = st.data;
+}
+
+/// Whether a GOT word's dynamic relocation of type `ty` goes to `.relr.dyn` instead of
+/// `.rela.dyn`: counting, writing and encoding ask this one question.
+pub fn packed_got_rel(link: &Link, ty: u32) -> bool {
+    link.packs_relative() && ty == link.target.dynrel().relative
 }
 
 /// `.gnu.version_d` records (and how many): index 1 names the output itself (its soname, or its
@@ -1000,10 +994,7 @@ pub fn dyn_name(link: &Link, id: u32) -> &'static [u8] {
     if s.kind == SymKind::Dso {
         return link.dso(s.file).sym_name(s.idx as usize);
     }
-    match memchr::memchr(b'@', s.name) {
-        Some(p) => &s.name[..p],
-        None => s.name,
-    }
+    split_version(s.name).0
 }
 
 /// Adds the synthetic output sections this link needs, with their sizes.

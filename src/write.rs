@@ -552,7 +552,7 @@ fn write_got(link: &Link, dst: &mut [u8], out: SyncPtr) -> Result<()> {
             let k = g.word as usize + w;
             let addr = lay.got_addr + 8 * k as u64;
             if let Some((sym, ty, addend)) = rel
-                && !(ty == dt.relative && link.packs_relative())
+                && !crate::synth::packed_got_rel(link, ty)
             {
                 planned &= rels.push(ty == dt.relative, addr, sym, ty, addend);
             }
