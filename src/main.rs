@@ -109,6 +109,7 @@ fn run(argv: Vec<String>) -> error::Result<()> {
     }
     let mut timer = timing::Timer::new();
     let print_timing = cfg.print_timing;
+    timer.track_memory = print_timing;
     let trace = cfg.time_trace.clone();
     link::link(cfg, &mut timer)?;
     if print_timing {

@@ -7,8 +7,11 @@ use std::time::Instant;
 
 pub struct Timer {
     start: Instant,
-    phases: Vec<(&'static str, f64, f64)>,
+    phases: Vec<(&'static str, f64, f64, u64)>,
     current: Option<(&'static str, Instant)>,
+    /// Reads the process's anonymous memory at each phase's end (only when it will be printed:
+    /// fresh anonymous pages are the costliest thing a link touches on a VM).
+    pub track_memory: bool,
     /// Facts about the link's size, printed after the phases.
     pub stats: Vec<(&'static str, u64)>,
 }
@@ -19,6 +22,7 @@ impl Timer {
             start: Instant::now(),
             phases: Vec::new(),
             current: None,
+            track_memory: false,
             stats: Vec::new(),
         }
     }
@@ -33,7 +37,8 @@ impl Timer {
         if let Some((name, t)) = self.current.take() {
             let begin = t.duration_since(self.start).as_secs_f64();
             let len = t.elapsed().as_secs_f64();
-            self.phases.push((name, begin, len));
+            let anon = if self.track_memory { anon_kib() } else { 0 };
+            self.phases.push((name, begin, len, anon));
         }
     }
 
@@ -41,9 +46,15 @@ impl Timer {
         self.finish();
         let total = self.start.elapsed().as_secs_f64();
         let mut out = std::io::stderr().lock();
-        let _ = writeln!(out, "{:>10}  phase", "ms");
-        for (name, _, len) in &self.phases {
-            let _ = writeln!(out, "{:>10.3}  {}", len * 1e3, name);
+        let _ = writeln!(out, "{:>10}  {:>9}  phase", "ms", "anon MiB");
+        for (name, _, len, anon) in &self.phases {
+            let _ = writeln!(
+                out,
+                "{:>10.3}  {:>9.1}  {}",
+                len * 1e3,
+                *anon as f64 / 1024.0,
+                name
+            );
         }
         let _ = writeln!(out, "{:>10.3}  total", total * 1e3);
         for (name, v) in &self.stats {
@@ -73,7 +84,7 @@ impl Timer {
     pub fn write_trace(&mut self, path: &str) -> std::io::Result<()> {
         self.finish();
         let mut s = String::from("{\"traceEvents\":[");
-        for (i, (name, begin, len)) in self.phases.iter().enumerate() {
+        for (i, (name, begin, len, _)) in self.phases.iter().enumerate() {
             if i > 0 {
                 s.push(',');
             }
@@ -87,4 +98,14 @@ impl Timer {
         s.push_str("]}\n");
         std::fs::write(path, s)
     }
+}
+
+/// The process's resident anonymous memory, from `/proc/self/status`.
+fn anon_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("RssAnon:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
 }
