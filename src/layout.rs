@@ -437,8 +437,16 @@ pub fn is_c_ident(name: &[u8]) -> bool {
 /// Assigns every live input section, merge group and synthetic section to an output section.
 pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     let strip_debug = link.cfg.strip_debug || link.cfg.strip_all;
-    // Per file: (section index, output name) for sections that go to the output.
-    let per_file: Vec<Vec<(u32, &'static [u8])>> = link
+    // Per file, the sections that go to the output, with what the serial pass below needs of
+    // them, so that it reads one compact list instead of every section record again.
+    struct Placed {
+        shndx: u32,
+        ty: u32,
+        name: &'static [u8],
+        flags: u64,
+        align: u64,
+    }
+    let per_file: Vec<Vec<Placed>> = link
         .files
         .par_iter()
         .map(|f| {
@@ -456,7 +464,29 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                     {
                         continue;
                     }
-                    v.push((i as u32, output_name(s.name, s.flags, s.sh_type)));
+                    let name = output_name(s.name, s.flags, s.sh_type);
+                    let ty = match s.sh_type {
+                        SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY
+                            if name == b".init_array" =>
+                        {
+                            SHT_INIT_ARRAY
+                        }
+                        SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY
+                            if name == b".fini_array" =>
+                        {
+                            SHT_FINI_ARRAY
+                        }
+                        SHT_PROGBITS if name == b".init_array" => SHT_INIT_ARRAY,
+                        SHT_PROGBITS if name == b".fini_array" => SHT_FINI_ARRAY,
+                        t => t,
+                    };
+                    v.push(Placed {
+                        shndx: i as u32,
+                        ty,
+                        name,
+                        flags: s.flags,
+                        align: s.align,
+                    });
                 }
             }
             v
@@ -471,40 +501,36 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                 sections.push(OutSection::new(name, ty, 0, 1, Content::Inputs));
                 (sections.len() - 1) as u32
             });
-            let s = &mut sections[i as usize];
-            // PROGBITS wins over NOBITS: a NOBITS member of a PROGBITS section is written as zeros.
-            if s.flags == 0 || (s.sh_type == SHT_NOBITS && ty != SHT_NOBITS) {
-                s.sh_type = ty;
-            }
-            s.flags |= flags
-                & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS | SHF_MERGE | SHF_STRINGS)
-                    as u64;
+            merge_type_and_flags(&mut sections[i as usize], ty, flags);
             i
         };
 
+    // Most output names are the static ones `output_name` maps `.text.*` and the like to, so the
+    // same pointer recurs: a few recent names are compared by address before the table is asked
+    // (hashing every section's name was most of this function's time on a 400k-section link).
+    let mut recent: [(usize, usize, u32); 8] = [(0, 0, 0); 8];
+    let mut next_slot = 0;
     for (fi, list) in per_file.iter().enumerate() {
-        let InputFile::Object(o) = &link.files[fi] else {
-            continue;
-        };
-        for &(si, name) in list {
-            let s = &o.sections[si as usize];
-            let ty = match s.sh_type {
-                SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY if name == b".init_array" => {
-                    SHT_INIT_ARRAY
+        for p in list {
+            let (name, ty) = (p.name, p.ty);
+            let key = (name.as_ptr() as usize, name.len());
+            let oi = match recent.iter().find(|r| (r.0, r.1) == key) {
+                Some(&(_, _, oi)) => {
+                    merge_type_and_flags(&mut sections[oi as usize], ty, p.flags);
+                    oi
                 }
-                SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY if name == b".fini_array" => {
-                    SHT_FINI_ARRAY
+                None => {
+                    let oi = get(&mut sections, name, ty, p.flags);
+                    recent[next_slot] = (key.0, key.1, oi);
+                    next_slot = (next_slot + 1) % recent.len();
+                    oi
                 }
-                SHT_PROGBITS if name == b".init_array" => SHT_INIT_ARRAY,
-                SHT_PROGBITS if name == b".fini_array" => SHT_FINI_ARRAY,
-                t => t,
             };
-            let oi = get(&mut sections, name, ty, s.flags);
             let os = &mut sections[oi as usize];
-            os.align = os.align.max(s.align);
+            os.align = os.align.max(p.align);
             os.members.push(Member::Input {
                 file: fi as u32,
-                shndx: si,
+                shndx: p.shndx,
             });
         }
     }
@@ -593,6 +619,16 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     }
     link.layout.sections.sort_by_key(|s| s.rank);
     reindex(link);
+}
+
+/// An output section takes in a member's type and flags.
+fn merge_type_and_flags(s: &mut OutSection, ty: u32, flags: u64) {
+    // PROGBITS wins over NOBITS: a NOBITS member of a PROGBITS section is written as zeros.
+    if s.flags == 0 || (s.sh_type == SHT_NOBITS && ty != SHT_NOBITS) {
+        s.sh_type = ty;
+    }
+    s.flags |=
+        flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS | SHF_MERGE | SHF_STRINGS) as u64;
 }
 
 /// After sorting: record where the synthetic sections and merge groups ended up.

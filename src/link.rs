@@ -126,6 +126,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
 
     timer.phase("layout");
     crate::layout::create_output_sections(&mut link, groups);
+    timer.phase("section offsets");
     crate::layout::size_sections(&mut link);
     crate::synth::size_dynamic(&mut link);
     timer.phase("symbol table plan");
