@@ -485,7 +485,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                         ty,
                         name,
                         flags: s.flags,
-                        align: s.align,
+                        align: s.align(),
                     });
                 }
             }
@@ -720,7 +720,7 @@ pub fn size_sections(link: &mut Link) {
                     Member::Input { file, shndx } => {
                         let sec =
                             &files[file as usize].as_object().unwrap().sections[shndx as usize];
-                        (sec.align, sec.size)
+                        (sec.align(), sec.size)
                     }
                     Member::Merge(g) => (groups[g as usize].align, groups[g as usize].size),
                     Member::Commons(file) => {
@@ -1145,7 +1145,7 @@ pub fn check_size(link: &Link) -> crate::error::Result<()> {
                 && let Some(o) = link.files[file as usize].as_object()
             {
                 let sec = &o.sections[shndx as usize];
-                let key = if by_align { sec.align } else { sec.size };
+                let key = if by_align { sec.align() } else { sec.size };
                 if best.as_ref().is_none_or(|b| key > b.0) {
                     best = Some((key, format!("{}: section {}", o.name, name_str(sec.name))));
                 }
@@ -1204,7 +1204,7 @@ pub fn check_size(link: &Link) -> crate::error::Result<()> {
                 o.sections
                     .iter()
                     .filter(|s| s.is_live())
-                    .map(move |s| (s.align, o, s))
+                    .map(move |s| (s.align(), o, s))
             })
             .max_by_key(|x| x.0)
             .map(|(_, o, s)| format!("{}: section {}", o.name, name_str(s.name)))

@@ -93,6 +93,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if link.is_exe() && !link.dynamic && link.cfg.dynamic_linker.is_some() && needed_dsos {
         link.has_interp = true;
     }
+    timer.phase("classify symbols");
     crate::synth::define_linker_symbols(&mut link)?;
     // After the linker's own definitions, which a library may reference (`_end`, say).
     crate::resolve::check_shlib_undefined(&link)?;
@@ -101,6 +102,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     check_entry(&link);
     link.exec_stack = exec_stack(&link);
 
+    timer.phase("parse .eh_frame");
     link.files.par_iter_mut().try_for_each(|f| match f {
         InputFile::Object(o) if o.is_alive() => crate::eh_frame::parse(o),
         _ => Ok(()),

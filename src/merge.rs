@@ -134,9 +134,14 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                 }
                 let out_name = crate::layout::output_name(s.name, s.flags, s.sh_type);
                 let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
-                let key = (out_name, flags, s.entsize, s.align);
+                let key = (out_name, flags, s.entsize as u64, s.align());
                 let g = *group_index.entry(key).or_insert_with(|| {
-                    groups.push(MergeGroup::new(out_name, flags, s.entsize, s.align));
+                    groups.push(MergeGroup::new(
+                        out_name,
+                        flags,
+                        s.entsize as u64,
+                        s.align(),
+                    ));
                     (groups.len() - 1) as u32
                 });
                 v.push((i as u32, g));

@@ -73,29 +73,46 @@ pub enum SecKind {
     Discarded,
 }
 
+/// One per section of every linked object (662k on a large C++ link), so it is kept small: on a
+/// VM every fresh page costs about a millisecond per MiB to fault in, and the section records were
+/// the largest block of memory a link allocated. Rare facts live with the file (the dynamic
+/// relocation runs, in `ObjectFile::dynrel_runs`).
 pub struct InputSection {
     pub name: &'static [u8],
-    pub sh_type: u32,
-    pub flags: u64,
-    pub align: u64,
-    pub size: u64,
-    pub entsize: u64,
     pub data: &'static [u8],
     pub relocs: &'static [Rela],
-    pub kind: SecKind,
-    /// The output section this section goes to, once laid out.
-    pub out: u32,
+    pub size: u64,
+    pub flags: u64,
     /// Offset within the output section.
     pub offset: u64,
-    /// This section's runs of `.rela.dyn` entries (from relocation scanning): its relative
-    /// relocations, from the start of all sections' relative ones, and its others, likewise.
-    pub dynrel_start: u32,
-    pub dynrel_count: u32,
-    pub dynrel_other_start: u32,
-    pub dynrel_other_count: u32,
+    pub sh_type: u32,
+    /// The output section this section goes to, once laid out.
+    pub out: u32,
+    /// `sh_entsize`, saturated (merging uses sizes up to 64; larger ones are only copied along).
+    pub entsize: u32,
+    pub kind: SecKind,
+    /// log2 of the alignment (at most `MAX_ALIGN`).
+    align_log2: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<InputSection>() <= 88);
+
+/// A section's runs of `.rela.dyn` entries (from relocation scanning): its relative relocations,
+/// counted from the start of all sections' relative ones, and its others, likewise.
+#[derive(Clone, Copy)]
+pub struct DynRelRuns {
+    pub rel_start: u32,
+    pub rel_count: u32,
+    pub other_start: u32,
+    pub other_count: u32,
 }
 
 impl InputSection {
+    #[inline]
+    pub fn align(&self) -> u64 {
+        1 << self.align_log2
+    }
+
     pub fn is_alloc(&self) -> bool {
         self.flags & SHF_ALLOC as u64 != 0
     }
@@ -147,6 +164,8 @@ pub struct ObjectFile {
     /// Per merge section (by section index): its pieces. Filled by the merge phase.
     pub merge: Vec<crate::merge::MergeSlot>,
     pub eh_frame: Vec<crate::eh_frame::EhSection>,
+    /// The sections that emit dynamic relocations, by section index, with their runs.
+    pub dynrel_runs: Vec<(u32, DynRelRuns)>,
     /// Size and alignment of the block in `.bss` holding the COMMON symbols this file owns.
     pub common_size: u64,
     pub common_align: u64,
@@ -309,6 +328,7 @@ impl ObjectFile {
             symbols: Vec::new(),
             merge: Vec::new(),
             eh_frame: Vec::new(),
+            dynrel_runs: Vec::new(),
             common_size: 0,
             common_align: 1,
             common_base: 0,
@@ -437,20 +457,16 @@ impl ObjectFile {
             }
             sections.push(InputSection {
                 name: sname,
-                sh_type,
-                flags,
-                align,
-                size,
-                entsize: sh.sh_entsize.get(LE),
                 data: data_slice,
                 relocs: &[],
-                kind,
-                out: NONE,
+                size,
+                flags,
                 offset: 0,
-                dynrel_start: 0,
-                dynrel_count: 0,
-                dynrel_other_start: 0,
-                dynrel_other_count: 0,
+                sh_type,
+                out: NONE,
+                entsize: entsize.min(u32::MAX as u64) as u32,
+                kind,
+                align_log2: align.trailing_zeros() as u8,
             });
         }
         if let Some(s) = sections.first_mut() {
@@ -589,6 +605,15 @@ impl ObjectFile {
         self.exec_stack = exec_stack;
         self.lto_slim = lto_slim;
         Ok(())
+    }
+
+    /// A section's runs of `.rela.dyn`, if it emits dynamic relocations.
+    pub fn dynrels_of(&self, shndx: usize) -> Option<DynRelRuns> {
+        let i = self
+            .dynrel_runs
+            .binary_search_by_key(&(shndx as u32), |r| r.0)
+            .ok()?;
+        Some(self.dynrel_runs[i].1)
     }
 
     pub fn is_alive(&self) -> bool {

@@ -146,7 +146,7 @@ fn direct_address(link: &Link, s: &Symbol) -> bool {
 /// aligned wherever layout puts it. Scanning and writing both ask this, so they agree.
 #[inline]
 pub fn packed_place(link: &Link, sec: &InputSection, off: u64) -> bool {
-    link.packs_relative() && sec.align >= 8 && off.is_multiple_of(8)
+    link.packs_relative() && sec.align() >= 8 && off.is_multiple_of(8)
 }
 
 /// The decision for one relocation, with what scanning must record for it.

@@ -78,7 +78,7 @@ pub fn write_map(link: &Link, path: &Path) -> Result<()> {
                     };
                     let sec = &o.sections[shndx as usize];
                     let name = format!("{}:({})", o.name, String::from_utf8_lossy(sec.name));
-                    line(&mut out, addr, sec.size, sec.align, 8, &name);
+                    line(&mut out, addr, sec.size, sec.align(), 8, &name);
                     for (value, sym) in defined.get(&(file, shndx)).into_iter().flatten() {
                         let sym = crate::symbol::demangle(sym);
                         line(&mut out, *value, 0, 1, 16, &sym);

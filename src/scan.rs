@@ -148,13 +148,19 @@ pub fn scan(link: &mut Link) -> Result<()> {
         .zip(starts.into_par_iter())
         .for_each(|(f, v)| {
             if let InputFile::Object(o) = f {
-                for (sec, [rel_start, rel, other_start, other]) in v {
-                    let s = &mut o.sections[sec as usize];
-                    s.dynrel_start = rel_start;
-                    s.dynrel_count = rel;
-                    s.dynrel_other_start = other_start;
-                    s.dynrel_other_count = other;
-                }
+                // In section order, as the counts were made.
+                o.dynrel_runs = v
+                    .into_iter()
+                    .map(|(sec, [rel_start, rel_count, other_start, other_count])| {
+                        let runs = crate::object::DynRelRuns {
+                            rel_start,
+                            rel_count,
+                            other_start,
+                            other_count,
+                        };
+                        (sec, runs)
+                    })
+                    .collect();
             }
         });
     link.synth.packed = results

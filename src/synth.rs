@@ -249,8 +249,14 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
         }
     }
     // __start_SEC / __stop_SEC for output sections named like C identifiers.
+    // Only if something refers to one: the sections are many, the references rare.
+    let wanted = (0..link.nglobals).any(|id| {
+        let s = &link.syms[id as usize];
+        s.kind == SymKind::Undefined
+            && (s.name.starts_with(b"__start_") || s.name.starts_with(b"__stop_"))
+    });
     let mut names: BTreeSet<&'static [u8]> = BTreeSet::new();
-    for o in link.live_objects() {
+    for o in link.live_objects().filter(|_| wanted) {
         for s in &o.sections {
             if s.is_alloc() && s.is_live() && crate::layout::is_c_ident(s.name) {
                 names.insert(crate::layout::output_name(s.name, s.flags, s.sh_type));

@@ -206,7 +206,7 @@ fn write_object(
             if s.relocs.is_empty() {
                 return Ok(());
             }
-            let dynrel = if s.dynrel_count + s.dynrel_other_count > 0 {
+            let dynrel = if let Some(d) = o.dynrels_of(i) {
                 let Some(base) = rela_dyn_off else {
                     bail!("internal error: dynamic relocations without .rela.dyn")
                 };
@@ -216,8 +216,8 @@ fn write_object(
                     unsafe { out.slice(at, n as usize * 24) }
                 };
                 crate::arch::DynRelOut::new(
-                    run(runs.sec_relative, s.dynrel_start, s.dynrel_count),
-                    run(runs.sec_other, s.dynrel_other_start, s.dynrel_other_count),
+                    run(runs.sec_relative, d.rel_start, d.rel_count),
+                    run(runs.sec_other, d.other_start, d.other_count),
                 )
             } else {
                 Default::default()
