@@ -134,13 +134,22 @@ pub fn collect_garbage(link: &mut Link) {
             .flat_map_iter(|&(f, sec)| {
                 let o = link.files[f as usize].as_object().unwrap();
                 let mut found = Vec::new();
+                // Relocations mark whatever section their symbol is in; whether that section is
+                // walked is decided here, once per section, not once per relocation.
+                if !walked(&o.sections[sec as usize]) {
+                    return found;
+                }
                 let mut visit = |t: (u32, u32)| {
-                    if !marks.live[t.0 as usize][t.1 as usize].swap(true, Ordering::Relaxed) {
+                    let mark = marks
+                        .live
+                        .get(t.0 as usize)
+                        .and_then(|l| l.get(t.1 as usize));
+                    if mark.is_some_and(|m| !m.swap(true, Ordering::Relaxed)) {
                         found.push(t);
                     }
                 };
                 for rel in o.sections[sec as usize].relocs {
-                    if let Some(t) = target_section(link, o, rel) {
+                    if let Some(t) = symbol_section(link, o, rel) {
                         visit(t);
                     }
                 }
@@ -195,19 +204,25 @@ pub fn collect_garbage(link: &mut Link) {
     }
 }
 
-/// The section a relocation's symbol is defined in, if that is an object's section.
-fn target_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)> {
+/// Whether marking walks a section's relocations: a discarded section's references keep nothing
+/// alive, and `.eh_frame` is walked record by record, with the functions its FDEs describe.
+fn walked(sec: &crate::object::InputSection) -> bool {
+    sec.is_live() && sec.kind != SecKind::EhFrame
+}
+
+/// The object section a relocation's symbol is defined in, live or not.
+#[inline]
+fn symbol_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)> {
     let id = *o.symbols.get(r_sym(rel) as usize)?;
     let s = &link.syms[id as usize];
-    if s.kind != SymKind::Section {
-        return None;
-    }
-    let owner = link.files[s.file as usize].as_object()?;
-    let sec = owner.sections.get(s.shndx as usize)?;
-    if !sec.is_live() || sec.kind == SecKind::EhFrame {
-        return None;
-    }
-    Some((s.file, s.shndx))
+    (s.kind == SymKind::Section).then_some((s.file, s.shndx))
+}
+
+/// The section a relocation's symbol is defined in, if that is an object's section to walk.
+fn target_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)> {
+    let (f, sec) = symbol_section(link, o, rel)?;
+    let owner = link.files[f as usize].as_object()?;
+    walked(owner.sections.get(sec as usize)?).then_some((f, sec))
 }
 
 /// For each section of an object, the FDEs (eh_frame section index, record index) that describe
