@@ -199,32 +199,60 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
             p += name.len() + 1;
         }
     });
+    // Globals in parallel chunks, each with its own run of rows and of name bytes (split off
+    // the tables, so the runs cannot overlap): 200k globals written serially held up the end of
+    // a large link's write phase.
+    const CHUNK: usize = 4096;
     let (gstart, gsoff) = plan.globals_start;
-    let mut p = gsoff as usize;
-    for (k, &id) in plan.globals.iter().enumerate() {
-        let s = &link.syms[id as usize];
-        let name = crate::synth::dyn_name(link, id);
-        strtab[p..p + name.len()].copy_from_slice(name);
-        strtab[p + name.len()] = 0;
-        let off = (gstart as usize + k) * 24;
-        // An import is a plain function to this output, whatever the library's definition is.
-        let ty = if s.ty == STT_GNU_IFUNC && s.kind == SymKind::Dso {
-            STT_FUNC
-        } else {
-            s.ty
-        };
-        let info = (s.bind << 4) | ty;
-        write_sym(
-            &mut symtab[off..off + 24],
-            p as u32,
-            info,
-            s.vis,
-            out_shndx(link, s),
-            out_value(link, s),
-            s.size,
-        );
-        p += name.len() + 1;
+    let chunk_bytes: Vec<usize> = plan
+        .globals
+        .par_chunks(CHUNK)
+        .map(|c| {
+            c.iter()
+                .map(|&id| crate::synth::dyn_name(link, id).len() + 1)
+                .sum()
+        })
+        .collect();
+    let mut names_rest = &mut strtab[gsoff as usize..];
+    let mut name_runs: Vec<(usize, &mut [u8])> = Vec::with_capacity(chunk_bytes.len());
+    let mut at = gsoff as usize;
+    for &n in &chunk_bytes {
+        let (run, rest) = std::mem::take(&mut names_rest).split_at_mut(n);
+        name_runs.push((at, run));
+        names_rest = rest;
+        at += n;
     }
+    symtab[gstart as usize * 24..]
+        .par_chunks_mut(CHUNK * 24)
+        .zip(plan.globals.par_chunks(CHUNK))
+        .zip(name_runs)
+        .for_each(|((rows, ids), (names_at, names))| {
+            let mut p = 0;
+            for (k, &id) in ids.iter().enumerate() {
+                let s = &link.syms[id as usize];
+                let name = crate::synth::dyn_name(link, id);
+                names[p..p + name.len()].copy_from_slice(name);
+                names[p + name.len()] = 0;
+                // An import is a plain function to this output, whatever the library's
+                // definition is.
+                let ty = if s.ty == STT_GNU_IFUNC && s.kind == SymKind::Dso {
+                    STT_FUNC
+                } else {
+                    s.ty
+                };
+                let info = (s.bind << 4) | ty;
+                write_sym(
+                    &mut rows[k * 24..k * 24 + 24],
+                    (names_at + p) as u32,
+                    info,
+                    s.vis,
+                    out_shndx(link, s),
+                    out_value(link, s),
+                    s.size,
+                );
+                p += name.len() + 1;
+            }
+        });
 }
 
 /// Section names for `.shstrtab`: returns the table and each section's name offset.
