@@ -5,7 +5,7 @@
 
 use crate::context::{InputFile, Link};
 use crate::error::{Error, Result, warn};
-use crate::object::SecKind;
+use crate::object::{DynRelRuns, SecKind};
 use crate::reloc::{ScanResult, scan_relocs, scan_section};
 use crate::symbol::demangle;
 use rayon::prelude::*;
@@ -132,35 +132,29 @@ pub fn scan(link: &mut Link) -> Result<()> {
 
     // Give each section its two runs of .rela.dyn (relative and other), in file order.
     let (mut next_rel, mut next_other) = (0u32, 0u32);
-    type Runs = (u32, [u32; 4]);
-    let mut starts: Vec<Vec<Runs>> = Vec::with_capacity(results.len());
+    let mut runs: Vec<Vec<(u32, DynRelRuns)>> = Vec::with_capacity(results.len());
     for (counts, _) in &results {
         let mut v = Vec::with_capacity(counts.len());
-        for &(sec, rel, other) in counts {
-            v.push((sec, [next_rel, rel, next_other, other]));
-            next_rel += rel;
-            next_other += other;
+        for &(sec, rel_count, other_count) in counts {
+            let r = DynRelRuns {
+                rel_start: next_rel,
+                rel_count,
+                other_start: next_other,
+                other_count,
+            };
+            v.push((sec, r));
+            next_rel += rel_count;
+            next_other += other_count;
         }
-        starts.push(v);
+        runs.push(v);
     }
     link.files
         .par_iter_mut()
-        .zip(starts.into_par_iter())
+        .zip(runs.into_par_iter())
         .for_each(|(f, v)| {
             if let InputFile::Object(o) = f {
-                // In section order, as the counts were made.
-                o.dynrel_runs = v
-                    .into_iter()
-                    .map(|(sec, [rel_start, rel_count, other_start, other_count])| {
-                        let runs = crate::object::DynRelRuns {
-                            rel_start,
-                            rel_count,
-                            other_start,
-                            other_count,
-                        };
-                        (sec, runs)
-                    })
-                    .collect();
+                // In section order, as the counts were made: `dynrels_of` searches it.
+                o.dynrel_runs = v;
             }
         });
     link.synth.packed = results

@@ -15,6 +15,8 @@ pub struct SymtabPlan {
     pub file_start: Vec<(u64, u64)>,
     pub file_counts: Vec<(u64, u64)>,
     pub globals: Vec<u32>,
+    /// Name bytes of each run of `GLOBALS_CHUNK` globals: the runs are written in parallel.
+    pub global_chunk_bytes: Vec<usize>,
     pub globals_start: (u64, u64),
     pub nsyms: u64,
     pub strsize: u64,
@@ -52,6 +54,10 @@ fn keep_global(link: &Link, s: &Symbol) -> bool {
     }
 }
 
+/// Globals are written in runs of this many, each with its rows and name bytes split off the
+/// tables (200k globals written serially held up the end of a large link's write phase).
+const GLOBALS_CHUNK: usize = 4096;
+
 pub fn plan(link: &Link) -> SymtabPlan {
     let file_counts: Vec<(u64, u64)> = link
         .files
@@ -83,10 +89,15 @@ pub fn plan(link: &Link) -> SymtabPlan {
         .into_par_iter()
         .filter(|&i| keep_global(link, &link.syms[i as usize]))
         .collect();
-    let gbytes: u64 = globals
-        .par_iter()
-        .map(|&i| crate::synth::dyn_name(link, i).len() as u64 + 1)
-        .sum();
+    let global_chunk_bytes: Vec<usize> = globals
+        .par_chunks(GLOBALS_CHUNK)
+        .map(|c| {
+            c.iter()
+                .map(|&id| crate::synth::dyn_name(link, id).len() + 1)
+                .sum()
+        })
+        .collect();
+    let gbytes = global_chunk_bytes.iter().sum::<usize>() as u64;
     let globals_start = (idx, str_off);
     SymtabPlan {
         file_start,
@@ -94,6 +105,7 @@ pub fn plan(link: &Link) -> SymtabPlan {
         nsyms: idx + globals.len() as u64,
         strsize: str_off + gbytes,
         globals,
+        global_chunk_bytes,
         globals_start,
     }
 }
@@ -199,32 +211,19 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
             p += name.len() + 1;
         }
     });
-    // Globals in parallel chunks, each with its own run of rows and of name bytes (split off
-    // the tables, so the runs cannot overlap): 200k globals written serially held up the end of
-    // a large link's write phase.
-    const CHUNK: usize = 4096;
     let (gstart, gsoff) = plan.globals_start;
-    let chunk_bytes: Vec<usize> = plan
-        .globals
-        .par_chunks(CHUNK)
-        .map(|c| {
-            c.iter()
-                .map(|&id| crate::synth::dyn_name(link, id).len() + 1)
-                .sum()
-        })
-        .collect();
     let mut names_rest = &mut strtab[gsoff as usize..];
-    let mut name_runs: Vec<(usize, &mut [u8])> = Vec::with_capacity(chunk_bytes.len());
+    let mut name_runs: Vec<(usize, &mut [u8])> = Vec::with_capacity(plan.global_chunk_bytes.len());
     let mut at = gsoff as usize;
-    for &n in &chunk_bytes {
+    for &n in &plan.global_chunk_bytes {
         let (run, rest) = std::mem::take(&mut names_rest).split_at_mut(n);
         name_runs.push((at, run));
         names_rest = rest;
         at += n;
     }
     symtab[gstart as usize * 24..]
-        .par_chunks_mut(CHUNK * 24)
-        .zip(plan.globals.par_chunks(CHUNK))
+        .par_chunks_mut(GLOBALS_CHUNK * 24)
+        .zip(plan.globals.par_chunks(GLOBALS_CHUNK))
         .zip(name_runs)
         .for_each(|((rows, ids), (names_at, names))| {
             let mut p = 0;

@@ -248,34 +248,38 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
             defs.push((id, kind));
         }
     }
-    // __start_SEC / __stop_SEC for output sections named like C identifiers.
-    // Only if something refers to one: the sections are many, the references rare.
-    let wanted = (0..link.nglobals).any(|id| {
-        let s = &link.syms[id as usize];
-        s.kind == SymKind::Undefined
-            && (s.name.starts_with(b"__start_") || s.name.starts_with(b"__stop_"))
-    });
+    // __start_SEC / __stop_SEC for output sections named like C identifiers. The references are
+    // found first: they are rare, and the sections to look through are many.
+    let refs: Vec<(u32, bool, &[u8])> = (0..link.nglobals)
+        .filter_map(|id| {
+            let s = &link.syms[id as usize];
+            if s.kind != SymKind::Undefined {
+                return None;
+            }
+            match s.name.strip_prefix(b"__start_") {
+                Some(sec) => Some((id, true, sec)),
+                None => s.name.strip_prefix(b"__stop_").map(|sec| (id, false, sec)),
+            }
+        })
+        .collect();
     let mut names: BTreeSet<&'static [u8]> = BTreeSet::new();
-    for o in link.live_objects().filter(|_| wanted) {
+    for o in link.live_objects().filter(|_| !refs.is_empty()) {
         for s in &o.sections {
             if s.is_alloc() && s.is_live() && crate::layout::is_c_ident(s.name) {
                 names.insert(crate::layout::output_name(s.name, s.flags, s.sh_type));
             }
         }
     }
-    for id in 0..link.nglobals {
-        let s = &link.syms[id as usize];
-        if s.kind != SymKind::Undefined {
-            continue;
-        }
-        if let Some(sec) = s.name.strip_prefix(b"__start_") {
-            if let Some(n) = names.get(sec) {
-                defs.push((id, LinkerSym::Start(n)));
-            }
-        } else if let Some(sec) = s.name.strip_prefix(b"__stop_")
-            && let Some(n) = names.get(sec)
-        {
-            defs.push((id, LinkerSym::Stop(n)));
+    for (id, start, sec) in refs {
+        if let Some(n) = names.get(sec) {
+            defs.push((
+                id,
+                if start {
+                    LinkerSym::Start(n)
+                } else {
+                    LinkerSym::Stop(n)
+                },
+            ));
         }
     }
     for (id, kind) in defs {

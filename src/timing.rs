@@ -37,7 +37,11 @@ impl Timer {
         if let Some((name, t)) = self.current.take() {
             let begin = t.duration_since(self.start).as_secs_f64();
             let len = t.elapsed().as_secs_f64();
-            let anon = if self.track_memory { anon_kib() } else { 0 };
+            let anon = if self.track_memory {
+                status_kib("RssAnon")
+            } else {
+                0
+            };
             self.phases.push((name, begin, len, anon));
         }
     }
@@ -62,22 +66,8 @@ impl Timer {
         }
         // What the process touched: fresh anonymous memory costs page clearing, and on a VM whose
         // host reclaims free memory, faults on the host as well.
-        if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-            for l in status.lines() {
-                if let Some(v) = l
-                    .strip_prefix("RssAnon:")
-                    .or_else(|| l.strip_prefix("RssFile:"))
-                    .or_else(|| l.strip_prefix("VmHWM:"))
-                {
-                    let kib: u64 = v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0);
-                    let _ = writeln!(
-                        out,
-                        "{:>10}  {} (KiB)",
-                        kib,
-                        l.split(':').next().unwrap_or("")
-                    );
-                }
-            }
+        for field in ["RssAnon", "RssFile", "VmHWM"] {
+            let _ = writeln!(out, "{:>10}  {field} (KiB)", status_kib(field));
         }
     }
 
@@ -100,12 +90,12 @@ impl Timer {
     }
 }
 
-/// The process's resident anonymous memory, from `/proc/self/status`.
-fn anon_kib() -> u64 {
+/// A memory figure of this process from `/proc/self/status` (`RssAnon`, `VmHWM`, ...), in KiB.
+fn status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("RssAnon:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
         .unwrap_or(0)
 }

@@ -494,6 +494,65 @@ fn print_timing_shows_phases_and_total() {
         rows.len() >= 3,
         "--print-timing should show a row per phase and a total:\n{stderr}"
     );
+    // The second column is the resident anonymous memory at each phase's end: never zero once the
+    // link has read its inputs.
+    assert!(
+        stderr
+            .lines()
+            .next()
+            .is_some_and(|h| h.contains("anon MiB")),
+        "--print-timing has no memory column:\n{stderr}"
+    );
+    assert!(
+        rows.iter().any(|l| l
+            .split_whitespace()
+            .nth(1)
+            .and_then(|v| v.parse::<f64>().ok())
+            .is_some_and(|mib| mib > 0.0)),
+        "--print-timing shows no phase's anonymous memory:\n{stderr}"
+    );
+}
+
+/// `.symtab`'s globals are written in parallel runs of 4096 rows, each with its own run of
+/// names: with more globals than that, every name must still sit at its own row and value.
+#[test]
+fn symtab_with_many_globals_names_every_symbol_once() {
+    const N: usize = 10_000;
+    let t = tdir("many_globals");
+    let mut src = String::new();
+    for i in 0..N {
+        src.push_str(&format!("int f{i}(int x) {{ return x + {i}; }}\n"));
+    }
+    src.push_str("int main(void) { return f0(0); }\n");
+    let obj = compile_with("gcc", t.path(), "many.c", &src, &["-O0"]);
+    let exe = t.join("many");
+    run_ok(&mut link_cmd(&exe, &[obj], &[]), LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    let nm = Command::new("nm")
+        .args(["-P", "--defined-only"])
+        .arg(&exe)
+        .output()
+        .expect("nm runs");
+    assert!(nm.status.success(), "nm failed on {}", exe.display());
+    let mut addr = vec![None; N];
+    for line in text(&nm.stdout).lines() {
+        let mut w = line.split_whitespace();
+        let (Some(name), Some(_), Some(value)) = (w.next(), w.next(), w.next()) else {
+            continue;
+        };
+        if let Some(i) = name.strip_prefix('f').and_then(|i| i.parse::<usize>().ok())
+            && i < N
+        {
+            assert!(addr[i].is_none(), "f{i} is in .symtab twice");
+            addr[i] = Some(u64::from_str_radix(value, 16).expect("hex value"));
+        }
+    }
+    // gcc places the functions in source order, so their addresses rise with their numbers.
+    for i in 0..N {
+        let a = addr[i].unwrap_or_else(|| panic!("f{i} is missing from .symtab"));
+        if i > 0 {
+            assert!(a > addr[i - 1].unwrap(), "f{i} is not after f{}", i - 1);
+        }
+    }
 }
 
 #[test]
