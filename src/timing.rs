@@ -1,16 +1,18 @@
 //! Per-phase wall-clock timing: `--print-timing` prints a table, `--time-trace=FILE` writes a Chrome
 //! trace (open it in Perfetto or chrome://tracing). Phases are recorded by the main thread only, so the
-//! cost is one `Instant::now()` per phase.
+//! cost is one `Instant::now()` per phase, and with `--print-timing` a read of the process's CPU
+//! time: CPU over wall time says how well a phase uses the threads it has.
 
 use std::io::Write;
 use std::time::Instant;
 
 pub struct Timer {
     start: Instant,
-    phases: Vec<(&'static str, f64, f64, u64)>,
-    current: Option<(&'static str, Instant)>,
-    /// Reads the process's anonymous memory at each phase's end (only when it will be printed:
-    /// fresh anonymous pages are the costliest thing a link touches on a VM).
+    /// (name, begin, wall seconds, CPU seconds, anonymous KiB at the end)
+    phases: Vec<(&'static str, f64, f64, f64, u64)>,
+    current: Option<(&'static str, Instant, f64)>,
+    /// Reads the process's CPU time and anonymous memory at each phase's end (only when they will
+    /// be printed: fresh anonymous pages are the costliest thing a link touches on a VM).
     pub track_memory: bool,
     /// Facts about the link's size, printed after the phases.
     pub stats: Vec<(&'static str, u64)>,
@@ -30,19 +32,24 @@ impl Timer {
     /// Ends the running phase (if any) and starts `name`.
     pub fn phase(&mut self, name: &'static str) {
         self.finish();
-        self.current = Some((name, Instant::now()));
+        let cpu = if self.track_memory {
+            cpu_seconds()
+        } else {
+            0.0
+        };
+        self.current = Some((name, Instant::now(), cpu));
     }
 
     pub fn finish(&mut self) {
-        if let Some((name, t)) = self.current.take() {
+        if let Some((name, t, cpu0)) = self.current.take() {
             let begin = t.duration_since(self.start).as_secs_f64();
             let len = t.elapsed().as_secs_f64();
-            let anon = if self.track_memory {
-                status_kib("RssAnon")
+            let (cpu, anon) = if self.track_memory {
+                (cpu_seconds() - cpu0, status_kib("RssAnon"))
             } else {
-                0
+                (0.0, 0)
             };
-            self.phases.push((name, begin, len, anon));
+            self.phases.push((name, begin, len, cpu, anon));
         }
     }
 
@@ -50,12 +57,17 @@ impl Timer {
         self.finish();
         let total = self.start.elapsed().as_secs_f64();
         let mut out = std::io::stderr().lock();
-        let _ = writeln!(out, "{:>10}  {:>9}  phase", "ms", "anon MiB");
-        for (name, _, len, anon) in &self.phases {
+        let _ = writeln!(
+            out,
+            "{:>10}  {:>8}  {:>9}  phase",
+            "ms", "cpu ms", "anon MiB"
+        );
+        for (name, _, len, cpu, anon) in &self.phases {
             let _ = writeln!(
                 out,
-                "{:>10.3}  {:>9.1}  {}",
+                "{:>10.3}  {:>8.1}  {:>9.1}  {}",
                 len * 1e3,
+                cpu * 1e3,
                 *anon as f64 / 1024.0,
                 name
             );
@@ -74,7 +86,7 @@ impl Timer {
     pub fn write_trace(&mut self, path: &str) -> std::io::Result<()> {
         self.finish();
         let mut s = String::from("{\"traceEvents\":[");
-        for (i, (name, begin, len, _)) in self.phases.iter().enumerate() {
+        for (i, (name, begin, len, _, _)) in self.phases.iter().enumerate() {
             if i > 0 {
                 s.push(',');
             }
@@ -98,4 +110,23 @@ fn status_kib(field: &str) -> u64 {
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// CPU time of all the process's threads so far.
+fn cpu_seconds() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+    }
+    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+    let mut t = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    if unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut t) } != 0 {
+        return 0.0;
+    }
+    t.sec as f64 + t.nsec as f64 * 1e-9
 }

@@ -494,21 +494,26 @@ fn print_timing_shows_phases_and_total() {
         rows.len() >= 3,
         "--print-timing should show a row per phase and a total:\n{stderr}"
     );
-    // The second column is the resident anonymous memory at each phase's end: never zero once the
-    // link has read its inputs.
+    // Then each phase's CPU time (all threads), and the resident anonymous memory at its end:
+    // neither is zero over a whole link, the memory never once the inputs are read.
+    let header = stderr.lines().next().unwrap_or("");
     assert!(
-        stderr
-            .lines()
-            .next()
-            .is_some_and(|h| h.contains("anon MiB")),
-        "--print-timing has no memory column:\n{stderr}"
+        header.contains("cpu ms") && header.contains("anon MiB"),
+        "--print-timing lacks its CPU or memory column:
+{stderr}"
+    );
+    let column = |k: usize| -> Vec<f64> {
+        rows.iter()
+            .filter(|l| !l.contains("total"))
+            .filter_map(|l| l.split_whitespace().nth(k)?.parse::<f64>().ok())
+            .collect()
+    };
+    assert!(
+        column(1).iter().sum::<f64>() > 0.0,
+        "--print-timing shows no CPU time:\n{stderr}"
     );
     assert!(
-        rows.iter().any(|l| l
-            .split_whitespace()
-            .nth(1)
-            .and_then(|v| v.parse::<f64>().ok())
-            .is_some_and(|mib| mib > 0.0)),
+        column(2).iter().any(|&mib| mib > 0.0),
         "--print-timing shows no phase's anonymous memory:\n{stderr}"
     );
 }
