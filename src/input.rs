@@ -159,10 +159,127 @@ struct Loader<'c> {
     search_dirs: Vec<PathBuf>,
     /// `--sysroot`, as given and canonicalised (to tell whether a script lives inside it).
     sysroot: Option<(PathBuf, PathBuf)>,
-    out: Vec<Input>,
+    out: Vec<Loaded>,
     opened: &'c mut Vec<PathBuf>,
     seen_dsos: HashSet<PathBuf>,
     seen_archives: HashSet<PathBuf>,
+}
+
+/// An input in link order, or an archive whose members are yet to be listed.
+enum Loaded {
+    Input(Input),
+    Archive(PendingArchive),
+}
+
+/// Archives are walked after the command line has been: walking one touches every member's header
+/// (a page fault on the mapped file for each member), 20 ms for LLVM's 4,400 members, which
+/// several threads share.
+struct PendingArchive {
+    name: String,
+    path: PathBuf,
+    data: &'static [u8],
+    thin: bool,
+    whole_archive: bool,
+    /// Where in `opened` a thin archive's members go: after the archive itself.
+    opened_at: usize,
+}
+
+impl PendingArchive {
+    fn members(&self) -> Members {
+        let mut inputs = Vec::new();
+        let mut opened = Vec::new();
+        let lazy = !self.whole_archive;
+        let walked = crate::archive::read_members(
+            &self.name,
+            &self.path,
+            self.data,
+            self.thin,
+            &mut opened,
+            |mname, mdata| {
+                match identify(mdata) {
+                    FileType::Object => {
+                        check_elf_header(&mname, mdata)?;
+                        inputs.push(Input::Object(ObjectInput {
+                            name: mname,
+                            data: mdata,
+                            lazy,
+                        }));
+                    }
+                    FileType::Bitcode => {
+                        bail!("{mname}: LLVM bitcode (LTO) is not supported; rebuild without -flto")
+                    }
+                    // GNU ar puts only objects in archives; anything else (an empty member, a
+                    // stray text file) defines no symbols, so it can never be pulled.
+                    _ => {}
+                }
+                Ok(())
+            },
+        );
+        (walked.map(|()| inputs), opened)
+    }
+}
+
+/// An archive's members, and the thin members' paths opened to list them (also on failure).
+type Members = (Result<Vec<Input>>, Vec<PathBuf>);
+
+/// Below this many bytes of archives, one thread walks them: starting another costs more.
+const PARALLEL_ARCHIVE_BYTES: usize = 8 << 20;
+
+/// Lists the members of every pending archive in `loaded`, on up to `threads` threads; returns
+/// the inputs in link order, or the first error in link order. Thin members' paths are inserted
+/// into `opened` where their archive was opened.
+fn expand_archives(
+    loaded: Vec<Loaded>,
+    threads: usize,
+    opened: &mut Vec<PathBuf>,
+) -> Result<Vec<Input>> {
+    let pending: Vec<&PendingArchive> = loaded
+        .iter()
+        .filter_map(|l| match l {
+            Loaded::Archive(a) => Some(a),
+            Loaded::Input(_) => None,
+        })
+        .collect();
+    let bytes: usize = pending.iter().map(|a| a.data.len()).sum();
+    let threads = if bytes < PARALLEL_ARCHIVE_BYTES {
+        1
+    } else {
+        threads.clamp(1, pending.len().max(1))
+    };
+    let results: Vec<std::sync::OnceLock<Members>> =
+        pending.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(a) = pending.get(i) else { break };
+            let _ = results[i].set(a.members());
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let mut results: Vec<_> = results
+        .into_iter()
+        .map(|r| r.into_inner().expect("every archive was walked"))
+        .collect();
+    // Thin members' paths, from the last archive back so that earlier positions stay valid.
+    for (a, (_, paths)) in pending.iter().zip(&mut results).rev() {
+        let at = a.opened_at.min(opened.len());
+        opened.splice(at..at, std::mem::take(paths));
+    }
+    let mut results = results.into_iter();
+    let mut out = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        match l {
+            Loaded::Input(i) => out.push(i),
+            Loaded::Archive(_) => out.extend(results.next().expect("one result per archive").0?),
+        }
+    }
+    Ok(out)
 }
 
 /// A directory named on the command line or in a script: `=DIR` and `$SYSROOT/DIR` are inside
@@ -180,7 +297,7 @@ fn sysroot_dir(sysroot: Option<&Path>, dir: &Path) -> PathBuf {
 /// The inputs in link order. Every file opened to find them (objects, archives and their thin
 /// members, libraries, scripts) is added to `opened` in first-use order, also when loading fails,
 /// so that `--reproduce` can capture a link whose inputs are at fault.
-pub fn load_inputs(cfg: &Config, opened: &mut Vec<PathBuf>) -> Result<Vec<Input>> {
+pub fn load_inputs(cfg: &Config, threads: usize, opened: &mut Vec<PathBuf>) -> Result<Vec<Input>> {
     let root = cfg.sysroot.as_deref();
     let mut search_dirs: Vec<PathBuf> = cfg
         .library_paths
@@ -223,9 +340,12 @@ pub fn load_inputs(cfg: &Config, opened: &mut Vec<PathBuf>) -> Result<Vec<Input>
         }
         Ok(())
     })();
-    let out = std::mem::take(&mut l.out);
+    let loaded = std::mem::take(&mut l.out);
+    // Every archive before a failure is walked: an error in one of them comes first.
+    let expanded = expand_archives(loaded, threads, l.opened);
     let mut seen = HashSet::new();
     l.opened.retain(|p| seen.insert(p.clone()));
+    let out = expanded?;
     result.map(|()| out)
 }
 
@@ -275,11 +395,11 @@ impl Loader<'_> {
         match identify(data) {
             FileType::Object => {
                 check_elf_header(&name, data)?;
-                self.out.push(Input::Object(ObjectInput {
+                self.out.push(Loaded::Input(Input::Object(ObjectInput {
                     name,
                     data,
                     lazy: false,
-                }));
+                })));
             }
             FileType::Shared => {
                 check_elf_header(&name, data)?;
@@ -288,11 +408,11 @@ impl Loader<'_> {
                 }
                 let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
                 if self.seen_dsos.insert(key) {
-                    self.out.push(Input::Dso(DsoInput {
+                    self.out.push(Loaded::Input(Input::Dso(DsoInput {
                         name,
                         data,
                         as_needed: state.as_needed,
-                    }));
+                    })));
                 }
             }
             FileType::Archive | FileType::ThinArchive => {
@@ -301,35 +421,14 @@ impl Loader<'_> {
                 // Archives are searched regardless of position, so a second mention adds nothing,
                 // unless this one is under --whole-archive.
                 if first || state.whole_archive {
-                    let thin = identify(data) == FileType::ThinArchive;
-                    let opened = &mut *self.opened;
-                    let out = &mut self.out;
-                    crate::archive::read_members(
-                        &name,
-                        path,
+                    self.out.push(Loaded::Archive(PendingArchive {
+                        name,
+                        path: path.to_path_buf(),
                         data,
-                        thin,
-                        opened,
-                        |mname, mdata| {
-                            match identify(mdata) {
-                                FileType::Object => {
-                                    check_elf_header(&mname, mdata)?;
-                                    out.push(Input::Object(ObjectInput {
-                                        name: mname,
-                                        data: mdata,
-                                        lazy: !state.whole_archive,
-                                    }));
-                                }
-                                FileType::Bitcode => bail!(
-                                    "{mname}: LLVM bitcode (LTO) is not supported; rebuild without -flto"
-                                ),
-                                // GNU ar puts only objects in archives; anything else (an empty member,
-                                // a stray text file) defines no symbols, so it can never be pulled.
-                                _ => {}
-                            }
-                            Ok(())
-                        },
-                    )?;
+                        thin: identify(data) == FileType::ThinArchive,
+                        whole_archive: state.whole_archive,
+                        opened_at: self.opened.len(),
+                    }));
                 }
             }
             FileType::Script => {

@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering;
 pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     timer.phase("open inputs");
     let mut input_paths = Vec::new();
-    let loaded = crate::input::load_inputs(&cfg, &mut input_paths);
+    let loaded = crate::input::load_inputs(&cfg, max_threads(&cfg), &mut input_paths);
     if let Some(tar) = &cfg.reproduce {
         // Before anything can fail on the inputs' contents: the reproducer is most wanted then.
         crate::reproduce::write(&cfg, &input_paths, tar)?;
@@ -64,7 +64,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if link.cfg.print_timing {
         let objs = link.objects();
         let (mut members, mut pulled, mut bytes, mut used) = (0u64, 0u64, 0u64, 0u64);
-        let (mut sections, mut symbols) = (0u64, 0u64);
+        let (mut sections, mut discarded, mut symbols) = (0u64, 0u64, 0u64);
         for o in objs {
             bytes += o.data.len() as u64;
             if o.lazy {
@@ -74,6 +74,11 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
             if o.is_alive() {
                 used += o.data.len() as u64;
                 sections += o.sections.len() as u64;
+                discarded += o
+                    .sections
+                    .iter()
+                    .filter(|s| s.kind == crate::object::SecKind::Discarded)
+                    .count() as u64;
                 symbols += o.symbols.len() as u64;
             }
         }
@@ -84,6 +89,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
             ("object bytes linked", used),
             ("global symbols", link.nglobals as u64),
             ("sections in linked files", sections),
+            ("of them in discarded comdat groups", discarded),
             ("symbol-table entries in linked files", symbols),
         ]);
     }
@@ -196,6 +202,12 @@ const SMALL_LINK_BYTES: usize = 8 << 20;
 
 /// Builds the thread pool: `--threads N`, or one worker per CPU for all but small links. The main
 /// thread is one of the workers, so a pool of one starts no threads at all.
+/// The threads the link may use: `--threads`, or one per CPU.
+fn max_threads(cfg: &Config) -> usize {
+    cfg.threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
     let size: usize = inputs
         .iter()
@@ -204,13 +216,11 @@ fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
             Input::Dso(d) => d.data.len(),
         })
         .sum();
-    let threads = cfg.threads.unwrap_or_else(|| {
-        if size < SMALL_LINK_BYTES {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        }
-    });
+    let threads = if cfg.threads.is_none() && size < SMALL_LINK_BYTES {
+        1
+    } else {
+        max_threads(cfg)
+    };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .use_current_thread()

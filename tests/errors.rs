@@ -667,6 +667,9 @@ fn missing_inputs() {
     let obj = gcc_c(t.path(), "hello.c", HELLO_C);
     let missing = t.join("does_not_exist.o");
     let missing_name = path_str(&missing);
+    let broken = t.join("libbroken.a");
+    std::fs::write(&broken, b"!<arch>\nhalf_a_header/   0      ").unwrap();
+    let broken_name = path_str(&broken);
     report(vec![
         expect_failure(
             t.path(),
@@ -682,10 +685,23 @@ fn missing_inputs() {
         expect_failure(
             t.path(),
             "missing_file",
-            &[obj.clone(), missing],
+            &[obj.clone(), missing.clone()],
             &[],
             Says {
                 first_line: &[&missing_name],
+                one_line: true,
+                ..Says::default()
+            },
+        ),
+        // Archives are walked after the rest of the command line is opened: a broken archive
+        // before a missing file is still the error reported, as in command-line order.
+        expect_failure(
+            t.path(),
+            "broken_archive_then_missing_file",
+            &[obj.clone(), broken.clone(), missing],
+            &[],
+            Says {
+                first_line: &[&broken_name, "truncated archive member header"],
                 one_line: true,
                 ..Says::default()
             },
