@@ -13,6 +13,7 @@ mod dynlist;
 mod eh_frame;
 mod elf;
 mod error;
+mod exit;
 mod gc;
 mod hash;
 mod input;
@@ -76,8 +77,9 @@ fn main() {
         }
         Err(_) => 2,
     };
-    // Exit without running destructors: the link's memory is released by the kernel at once.
-    std::process::exit(code);
+    // Exit without running destructors: the link's memory is released by the kernel, after the
+    // build has seen the exit.
+    exit::exit(code);
 }
 
 fn run(argv: Vec<String>) -> error::Result<()> {

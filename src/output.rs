@@ -181,7 +181,7 @@ impl Output {
                 if old.is_some() {
                     let _ = std::fs::remove_file(&self.target);
                 }
-                // No descriptor or mapping of the new file may outlive this: the child below would
+                // No descriptor or mapping of the new file may outlive this: the exit's child would
                 // inherit a writable one, and executing the output would fail with ETXTBSY.
                 drop(file);
                 self.sink = Sink::InPlace;
@@ -190,7 +190,7 @@ impl Output {
                     crate::bail!("cannot write output file {shown}: {e}");
                 }
                 if let Some(old) = old {
-                    release_in_background(old);
+                    crate::exit::release_at_exit(old);
                 }
             }
         }
@@ -381,48 +381,4 @@ fn umask() -> u32 {
     let old = unsafe { umask(0o022) };
     unsafe { umask(old) };
     old
-}
-
-/// Drops the last reference to `file` in a forked child that waits for this process to exit, so
-/// freeing its data does not delay the exit the build is waiting for.
-fn release_in_background(file: File) {
-    use std::os::fd::IntoRawFd;
-    unsafe extern "C" {
-        fn fork() -> i32;
-        fn getppid() -> i32;
-        fn getpid() -> i32;
-        fn close(fd: i32) -> i32;
-        fn usleep(us: u32) -> i32;
-        fn _exit(code: i32) -> !;
-    }
-    let fd = file.into_raw_fd();
-    // SAFETY: after fork the child only makes async-signal-safe calls (close, getppid, usleep,
-    // _exit): no allocation, no locks, so the parent's other threads cannot have left it stuck.
-    unsafe {
-        let parent = getpid();
-        match fork() {
-            0 => {
-                // Hold nothing but the old file: not the caller's pipes (its reads would wait for
-                // us), nor anything writable (executing it would fail with ETXTBSY).
-                for other in 0..1024 {
-                    if other != fd {
-                        close(other);
-                    }
-                }
-                for _ in 0..2000 {
-                    if getppid() != parent {
-                        break;
-                    }
-                    usleep(1000);
-                }
-                close(fd);
-                _exit(0);
-            }
-            // The child holds its own reference; ours goes at once, cheaply. (If fork failed, this
-            // close does the work here.)
-            _ => {
-                close(fd);
-            }
-        }
-    }
 }
