@@ -42,10 +42,10 @@ pub fn parse(o: &mut ObjectFile) -> Result<()> {
         if s.kind != SecKind::EhFrame {
             continue;
         }
-        let d = s.data;
+        let d = o.sec_data(si);
         let mut records = Vec::new();
         let mut pos = 0usize;
-        let rels = s.relocs;
+        let rels = o.sec_relocs(si);
         if rels
             .windows(2)
             .any(|w| w[0].r_offset.get(LE) > w[1].r_offset.get(LE))
@@ -135,7 +135,7 @@ pub fn mark_live(link: &mut Link) {
                 .eh_frame
                 .iter()
                 .map(|eh| {
-                    let rels = o.sections[eh.shndx as usize].relocs;
+                    let rels = o.sec_relocs(eh.shndx as usize);
                     eh.records
                         .iter()
                         .map(|r| r.is_cie || fde_target_live(link, o, r, rels))

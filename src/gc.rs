@@ -38,7 +38,7 @@ fn is_root_section(o: &ObjectFile, i: usize, start_stop: &HashSet<&[u8]>) -> boo
     ) {
         return true;
     }
-    let n = s.name;
+    let n = o.sec_name(i);
     let prefixed = |p: &[u8]| n == p || (n.starts_with(p) && n.get(p.len()) == Some(&b'.'));
     if [
         &b".init"[..],
@@ -96,7 +96,7 @@ pub fn collect_garbage(link: &mut Link) {
             }
             // CIEs name personality routines for every FDE that uses them.
             for eh in &o.eh_frame {
-                let rels = o.sections[eh.shndx as usize].relocs;
+                let rels = o.sec_relocs(eh.shndx as usize);
                 for r in eh.records.iter().filter(|r| r.is_cie) {
                     for rel in &rels[r.rel_start as usize..r.rel_end as usize] {
                         if let Some(t) = target_section(link, o, rel) {
@@ -148,7 +148,7 @@ pub fn collect_garbage(link: &mut Link) {
                         found.push(t);
                     }
                 };
-                for rel in o.sections[sec as usize].relocs {
+                for rel in o.sec_relocs(sec as usize) {
                     if let Some(t) = symbol_section(link, o, rel) {
                         visit(t);
                     }
@@ -156,8 +156,8 @@ pub fn collect_garbage(link: &mut Link) {
                 for &(eh, rec) in &marks.fdes[f as usize][sec as usize] {
                     let e = &o.eh_frame[eh as usize];
                     let r = &e.records[rec as usize];
-                    let rels = &o.sections[e.shndx as usize].relocs
-                        [r.rel_start as usize..r.rel_end as usize];
+                    let rels =
+                        &o.sec_relocs(e.shndx as usize)[r.rel_start as usize..r.rel_end as usize];
                     for rel in rels.iter().skip(1) {
                         if let Some(t) = target_section(link, o, rel) {
                             visit(t);
@@ -181,15 +181,16 @@ pub fn collect_garbage(link: &mut Link) {
                 if !o.is_alive() {
                     return names;
                 }
-                for (i, s) in o.sections.iter_mut().enumerate() {
+                for (i, live) in live.iter().enumerate().take(o.sections.len()) {
+                    let s = &o.sections[i];
                     let collectable =
                         s.is_alloc() && matches!(s.kind, SecKind::Regular | SecKind::Merge);
-                    if collectable && !live[i].load(Ordering::Relaxed) {
-                        s.kind = SecKind::Discarded;
+                    if collectable && !live.load(Ordering::Relaxed) {
+                        o.sections[i].kind = SecKind::Discarded;
                         if print {
                             names.push(format!(
                                 "removing unused section '{}' in file '{}'",
-                                name_str(s.name),
+                                name_str(o.sec_name(i)),
                                 o.name
                             ));
                         }
@@ -236,7 +237,7 @@ fn fdes_by_section(f: &InputFile) -> Vec<Vec<(u32, u32)>> {
     }
     let mut map: Vec<Vec<(u32, u32)>> = vec![Vec::new(); o.sections.len()];
     for (ei, eh) in o.eh_frame.iter().enumerate() {
-        let rels = o.sections[eh.shndx as usize].relocs;
+        let rels = o.sec_relocs(eh.shndx as usize);
         for (ri, r) in eh.records.iter().enumerate() {
             if r.is_cie {
                 continue;

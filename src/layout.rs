@@ -460,11 +460,12 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                     }
                     if strip_debug
                         && !s.is_alloc()
-                        && (s.name.starts_with(b".debug") || s.name.starts_with(b".zdebug"))
+                        && (o.sec_name(i).starts_with(b".debug")
+                            || o.sec_name(i).starts_with(b".zdebug"))
                     {
                         continue;
                     }
-                    let name = output_name(s.name, s.flags, s.sh_type);
+                    let name = output_name(o.sec_name(i), s.flags, s.sh_type);
                     let ty = match s.sh_type {
                         SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY
                             if name == b".init_array" =>
@@ -563,7 +564,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
             s.members.sort_by_key(|m| match m {
                 Member::Input { file, shndx } => {
                     let o = files[*file as usize].as_object().unwrap();
-                    init_priority(o.sections[*shndx as usize].name)
+                    init_priority(o.sec_name(*shndx as usize))
                 }
                 _ => 65536,
             });
@@ -1147,7 +1148,14 @@ pub fn check_size(link: &Link) -> crate::error::Result<()> {
                 let sec = &o.sections[shndx as usize];
                 let key = if by_align { sec.align() } else { sec.size };
                 if best.as_ref().is_none_or(|b| key > b.0) {
-                    best = Some((key, format!("{}: section {}", o.name, name_str(sec.name))));
+                    best = Some((
+                        key,
+                        format!(
+                            "{}: section {}",
+                            o.name,
+                            name_str(o.sec_name(shndx as usize))
+                        ),
+                    ));
                 }
             }
         }
@@ -1188,9 +1196,9 @@ pub fn check_size(link: &Link) -> crate::error::Result<()> {
         .files
         .iter()
         .map(|f| match f {
-            InputFile::Object(o) if o.is_alive() => {
-                o.sections.iter().map(|s| s.data.len() as u64).sum::<u64>()
-            }
+            InputFile::Object(o) if o.is_alive() => (0..o.sections.len())
+                .map(|i| o.sec_data(i).len() as u64)
+                .sum::<u64>(),
             _ => 0,
         })
         .sum();
@@ -1203,11 +1211,12 @@ pub fn check_size(link: &Link) -> crate::error::Result<()> {
             .flat_map(|o| {
                 o.sections
                     .iter()
-                    .filter(|s| s.is_live())
-                    .map(move |s| (s.align(), o, s))
+                    .enumerate()
+                    .filter(|(_, s)| s.is_live())
+                    .map(move |(i, s)| (s.align(), o, i))
             })
             .max_by_key(|x| x.0)
-            .map(|(_, o, s)| format!("{}: section {}", o.name, name_str(s.name)))
+            .map(|(_, o, i)| format!("{}: section {}", o.name, name_str(o.sec_name(i))))
             .unwrap_or_default();
         crate::bail!(
             "{worst}: the output would be {} bytes from {input_bytes} bytes of input (a section's size or alignment is out of proportion)",

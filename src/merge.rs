@@ -171,7 +171,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                 if s.kind != SecKind::Merge {
                     continue;
                 }
-                let out_name = crate::layout::output_name(s.name, s.flags, s.sh_type);
+                let out_name = crate::layout::output_name(o.sec_name(i), s.flags, s.sh_type);
                 let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
                 let key = (out_name, flags, s.entsize as u64, s.align());
                 let g = *group_index.entry(key).or_insert_with(|| {
@@ -212,11 +212,12 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
             if let InputFile::Object(o) = f {
                 for &(si, g) in gs {
                     let s = &o.sections[si as usize];
+                    let data = o.sec_data(si as usize);
                     // A rough guess of the piece count saves regrowing the vectors.
                     let guess = if s.flags & SHF_STRINGS as u64 != 0 {
-                        s.data.len() / 24
+                        data.len() / 24
                     } else {
-                        s.data.len() / s.entsize as usize
+                        data.len() / s.entsize as usize
                     };
                     let mut p = Pieces {
                         shndx: si,
@@ -227,8 +228,8 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                         hashes: Vec::with_capacity(guess),
                     };
                     let strings = s.flags & SHF_STRINGS as u64 != 0;
-                    split(&o.name, s.data, s.entsize as usize, strings, &mut p)?;
-                    p.buckets = Buckets::build(&p.starts, s.data.len());
+                    split(&o.name, data, s.entsize as usize, strings, &mut p)?;
+                    p.buckets = Buckets::build(&p.starts, data.len());
                     out.push(p);
                 }
             }

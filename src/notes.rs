@@ -62,9 +62,9 @@ pub fn merge_gnu_properties(link: &Link) -> Vec<u8> {
     for o in link.live_objects() {
         objects += 1;
         let mut props = BTreeMap::new();
-        for s in &o.sections {
-            if s.name == b".note.gnu.property" && s.sh_type == SHT_NOTE {
-                read_properties(s.data, &mut props);
+        for (i, s) in o.sections.iter().enumerate() {
+            if s.sh_type == SHT_NOTE && o.sec_name(i) == b".note.gnu.property" {
+                read_properties(o.sec_data(i), &mut props);
             }
         }
         for (ty, v) in props {

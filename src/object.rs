@@ -78,9 +78,6 @@ pub enum SecKind {
 /// the largest block of memory a link allocated. Rare facts live with the file (the dynamic
 /// relocation runs, in `ObjectFile::dynrel_runs`).
 pub struct InputSection {
-    pub name: &'static [u8],
-    pub data: &'static [u8],
-    pub relocs: &'static [Rela],
     pub size: u64,
     pub flags: u64,
     /// Offset within the output section.
@@ -90,12 +87,22 @@ pub struct InputSection {
     pub out: u32,
     /// `sh_entsize`, saturated (merging uses sizes up to 64; larger ones are only copied along).
     pub entsize: u32,
+    /// The `SHT_RELA` section that applies to this one, or NONE.
+    rela: u32,
+    /// The name's length (it starts at `sh_name` in the section-name table).
+    name_len: u32,
     pub kind: SecKind,
     /// log2 of the alignment (at most `MAX_ALIGN`).
     align_log2: u8,
+    /// The contents were decompressed at parse time (they are in `ObjectFile::inflated`).
+    inflated: bool,
 }
 
-const _: () = assert!(std::mem::size_of::<InputSection>() <= 88);
+// The name, contents and relocations are read from the section header when asked for
+// ([`ObjectFile::sec_name`], [`ObjectFile::sec_data`], [`ObjectFile::sec_relocs`]), not kept
+// here: a large C++ link has 660,000 of these records, and every byte of a record is a byte of
+// fresh memory the kernel must fault in and zero (about 1 ms per MiB on the benchmark machine).
+const _: () = assert!(std::mem::size_of::<InputSection>() <= 48);
 
 /// A section's runs of `.rela.dyn` entries (from relocation scanning): its relative relocations,
 /// counted from the start of all sections' relative ones, and its others, likewise.
@@ -116,6 +123,11 @@ impl InputSection {
     pub fn is_alloc(&self) -> bool {
         self.flags & SHF_ALLOC as u64 != 0
     }
+    /// Whether relocations apply to this section.
+    pub fn has_relocs(&self) -> bool {
+        self.rela != NONE
+    }
+
     pub fn is_live(&self) -> bool {
         !matches!(self.kind, SecKind::Meta | SecKind::Discarded)
     }
@@ -142,6 +154,8 @@ pub struct ObjectFile {
     pub symtab_idx: u32,
     pub alive: AtomicBool,
     pub sections: Vec<InputSection>,
+    /// Contents of the compressed sections, decompressed, by section index (ascending).
+    inflated: Vec<(u32, &'static [u8])>,
     pub symtab: &'static [Sym],
     pub strtab: &'static [u8],
     /// `SHT_SYMTAB_SHNDX`: real section indices for symbols whose st_shndx is SHN_XINDEX.
@@ -314,6 +328,7 @@ impl ObjectFile {
             symtab_idx: symtab_idx.map_or(NONE, |i| i as u32),
             alive: AtomicBool::new(!lazy),
             sections: Vec::new(),
+            inflated: Vec::new(),
             symtab,
             strtab,
             symtab_shndx,
@@ -363,13 +378,14 @@ impl ObjectFile {
             )?;
         }
         let mut sections = Vec::with_capacity(shdrs.len());
+        let mut inflated = Vec::new();
         let mut exec_stack = None;
         let mut has_lto = false;
         for (i, sh) in shdrs.iter().enumerate() {
             let sname = section_name(n, shstrtab, sh.sh_name.get(LE), i)?;
             let sh_type = sh.sh_type.get(LE);
             let flags = sh.sh_flags.get(LE);
-            let mut data_slice: &'static [u8] = if sh_type == SHT_NOBITS || i == 0 {
+            let data_slice: &'static [u8] = if sh_type == SHT_NOBITS || i == 0 {
                 &[]
             } else {
                 section_bytes(n, data, sh, i)?
@@ -440,8 +456,9 @@ impl ObjectFile {
                         name_str(sname)
                     );
                 }
-                data_slice = decompress(n, sname, data_slice)?;
-                size = data_slice.len() as u64;
+                let bytes = decompress(n, sname, data_slice)?;
+                size = bytes.len() as u64;
+                inflated.push((i as u32, bytes));
             }
             // Merging is only an optimisation: a section whose entries solder cannot split
             // (an entry size that does not divide it, or an absurd one) is copied whole.
@@ -456,17 +473,17 @@ impl ObjectFile {
                 kind = SecKind::Merge;
             }
             sections.push(InputSection {
-                name: sname,
-                data: data_slice,
-                relocs: &[],
                 size,
                 flags,
                 offset: 0,
                 sh_type,
                 out: NONE,
                 entsize: entsize.min(u32::MAX as u64) as u32,
+                rela: NONE,
+                name_len: sname.len() as u32,
                 kind,
                 align_log2: align.trailing_zeros() as u8,
+                inflated: inflated.last().is_some_and(|&(k, _)| k == i as u32),
             });
         }
         if let Some(s) = sections.first_mut() {
@@ -485,7 +502,7 @@ impl ObjectFile {
                 bail!("{n}: relocation section {i} applies to invalid section {target}");
             }
             // Only for messages: building it for every relocation section cost 1.6% of a link.
-            let tname = || name_str(sections[target].name);
+            let tname = || name_str(cstr(shstrtab, shdrs[target].sh_name.get(LE)).unwrap_or(b""));
             if sh.sh_entsize.get(LE) != RELA_SIZE && sh.sh_entsize.get(LE) != 0 {
                 bail!(
                     "{n}: relocation section for {} has entry size {}",
@@ -538,13 +555,16 @@ impl ObjectFile {
                     );
                 }
             }
-            if !sections[target].relocs.is_empty() {
+            if sections[target].rela != NONE {
                 bail!(
                     "{n}: section {} has more than one relocation section",
                     tname()
                 );
             }
-            sections[target].relocs = rels;
+            // An empty one applies nothing (and does not count as a second one).
+            if count > 0 {
+                sections[target].rela = i as u32;
+            }
             // Identical bytes are not identical contents if relocations will change them (a
             // constant pool of pointers): such a section is copied, not merged.
             if sections[target].kind == SecKind::Merge && !rels.is_empty() {
@@ -580,7 +600,10 @@ impl ObjectFile {
             // GNU as names a group after its section when the signature symbol is a section symbol.
             if st_type(sig_sym) == STT_SECTION {
                 let s = sig_sym.st_shndx.get(LE) as usize;
-                signature = sections.get(s).map_or(b"", |sec| sec.name);
+                signature = shdrs
+                    .get(s)
+                    .and_then(|sh| cstr(shstrtab, sh.sh_name.get(LE)))
+                    .unwrap_or(b"");
                 global_sig = NONE;
             }
             let mut members = Vec::with_capacity(words.len() / 4 - 1);
@@ -601,10 +624,49 @@ impl ObjectFile {
         }
 
         self.sections = sections;
+        self.inflated = inflated;
         self.groups = groups;
         self.exec_stack = exec_stack;
         self.lto_slim = lto_slim;
         Ok(())
+    }
+
+    /// Section `i`'s name.
+    #[inline]
+    pub fn sec_name(&self, i: usize) -> &'static [u8] {
+        let start = self.shdrs[i].sh_name.get(LE) as usize;
+        &self.shstrtab[start..start + self.sections[i].name_len as usize]
+    }
+
+    /// Section `i`'s contents (decompressed, if they were compressed; empty for `SHT_NOBITS`).
+    #[inline]
+    pub fn sec_data(&self, i: usize) -> &'static [u8] {
+        let s = &self.sections[i];
+        if s.inflated {
+            let k = self.inflated.partition_point(|&(j, _)| (j as usize) < i);
+            return self.inflated[k].1;
+        }
+        if s.sh_type == SHT_NOBITS || i == 0 {
+            return &[];
+        }
+        let start = self.shdrs[i].sh_offset.get(LE) as usize;
+        &self.data[start..start + s.size as usize]
+    }
+
+    /// The relocations that apply to section `i` (checked at parse time).
+    #[inline]
+    pub fn sec_relocs(&self, i: usize) -> &'static [Rela] {
+        let r = self.sections[i].rela;
+        if r == NONE {
+            return &[];
+        }
+        let sh = &self.shdrs[r as usize];
+        read_slice::<Rela>(
+            self.data,
+            sh.sh_offset.get(LE),
+            sh.sh_size.get(LE) / RELA_SIZE,
+        )
+        .unwrap_or(&[])
     }
 
     /// A section's runs of `.rela.dyn`, if it emits dynamic relocations.

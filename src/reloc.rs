@@ -437,7 +437,7 @@ fn unrepresentable(
     link: &Link,
     target: &dyn Arch,
     o: &ObjectFile,
-    sec: &InputSection,
+    shndx: usize,
     ty: u32,
     s: &Symbol,
     why: Unrepresentable,
@@ -453,7 +453,7 @@ fn unrepresentable(
         o.name,
         target.reloc_name(ty),
         sym_desc(s),
-        name_str(sec.name)
+        name_str(o.sec_name(shndx))
     )
 }
 
@@ -461,7 +461,7 @@ fn unrepresentable(
 /// the section's dynamic relocations, and finds every error that does not depend on addresses
 /// (unsupported types, fields outside the section, instructions a relaxation cannot rewrite).
 pub fn scan_section(link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanResult) {
-    scan_relocs(link, o, shndx, o.sections[shndx].relocs, out)
+    scan_relocs(link, o, shndx, o.sec_relocs(shndx), out)
 }
 
 /// Scans `rels`, relocations of section `shndx` (all of them, or the run of one `.eh_frame`
@@ -469,6 +469,7 @@ pub fn scan_section(link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanRes
 pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out: &mut ScanResult) {
     let target = link.target;
     let sec = &o.sections[shndx];
+    let data = o.sec_data(shndx);
     let writable = sec.flags & SHF_WRITE as u64 != 0;
     let mut i = 0;
     while i < rels.len() {
@@ -480,7 +481,7 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
                 "{}: unsupported relocation {} in section {}",
                 o.name,
                 target.reloc_name(ty),
-                name_str(sec.name)
+                name_str(o.sec_name(shndx))
             ));
             continue;
         };
@@ -500,23 +501,23 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
             out.errors.push(format!(
                 "{}: relocation in {} refers to a symbol in discarded section {}",
                 o.name,
-                name_str(sec.name),
-                name_str(o.sections[s.shndx as usize].name)
+                name_str(o.sec_name(shndx)),
+                name_str(o.sec_name(s.shndx as usize))
             ));
             continue;
         }
         let off = r.r_offset.get(LE) as usize;
-        if off + rel.size as usize > sec.data.len() {
+        if off + rel.size as usize > data.len() {
             out.errors.push(format!(
                 "{}: relocation {} at offset {off:#x} is outside section {}",
                 o.name,
                 target.reloc_name(ty),
-                name_str(sec.name)
+                name_str(o.sec_name(shndx))
             ));
             continue;
         }
         let addend = r.r_addend.get(LE);
-        let d = decide(link, target, ty, rel, s, sec.data, off, addend);
+        let d = decide(link, target, ty, rel, s, data, off, addend);
         s.add_flags(d.needs);
         // Asked for, an undefined weak symbol is in .dynsym even where the reference cannot be
         // bound later (non-PIC code), as GNU ld lists it.
@@ -544,13 +545,13 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
         match d.plan {
             Plan::Error(why) => out
                 .errors
-                .push(unrepresentable(link, target, o, sec, ty, s, why)),
+                .push(unrepresentable(link, target, o, shndx, ty, s, why)),
             Plan::Relax(kind) => {
-                if let Err(e) = target.tls_check(kind, ty, sec.data, off, rels.get(i)) {
+                if let Err(e) = target.tls_check(kind, ty, data, off, rels.get(i)) {
                     out.errors.push(format!(
                         "{}: {e} (in section {})",
                         o.name,
-                        name_str(sec.name)
+                        name_str(o.sec_name(shndx))
                     ));
                 }
             }
@@ -567,7 +568,7 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
                         "{}: relocation against {} in read-only section `{}'",
                         o.name,
                         sym_desc(s),
-                        name_str(sec.name)
+                        name_str(o.sec_name(shndx))
                     ));
                 }
             }
@@ -645,6 +646,7 @@ pub fn relocate_alloc(
 ) -> Result<()> {
     let target = link.target;
     let sec = &o.sections[shndx];
+    let data = o.sec_data(shndx);
     let lay = &link.layout;
     let dt = target.dynrel();
     let base = match &out {
@@ -667,7 +669,7 @@ pub fn relocate_alloc(
         let off = in_off - base as usize;
         let p = addr.wrapping_add(off as u64);
         let addend = r.r_addend.get(LE);
-        let d = decide(link, target, ty, rel, s, sec.data, in_off, addend);
+        let d = decide(link, target, ty, rel, s, data, in_off, addend);
         i += d.consumes;
         let (sv, a) = target_address(link, o, s, addend);
         let a_u = a as u64;
@@ -681,7 +683,7 @@ pub fn relocate_alloc(
                     o.name,
                     target.reloc_name(ty),
                     sym_desc(s),
-                    name_str(sec.name)
+                    name_str(o.sec_name(shndx))
                 ))),
             }
         };
@@ -700,7 +702,7 @@ pub fn relocate_alloc(
             Error(format!(
                 "{}:({}+{:#x}): relocation {} out of range: {} is not in [{}, {}]; references {target_name}",
                 o.name,
-                name_str(sec.name),
+                name_str(o.sec_name(shndx)),
                 in_off,
                 target.reloc_name(ty),
                 v as i64,
@@ -735,7 +737,7 @@ pub fn relocate_alloc(
                     return Err(Error(format!(
                         "{}: internal error: more dynamic relocations in section {} than planned",
                         o.name,
-                        name_str(sec.name)
+                        name_str(o.sec_name(shndx))
                     )));
                 }
             }};
@@ -850,7 +852,7 @@ pub fn relocate_alloc(
         return Err(Error(format!(
             "{}: internal error: fewer dynamic relocations in section {} than planned",
             o.name,
-            name_str(sec.name)
+            name_str(o.sec_name(shndx))
         )));
     }
     Ok(())
@@ -869,8 +871,8 @@ pub fn relocate_nonalloc(
     addr: u64,
 ) {
     let target = link.target;
-    let sec = &o.sections[shndx];
-    let tombstone: u64 = if sec.name == b".debug_loc" || sec.name == b".debug_ranges" {
+    let sec_name = o.sec_name(shndx);
+    let tombstone: u64 = if sec_name == b".debug_loc" || sec_name == b".debug_ranges" {
         1
     } else {
         0

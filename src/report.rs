@@ -77,7 +77,11 @@ pub fn write_map(link: &Link, path: &Path) -> Result<()> {
                         continue;
                     };
                     let sec = &o.sections[shndx as usize];
-                    let name = format!("{}:({})", o.name, String::from_utf8_lossy(sec.name));
+                    let name = format!(
+                        "{}:({})",
+                        o.name,
+                        String::from_utf8_lossy(o.sec_name(shndx as usize))
+                    );
                     line(&mut out, addr, sec.size, sec.align(), 8, &name);
                     for (value, sym) in defined.get(&(file, shndx)).into_iter().flatten() {
                         let sym = crate::symbol::demangle(sym);

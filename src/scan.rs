@@ -26,7 +26,7 @@ pub fn scan(link: &mut Link) -> Result<()> {
                     // routines and LSDAs can be absolute references to library functions
                     // (canonical PLT entries in -no-pie output).
                     for eh in &o.eh_frame {
-                        let relocs = o.sections[eh.shndx as usize].relocs;
+                        let relocs = o.sec_relocs(eh.shndx as usize);
                         let before = (total.dynrels, total.packed.len());
                         for r in eh.records.iter().filter(|r| r.live) {
                             let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
@@ -40,7 +40,7 @@ pub fn scan(link: &mut Link) -> Result<()> {
                         }
                     }
                     for (i, s) in o.sections.iter().enumerate() {
-                        if s.kind != SecKind::Regular || !s.is_alloc() || s.relocs.is_empty() {
+                        if s.kind != SecKind::Regular || !s.is_alloc() || !s.has_relocs() {
                             continue;
                         }
                         let (before, before_rel) = (total.dynrels, total.relative);
@@ -208,9 +208,9 @@ pub fn check_fields(link: &Link) -> Result<bool> {
 fn check_object(link: &Link, o: &crate::object::ObjectFile) -> Result<()> {
     use crate::reloc::{Out, relocate_alloc};
     for eh in &o.eh_frame {
-        let s = &o.sections[eh.shndx as usize];
+        let relocs = o.sec_relocs(eh.shndx as usize);
         for r in eh.records.iter().filter(|r| r.live) {
-            let rels = &s.relocs[r.rel_start as usize..r.rel_end as usize];
+            let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
             let addr = link.layout.eh_frame_addr() + eh.out_offset + r.out_offset as u64;
             let base = r.offset as u64;
             relocate_alloc(link, o, eh.shndx as usize, rels, addr, Out::Check { base })?;
@@ -219,13 +219,13 @@ fn check_object(link: &Link, o: &crate::object::ObjectFile) -> Result<()> {
     for (i, s) in o.sections.iter().enumerate() {
         if s.kind != SecKind::Regular
             || !s.is_alloc()
-            || s.relocs.is_empty()
+            || !s.has_relocs()
             || s.out == crate::object::NONE
         {
             continue;
         }
         let addr = link.layout.sections[s.out as usize].addr + s.offset;
-        relocate_alloc(link, o, i, s.relocs, addr, Out::Check { base: 0 })?;
+        relocate_alloc(link, o, i, o.sec_relocs(i), addr, Out::Check { base: 0 })?;
     }
     Ok(())
 }

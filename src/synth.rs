@@ -264,9 +264,13 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
         .collect();
     let mut names: BTreeSet<&'static [u8]> = BTreeSet::new();
     for o in link.live_objects().filter(|_| !refs.is_empty()) {
-        for s in &o.sections {
-            if s.is_alloc() && s.is_live() && crate::layout::is_c_ident(s.name) {
-                names.insert(crate::layout::output_name(s.name, s.flags, s.sh_type));
+        for (i, s) in o.sections.iter().enumerate() {
+            if s.is_alloc() && s.is_live() && crate::layout::is_c_ident(o.sec_name(i)) {
+                names.insert(crate::layout::output_name(
+                    o.sec_name(i),
+                    s.flags,
+                    s.sh_type,
+                ));
             }
         }
     }

@@ -49,31 +49,27 @@ const CHUNK_BYTES: usize = 256 << 10;
 /// it into chunks of about `CHUNK_BYTES`, as (byte offset, first relocation index) pairs from
 /// (0, 0) to (size, relocation count). Every boundary is the offset of a relocation, so none
 /// straddles one. `None` means the section is written as a whole.
-fn debug_chunks(s: &crate::object::InputSection) -> Option<Vec<(usize, usize)>> {
+fn debug_chunks(s: &crate::object::InputSection, relocs: &[Rela]) -> Option<Vec<(usize, usize)>> {
     let size = s.size as usize;
-    if s.is_alloc() || size < 2 * CHUNK_BYTES || s.relocs.is_empty() {
+    if s.is_alloc() || size < 2 * CHUNK_BYTES || relocs.is_empty() {
         return None;
     }
-    let offset = |k: usize| s.relocs[k].r_offset.get(LE) as usize;
-    if !(1..s.relocs.len()).all(|k| offset(k - 1) <= offset(k))
-        || offset(s.relocs.len() - 1) >= size
-    {
+    let offset = |k: usize| relocs[k].r_offset.get(LE) as usize;
+    if !(1..relocs.len()).all(|k| offset(k - 1) <= offset(k)) || offset(relocs.len() - 1) >= size {
         return None;
     }
     let n = size.div_ceil(CHUNK_BYTES);
     let mut bounds = vec![(0, 0)];
     for c in 1..n {
-        let k = s
-            .relocs
-            .partition_point(|r| (r.r_offset.get(LE) as usize) < c * CHUNK_BYTES);
-        if k == s.relocs.len() {
+        let k = relocs.partition_point(|r| (r.r_offset.get(LE) as usize) < c * CHUNK_BYTES);
+        if k == relocs.len() {
             break;
         }
         if offset(k) > bounds.last().unwrap().0 {
             bounds.push((offset(k), k));
         }
     }
-    bounds.push((size, s.relocs.len()));
+    bounds.push((size, relocs.len()));
     Some(bounds)
 }
 
@@ -178,7 +174,8 @@ fn write_object(
                 return Ok(());
             }
             let off = (os.offset + s.offset) as usize;
-            if let Some(chunks) = debug_chunks(s) {
+            let (data, relocs) = (o.sec_data(i), o.sec_relocs(i));
+            if let Some(chunks) = debug_chunks(s, relocs) {
                 // One large debug section (.debug_info of a big object) must not become one long
                 // task either: relocations there only patch their own bytes, so the section is
                 // split between relocations and the pieces are done in parallel.
@@ -186,8 +183,8 @@ fn write_object(
                     let ((lo, rlo), (hi, rhi)) = (w[0], w[1]);
                     // SAFETY: the chunks are disjoint runs of this section's range.
                     let dst = unsafe { out.slice(off + lo, hi - lo) };
-                    dst.copy_from_slice(&s.data[lo..hi]);
-                    let rels = &s.relocs[rlo..rhi];
+                    dst.copy_from_slice(&data[lo..hi]);
+                    let rels = &relocs[rlo..rhi];
                     let addr = os.addr + s.offset + lo as u64;
                     crate::reloc::relocate(
                         link,
@@ -203,8 +200,8 @@ fn write_object(
             }
             // SAFETY: each input section owns [offset, offset+size) of its output section.
             let dst = unsafe { out.slice(off, s.size as usize) };
-            dst.copy_from_slice(&s.data[..s.size as usize]);
-            if s.relocs.is_empty() {
+            dst.copy_from_slice(&data[..s.size as usize]);
+            if relocs.is_empty() {
                 return Ok(());
             }
             let dynrel = if let Some(d) = o.dynrels_of(i) {
@@ -223,12 +220,15 @@ fn write_object(
             } else {
                 Default::default()
             };
-            crate::reloc::relocate(link, o, i, s.relocs, dst, 0, os.addr + s.offset, dynrel)
+            crate::reloc::relocate(link, o, i, relocs, dst, 0, os.addr + s.offset, dynrel)
         })?;
     // .eh_frame records.
     if let Some(eh_out) = lay.sec(lay.idx.eh_frame) {
         for eh in &o.eh_frame {
-            let s = &o.sections[eh.shndx as usize];
+            let (data, relocs) = (
+                o.sec_data(eh.shndx as usize),
+                o.sec_relocs(eh.shndx as usize),
+            );
             if eh.out_size == 0 {
                 continue;
             }
@@ -237,8 +237,8 @@ fn write_object(
             let dst = unsafe { out.slice(base as usize, eh.out_size as usize) };
             for r in eh.records.iter().filter(|r| r.live) {
                 let d = &mut dst[r.out_offset as usize..(r.out_offset + r.size) as usize];
-                d.copy_from_slice(&s.data[r.offset as usize..(r.offset + r.size) as usize]);
-                let rels = &s.relocs[r.rel_start as usize..r.rel_end as usize];
+                d.copy_from_slice(&data[r.offset as usize..(r.offset + r.size) as usize]);
+                let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
                 let addr = eh_out.addr + eh.out_offset + r.out_offset as u64;
                 crate::reloc::relocate(
                     link,
@@ -719,9 +719,9 @@ fn write_eh_frame_hdr(link: &Link, dst: &mut [u8]) -> Result<()> {
         .flat_map_iter(|o| {
             let mut v = Vec::new();
             for e in &o.eh_frame {
-                let s = &o.sections[e.shndx as usize];
+                let relocs = o.sec_relocs(e.shndx as usize);
                 for r in e.records.iter().filter(|r| r.live && !r.is_cie) {
-                    let rel = &s.relocs[r.rel_start as usize];
+                    let rel = &relocs[r.rel_start as usize];
                     let sym = &link.syms[o.symbols[r_sym(rel) as usize] as usize];
                     let (sv, a) = crate::reloc::target_address(link, o, sym, rel.r_addend.get(LE));
                     v.push((
