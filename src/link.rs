@@ -171,8 +171,9 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     let ranges = crate::write::content_ranges(crate::layout::file_parts(&link));
     let mut output =
         crate::output::Output::create(&link.cfg.output, link.layout.file_size, &ranges, reuse)?;
+    let dirty = (!output.starts_zeroed()).then_some(&ranges[..]);
     let map = output.image();
-    crate::write::write_output(&link, map, &symtab_plan)?;
+    crate::write::write_output(&link, map, &symtab_plan, dirty)?;
     let mut size = link.layout.file_size;
     if link.cfg.compress_debug != crate::args::DebugCompression::None {
         timer.phase("compress debug sections");

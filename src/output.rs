@@ -124,6 +124,12 @@ impl Output {
         Ok(out)
     }
 
+    /// Whether the image reads as zeros before anything is written (false for an old file
+    /// overwritten in place).
+    pub fn starts_zeroed(&self) -> bool {
+        !matches!(self.sink, Sink::Reuse { .. })
+    }
+
     /// The image, to be written in place.
     pub fn image(&mut self) -> &mut [u8] {
         &mut self.map[..]
@@ -255,8 +261,9 @@ fn open_for_reuse(target: &Path, size: u64, ranges: &[(u64, u64)]) -> Option<Fil
         }
     }
     file.set_len(size).ok()?;
-    fill_with_zeros(&file, ranges).ok()?;
-    // What lies between the ranges must read as zero too: give its blocks back.
+    // Inside the ranges the old bytes stay: the writer zeroes what it does not overwrite (most
+    // of the file is overwritten, so zero-filling it all first would write it twice). What lies
+    // between the ranges must read as zero too: give its blocks back.
     let mut prev = 0;
     for &(start, end) in ranges.iter().chain([&(size, size)]) {
         if start > prev {

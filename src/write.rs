@@ -6,7 +6,7 @@ use crate::bail;
 use crate::context::{InputFile, Link};
 use crate::elf::*;
 use crate::error::{Error, Result};
-use crate::layout::Content;
+use crate::layout::{Content, Member};
 use crate::object::{NONE, SecKind};
 use crate::symbol::SymKind;
 use rayon::prelude::*;
@@ -73,13 +73,20 @@ fn debug_chunks(s: &crate::object::InputSection, relocs: &[Rela]) -> Option<Vec<
     Some(bounds)
 }
 
+/// Writes the image. `dirty` is `Some(ranges)` when the image is an old file overwritten in
+/// place: its bytes inside the content ranges are not zero, and whatever no writer below covers
+/// is zeroed first.
 pub fn write_output(
     link: &Link,
     buf: &mut [u8],
     symtab_plan: &crate::symtab::SymtabPlan,
+    dirty: Option<&[(u64, u64)]>,
 ) -> Result<()> {
     let out = SyncPtr::new(buf);
     let lay = &link.layout;
+    if let Some(ranges) = dirty {
+        zero_unwritten(link, out, ranges);
+    }
 
     // Input sections and merged pieces (in parallel), then synthetic sections.
     let rela_dyn_off = lay.sec(lay.idx.rela_dyn).map(|s| s.offset);
@@ -99,18 +106,27 @@ pub fn write_output(
         return Err(e);
     }
     // Merged pieces, in chunks so that a large group (.debug_str) is copied by every thread.
+    const PIECES: usize = 4096;
     lay.merge_groups.par_iter().for_each(|g| {
         if g.out == NONE {
             return;
         }
         let base = lay.sections[g.out as usize].offset + g.offset;
         g.pieces
-            .par_chunks(4096)
-            .zip(g.offsets.par_chunks(4096))
-            .for_each(|(pieces, offsets)| {
-                for (p, off) in pieces.iter().zip(offsets) {
+            .par_chunks(PIECES)
+            .zip(g.offsets.par_chunks(PIECES))
+            .enumerate()
+            .for_each(|(c, (pieces, offsets))| {
+                for (k, (p, off)) in pieces.iter().zip(offsets).enumerate() {
                     // SAFETY: unique pieces have disjoint offsets within the group's range.
                     unsafe { out.slice((base + off) as usize, p.len()) }.copy_from_slice(p);
+                    if dirty.is_some() {
+                        // The alignment padding up to the next piece (or the group's end).
+                        let end = off + p.len() as u64;
+                        let next = g.offsets.get(c * PIECES + k + 1).copied().unwrap_or(g.size);
+                        // SAFETY: the padding belongs to this piece alone.
+                        unsafe { out.slice((base + end) as usize, (next - end) as usize) }.fill(0);
+                    }
                 }
             });
     });
@@ -151,6 +167,88 @@ pub fn write_output(
     let shdr_bytes = lay.shnum as usize * SHDR_SIZE as usize;
     write_section_headers(link, unsafe { out.slice(lay.shoff as usize, shdr_bytes) });
     Ok(())
+}
+
+/// Zeroes what lies inside `ranges` but is written by no writer: the padding between sections,
+/// between the members of a section and after its last one, and whole synthetic sections (their
+/// writers may skip bytes they expect to be zero). The input sections' contents, the bulk of a
+/// file, are written once; a merge group's padding is zeroed where its pieces are copied.
+fn zero_unwritten(link: &Link, out: SyncPtr, ranges: &[(u64, u64)]) {
+    let lay = &link.layout;
+    let parts = content_ranges_exact(crate::layout::file_parts(link));
+    let gaps = gaps_between(ranges, &parts);
+    gaps.par_iter().for_each(|&(s, e)| {
+        // SAFETY: a gap lies between parts of the file, outside every section and header.
+        unsafe { out.slice(s as usize, (e - s) as usize) }.fill(0);
+    });
+    lay.sections.par_iter().for_each(|s| {
+        if s.shndx == 0 || s.is_nobits() || s.size == 0 {
+            return;
+        }
+        let zero = |from: u64, to: u64| {
+            if to > from {
+                // SAFETY: [from, to) is inside this section and written by nothing else.
+                unsafe { out.slice((s.offset + from) as usize, (to - from) as usize) }.fill(0);
+            }
+        };
+        if s.content != Content::Inputs {
+            zero(0, s.size);
+            return;
+        }
+        zero(0, s.member_offsets.first().copied().unwrap_or(s.size));
+        (0..s.members.len())
+            .into_par_iter()
+            .with_min_len(4096)
+            .for_each(|k| {
+                let start = s.member_offsets[k];
+                let written = match s.members[k] {
+                    Member::Input { file, shndx } => {
+                        let o = link.files[file as usize].as_object().unwrap();
+                        let sec = &o.sections[shndx as usize];
+                        // As write_object decides what it writes.
+                        if sec.kind == SecKind::Regular && sec.sh_type != SHT_NOBITS {
+                            sec.size
+                        } else {
+                            0
+                        }
+                    }
+                    Member::Merge(g) => lay.merge_groups[g as usize].size,
+                    Member::Commons(_) | Member::CopyRel => 0,
+                };
+                let next = s.member_offsets.get(k + 1).copied().unwrap_or(s.size);
+                zero(start + written, next);
+            });
+    });
+}
+
+/// `parts` sorted, without merging anything.
+fn content_ranges_exact(mut parts: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    parts.retain(|p| p.1 > p.0);
+    parts.sort_unstable();
+    parts
+}
+
+/// The stretches of `ranges` that no part covers (`parts` sorted).
+fn gaps_between(ranges: &[(u64, u64)], parts: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut gaps = Vec::new();
+    let mut p = parts.iter().peekable();
+    for &(start, end) in ranges {
+        let mut at = start;
+        while let Some(&&(ps, pe)) = p.peek() {
+            if ps >= end {
+                break;
+            }
+            if ps > at {
+                gaps.push((at, ps));
+            }
+            at = at.max(pe);
+            p.next();
+        }
+        if at < end {
+            gaps.push((at, end));
+        }
+    }
+    gaps
 }
 
 fn write_object(

@@ -307,6 +307,21 @@ fn link_c(t: &TestDir, name: &str, src: &str, out: &Path, extra: &[&str]) -> com
     run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Sections and pieces with alignment padding: strings merged 8-byte aligned (`.rodata.str1.8`),
+/// a 64-byte aligned array after an odd-sized one, functions aligned apart.
+const PADDED_C: &str = r#"#include <stdio.h>
+static const char odd[3] = "ab";
+static const long double k[3] = {1.5L, 2.5L, 3.5L};
+__attribute__((aligned(64))) static const int table[5] = {1, 2, 3, 4, 5};
+__attribute__((noinline, aligned(64))) static int twice(int x) { return 2 * x; }
+int main(int argc, char **argv) {
+    volatile long double v = k[argc % 3];
+    printf("hello from the output tests\n%s %d %d\n", odd, table[argc % 5], twice((int)v));
+    printf("%s: a second string in the merged, 8-byte aligned strings\n", argv[0]);
+    return 0;
+}
+"#;
+
 const BIG_C: &str = r#"#include <stdio.h>
 static char table[3 << 20] = {1};
 int main(void) { table[12345] = 2; printf("hello from the output tests\n%s", table[1] ? "x" : ""); return table[0] - 1; }
@@ -314,27 +329,33 @@ int main(void) { table[12345] = 2; printf("hello from the output tests\n%s", tab
 
 /// An existing executable is overwritten in place (same inode) and ends up byte-identical to a
 /// fresh link: whatever the old file held — junk, more bytes, fewer bytes — is gone, holes and
-/// padding included, and the mode is a new file's.
+/// padding included, and the mode is a new file's. The programs have padding of every kind the
+/// writer must zero: between sections, between input sections, between merged strings (8-byte
+/// aligned), and synthetic sections, debug information included.
 #[test]
 fn existing_executable_is_overwritten_in_place() {
     let t = TestDir::new("output", "in_place");
     let exe = t.join("prog");
-    for (name, src) in [
-        ("small.c", HELLO_C),
-        ("big.c", BIG_C),
-        ("small2.c", HELLO_C),
+    for (name, src, junk, flags) in [
+        ("small.c", HELLO_C, true, &["-O1"][..]),
+        ("big.c", BIG_C, false, &["-O1"][..]),
+        ("small2.c", HELLO_C, false, &["-O1"][..]),
+        ("padded.c", PADDED_C, true, &["-O2", "-g"][..]),
+        ("padded2.c", PADDED_C, true, &["-O0"][..]),
     ] {
         let fresh = t.join(&format!("{name}.fresh"));
-        ok(&link_c(&t, name, src, &fresh, &[]), "fresh link");
-        // The old output: junk, longer than the new one, then the previous program.
-        if name == "small.c" {
+        let obj = compile_with("gcc", t.path(), name, src, flags);
+        let link_to = |out: &Path| {
+            let mut cmd = link_cmd(out, std::slice::from_ref(&obj), &[]);
+            run_with_timeout(&mut cmd, LINK_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
+        };
+        ok(&link_to(&fresh), "fresh link");
+        // The old output: junk, longer than the new one, or the previous program.
+        if junk {
             std::fs::write(&exe, vec![0xa5u8; 5 << 20]).unwrap();
         }
         let ino = std::fs::metadata(&exe).unwrap().ino();
-        ok(
-            &link_c(&t, name, src, &exe, &[]),
-            "link over the old output",
-        );
+        ok(&link_to(&exe), "link over the old output");
         let m = std::fs::metadata(&exe).unwrap();
         assert_eq!(
             m.ino(),
