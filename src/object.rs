@@ -295,7 +295,8 @@ impl ObjectFile {
         let mut versioned_defs = false;
         let mut global_hashes = Vec::with_capacity(global_names.capacity());
         for (i, s) in symtab.iter().enumerate().skip(first) {
-            let nm = check_symbol(n, i, s, strtab, symtab_shndx, first_global, shdrs, nsec)?;
+            check_symbol(n, i, s, strtab, symtab_shndx, first_global, shdrs, nsec)?;
+            let nm = cstr(strtab, s.st_name.get(LE)).unwrap_or(b"");
             let nm = if s.st_shndx.get(LE) == SHN_UNDEF {
                 wrap.rename(nm)
             } else {
@@ -721,10 +722,21 @@ fn check_symbol(
     first_global: u32,
     shdrs: &[Shdr],
     nsec: u32,
-) -> Result<&'static [u8]> {
-    let Some(nm) = cstr(strtab, s.st_name.get(LE)) else {
-        bail!("{n}: symbol {i} has an invalid name offset");
+) -> Result<()> {
+    // A string table ends with a NUL (every real one does): then any offset inside it starts a
+    // terminated name, and the name's end need not be searched for, hundreds of bytes for long
+    // C++ and Rust names, here for every local symbol of every linked file.
+    let off = s.st_name.get(LE) as usize;
+    let terminated = if strtab.last() == Some(&0) {
+        off < strtab.len()
+    } else {
+        cstr(strtab, off as u32).is_some()
     };
+    if !terminated {
+        bail!("{n}: symbol {i} has an invalid name offset");
+    }
+    // Only for messages.
+    let nm = || cstr(strtab, off as u32).unwrap_or(b"");
     let shndx = s.st_shndx.get(LE);
     let real = if shndx == SHN_XINDEX {
         match symtab_shndx.get(i) {
@@ -738,25 +750,25 @@ fn check_symbol(
     if reserved && shndx != SHN_ABS && shndx != SHN_COMMON {
         bail!(
             "{n}: symbol {} has unsupported section index {shndx:#x}",
-            name_str(nm)
+            name_str(nm())
         );
     }
     if shndx == SHN_COMMON {
         if i < first_global as usize {
-            bail!("{n}: local symbol {} is COMMON", name_str(nm));
+            bail!("{n}: local symbol {} is COMMON", name_str(nm()));
         }
         // A COMMON symbol's value is its alignment.
         let align = s.st_value.get(LE).max(1);
         if !align.is_power_of_two() || align > MAX_ALIGN {
             bail!(
                 "{n}: COMMON symbol {} has invalid alignment {align}",
-                name_str(nm)
+                name_str(nm())
             );
         }
         if s.st_size.get(LE) > MAX_SECTION_SIZE {
             bail!(
                 "{n}: COMMON symbol {} claims {} bytes, more than an address space holds",
-                name_str(nm),
+                name_str(nm()),
                 s.st_size.get(LE)
             );
         }
@@ -764,7 +776,7 @@ fn check_symbol(
     if !reserved && shndx != SHN_UNDEF && real >= nsec {
         bail!(
             "{n}: symbol {} refers to invalid section {real}",
-            name_str(nm)
+            name_str(nm())
         );
     }
     if st_type(s) == STT_GNU_IFUNC
@@ -774,10 +786,10 @@ fn check_symbol(
     {
         bail!(
             "{n}: IFUNC symbol {} is not in an allocated section",
-            name_str(nm)
+            name_str(nm())
         );
     }
-    Ok(nm)
+    Ok(())
 }
 
 fn section_bytes(n: &str, data: &'static [u8], sh: &Shdr, i: usize) -> Result<&'static [u8]> {

@@ -28,8 +28,10 @@ fn keep_local(link: &Link, o: &ObjectFile, i: usize) -> bool {
     if ty == STT_SECTION || link.cfg.discard_all {
         return false;
     }
-    let name = o.sym_name(i);
-    if name.is_empty() || name.starts_with(b".L") {
+    // Only the name's first bytes matter: its end (a search through hundreds of bytes of a long
+    // name) is not needed to tell an empty or `.L` name.
+    let name = o.strtab.get(s.st_name.get(LE) as usize..).unwrap_or(&[]);
+    if matches!(name.first(), None | Some(0)) || name.starts_with(b".L") {
         return false;
     }
     match s.st_shndx.get(LE) {
