@@ -161,8 +161,11 @@ struct Loader<'c> {
     sysroot: Option<(PathBuf, PathBuf)>,
     out: Vec<Loaded>,
     opened: &'c mut Vec<PathBuf>,
-    seen_dsos: HashSet<PathBuf>,
-    seen_archives: HashSet<PathBuf>,
+    /// Libraries and archives already loaded, by (device, inode): the same file under another
+    /// name is the same input. (Comparing canonical paths cost a readlink per path component:
+    /// 500 system calls on a Rust link.)
+    seen_dsos: HashSet<(u64, u64)>,
+    seen_archives: HashSet<(u64, u64)>,
 }
 
 /// An input in link order, or an archive whose members are yet to be listed.
@@ -406,8 +409,7 @@ impl Loader<'_> {
                 if self.cfg.static_flag && state.static_only {
                     bail!("{name}: attempted static link of dynamic object");
                 }
-                let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-                if self.seen_dsos.insert(key) {
+                if self.seen_dsos.insert(mapped.id) {
                     self.out.push(Loaded::Input(Input::Dso(DsoInput {
                         name,
                         data,
@@ -416,8 +418,7 @@ impl Loader<'_> {
                 }
             }
             FileType::Archive | FileType::ThinArchive => {
-                let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-                let first = self.seen_archives.insert(key);
+                let first = self.seen_archives.insert(mapped.id);
                 // Archives are searched regardless of position, so a second mention adds nothing,
                 // unless this one is under --whole-archive.
                 if first || state.whole_archive {
