@@ -34,8 +34,33 @@ pub struct Interner {
 
 /// The keys of one file.
 pub struct Keys<'a> {
-    pub names: &'a [&'static [u8]],
+    pub names: Names<'a>,
     pub hashes: &'a [u64],
+}
+
+/// A file's keys: a list of names, or the pieces of one merge section, which lie end to end and
+/// are described by where each starts (a list would cost 16 bytes for each of a million strings
+/// of a large `.debug_str`).
+pub enum Names<'a> {
+    List(&'a [&'static [u8]]),
+    /// Piece `i` is `bytes[starts[i]..starts[i + 1]]`, the last one running to the end.
+    Pieces {
+        bytes: &'static [u8],
+        starts: &'a [u32],
+    },
+}
+
+impl Names<'_> {
+    #[inline]
+    pub fn get(&self, i: usize) -> &'static [u8] {
+        match *self {
+            Names::List(l) => l[i],
+            Names::Pieces { bytes, starts } => {
+                let end = starts.get(i + 1).map_or(bytes.len(), |&e| e as usize);
+                &bytes[starts[i] as usize..end]
+            }
+        }
+    }
 }
 
 impl Interner {
@@ -83,7 +108,7 @@ impl Interner {
                     sh.file_start.push(sh.locals.len() as u32);
                     let (order, off) = &sorted[f];
                     for &i in &order[off[s] as usize..off[s + 1] as usize] {
-                        let name = k.names[i as usize];
+                        let name = k.names.get(i as usize);
                         let h = k.hashes[i as usize];
                         let names = &mut sh.names;
                         let local = match sh.table.find(h, |&l| names[l as usize] == name) {
@@ -177,11 +202,11 @@ mod tests {
             pool.install(|| {
                 let files = [
                     Keys {
-                        names: &a,
+                        names: Names::List(&a),
                         hashes: &ha,
                     },
                     Keys {
-                        names: &b,
+                        names: Names::List(&b),
                         hashes: &hb,
                     },
                 ];
@@ -197,5 +222,32 @@ mod tests {
         assert_eq!(ids[0][2], ids[1][0], "foo interned once");
         assert_eq!(ids[0][0], ids[1][2], "main interned once");
         assert_eq!(baz, Some(ids[1][1]));
+    }
+
+    /// Pieces described by their starts are the same keys as the slices they stand for.
+    #[test]
+    fn pieces_intern_as_their_slices() {
+        let bytes: &'static [u8] = b"ab\0c\0ab\0\0c\0";
+        let starts = [0u32, 3, 5, 8, 9];
+        let list: Vec<&'static [u8]> = vec![b"ab\0", b"c\0", b"ab\0", b"\0", b"c\0"];
+        let hashes: Vec<u64> = list.iter().map(|n| hash_bytes(n)).collect();
+        let pieces = Names::Pieces {
+            bytes,
+            starts: &starts,
+        };
+        for (i, n) in list.iter().enumerate() {
+            assert_eq!(pieces.get(i), *n, "piece {i}");
+        }
+        let (a, ids_a) = Interner::build(&[Keys {
+            names: pieces,
+            hashes: &hashes,
+        }]);
+        let (b, ids_b) = Interner::build(&[Keys {
+            names: Names::List(&list),
+            hashes: &hashes,
+        }]);
+        assert_eq!(ids_a, ids_b);
+        assert_eq!(a.len(), 3);
+        assert_eq!(a.names().collect::<Vec<_>>(), b.names().collect::<Vec<_>>());
     }
 }

@@ -9,7 +9,7 @@
 use crate::context::{InputFile, Link};
 use crate::elf::*;
 use crate::error::Result;
-use crate::intern::{Interner, Keys};
+use crate::intern::{Interner, Keys, Names};
 use crate::object::{NONE, SecKind};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -101,7 +101,8 @@ struct Pieces {
     group: u32,
     starts: Vec<u32>,
     buckets: Buckets,
-    data: Vec<&'static [u8]>,
+    /// The section's contents: the pieces lie end to end in it, from `starts`.
+    bytes: &'static [u8],
     hashes: Vec<u64>,
 }
 
@@ -117,7 +118,6 @@ fn split(
     let mut push = |start: usize, bytes: &'static [u8]| {
         p.starts.push(start as u32);
         p.hashes.push(crate::hash::hash_bytes(bytes));
-        p.data.push(bytes);
     };
     if strings {
         let mut pos = 0;
@@ -224,7 +224,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                         group: g,
                         starts: Vec::with_capacity(guess),
                         buckets: Buckets::default(),
-                        data: Vec::with_capacity(guess),
+                        bytes: data,
                         hashes: Vec::with_capacity(guess),
                     };
                     let strings = s.flags & SHF_STRINGS as u64 != 0;
@@ -256,13 +256,16 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
             let mut keys: Vec<Keys<'_>> = mem
                 .iter()
                 .map(|&(fi, k)| Keys {
-                    names: &splits[fi][k].data,
+                    names: Names::Pieces {
+                        bytes: splits[fi][k].bytes,
+                        starts: &splits[fi][k].starts,
+                    },
                     hashes: &splits[fi][k].hashes,
                 })
                 .collect();
             if g as u32 == comment_group {
                 keys.push(Keys {
-                    names: &comment_piece,
+                    names: Names::List(&comment_piece),
                     hashes: &comment_hash,
                 });
             }

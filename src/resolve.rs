@@ -14,7 +14,7 @@ use crate::bail;
 use crate::context::{InputFile, InternalDef, Link};
 use crate::elf::*;
 use crate::error::Result;
-use crate::intern::{Interner, Keys};
+use crate::intern::{Interner, Keys, Names};
 use crate::object::{NONE, ObjectFile, SecKind};
 use crate::symbol::{SymKind, Symbol, demangle};
 use rayon::prelude::*;
@@ -65,15 +65,15 @@ pub fn intern_symbols(files: &mut [InputFile]) -> (Interner, u32) {
         .iter()
         .map(|f| match f {
             InputFile::Internal(i) => Keys {
-                names: &i.names,
+                names: Names::List(&i.names),
                 hashes: &i.hashes,
             },
             InputFile::Object(o) => Keys {
-                names: &o.global_names,
+                names: Names::List(&o.global_names),
                 hashes: &o.global_hashes,
             },
             InputFile::Dso(d) => Keys {
-                names: &d.global_names,
+                names: Names::List(&d.global_names),
                 hashes: &d.global_hashes,
             },
         })
@@ -262,7 +262,7 @@ fn dedup_comdats(files: &mut [InputFile], globals: &Interner, nglobals: u32) {
     let kv: Vec<Keys<'_>> = named
         .iter()
         .map(|(_, n, h)| Keys {
-            names: n,
+            names: Names::List(n),
             hashes: h,
         })
         .collect();
