@@ -17,11 +17,10 @@ static KEPT: Mutex<Vec<RawFd>> = Mutex::new(Vec::new());
 
 /// Keeps `file` open until after this process has exited, when its last reference goes.
 pub fn release_at_exit(file: std::fs::File) {
-    let fd = file.into_raw_fd();
-    match KEPT.lock() {
-        Ok(mut kept) => kept.push(fd),
-        Err(_) => drop(unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) }),
-    }
+    // A poisoned lock still holds a usable list: a panic elsewhere does not make it wrong.
+    KEPT.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(file.into_raw_fd());
 }
 
 /// The child's stack: it makes a few system calls and nothing else.
@@ -83,7 +82,7 @@ fn start_teardown_child() {
         if sys::pipe2(fds.as_mut_ptr(), sys::O_CLOEXEC) != 0 {
             return;
         }
-        let kept: Vec<RawFd> = KEPT.lock().map(|k| k.clone()).unwrap_or_default();
+        let kept: Vec<RawFd> = KEPT.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let mut keeps = kept.clone();
         keeps.push(fds[0]);
         keeps.sort_unstable();

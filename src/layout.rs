@@ -458,14 +458,14 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                     if s.kind != SecKind::Regular {
                         continue;
                     }
+                    let in_name = o.sec_name(i);
                     if strip_debug
                         && !s.is_alloc()
-                        && (o.sec_name(i).starts_with(b".debug")
-                            || o.sec_name(i).starts_with(b".zdebug"))
+                        && (in_name.starts_with(b".debug") || in_name.starts_with(b".zdebug"))
                     {
                         continue;
                     }
-                    let name = output_name(o.sec_name(i), s.flags, s.sh_type);
+                    let name = output_name(in_name, s.flags, s.sh_type);
                     let ty = match s.sh_type {
                         SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY
                             if name == b".init_array" =>

@@ -265,12 +265,12 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
     let mut names: BTreeSet<&'static [u8]> = BTreeSet::new();
     for o in link.live_objects().filter(|_| !refs.is_empty()) {
         for (i, s) in o.sections.iter().enumerate() {
-            if s.is_alloc() && s.is_live() && crate::layout::is_c_ident(o.sec_name(i)) {
-                names.insert(crate::layout::output_name(
-                    o.sec_name(i),
-                    s.flags,
-                    s.sh_type,
-                ));
+            if !s.is_alloc() || !s.is_live() {
+                continue;
+            }
+            let name = o.sec_name(i);
+            if crate::layout::is_c_ident(name) {
+                names.insert(crate::layout::output_name(name, s.flags, s.sh_type));
             }
         }
     }

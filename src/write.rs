@@ -175,7 +175,7 @@ pub fn write_output(
 /// file, are written once; a merge group's padding is zeroed where its pieces are copied.
 fn zero_unwritten(link: &Link, out: SyncPtr, ranges: &[(u64, u64)]) {
     let lay = &link.layout;
-    let parts = content_ranges_exact(crate::layout::file_parts(link));
+    let parts = sorted_parts(crate::layout::file_parts(link));
     let gaps = gaps_between(ranges, &parts);
     gaps.par_iter().for_each(|&(s, e)| {
         // SAFETY: a gap lies between parts of the file, outside every section and header.
@@ -205,12 +205,7 @@ fn zero_unwritten(link: &Link, out: SyncPtr, ranges: &[(u64, u64)]) {
                     Member::Input { file, shndx } => {
                         let o = link.files[file as usize].as_object().unwrap();
                         let sec = &o.sections[shndx as usize];
-                        // As write_object decides what it writes.
-                        if sec.kind == SecKind::Regular && sec.sh_type != SHT_NOBITS {
-                            sec.size
-                        } else {
-                            0
-                        }
+                        if copied(sec) { sec.size } else { 0 }
                     }
                     Member::Merge(g) => lay.merge_groups[g as usize].size,
                     Member::Commons(_) | Member::CopyRel => 0,
@@ -221,8 +216,13 @@ fn zero_unwritten(link: &Link, out: SyncPtr, ranges: &[(u64, u64)]) {
     });
 }
 
-/// `parts` sorted, without merging anything.
-fn content_ranges_exact(mut parts: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+/// Whether `write_object` copies an input section's bytes (all of them) into the output.
+fn copied(s: &crate::object::InputSection) -> bool {
+    s.kind == SecKind::Regular && s.sh_type != SHT_NOBITS
+}
+
+/// `parts` without empty ones, sorted, nothing merged.
+fn sorted_parts(mut parts: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
     parts.retain(|p| p.1 > p.0);
     parts.sort_unstable();
     parts
@@ -264,11 +264,11 @@ fn write_object(
         .par_iter()
         .enumerate()
         .try_for_each(|(i, s)| -> Result<()> {
-            if s.kind != SecKind::Regular || s.out == NONE {
+            if !copied(s) || s.out == NONE {
                 return Ok(());
             }
             let os = &lay.sections[s.out as usize];
-            if s.sh_type == SHT_NOBITS || os.is_nobits() {
+            if os.is_nobits() {
                 return Ok(());
             }
             let off = (os.offset + s.offset) as usize;
@@ -932,9 +932,8 @@ fn content_id(buf: &[u8], ranges: &[(u64, u64)], n: usize) -> Vec<u8> {
 const HOLE: u64 = 1 << 20;
 
 /// Merges (start, end) parts of the file, sorted, into ranges, absorbing small gaps.
-pub fn content_ranges(mut parts: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
-    parts.retain(|p| p.1 > p.0);
-    parts.sort_unstable();
+pub fn content_ranges(parts: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    let parts = sorted_parts(parts);
     let mut out: Vec<(u64, u64)> = Vec::with_capacity(parts.len());
     for (s, e) in parts {
         match out.last_mut() {

@@ -501,3 +501,71 @@ fn concurrent_links_into_one_output_leave_one_whole() {
         );
     }
 }
+
+/// The pids of the processes whose command name is `name`.
+fn processes_named(name: &str) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| {
+        let e = e.ok()?;
+        let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+        let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
+        (comm.trim_end() == name).then_some(pid)
+    })
+    .collect()
+}
+
+/// The exit leaves the freeing of the link's memory to a process sharing it, which must end on its
+/// own once the link has exited and must not hold the caller's pipes meanwhile: reading the link's
+/// output to the end returns, and no process of the link's (unique) name is left afterwards. The
+/// link is run without killing its process group, which would hide a process that never ends.
+#[test]
+fn exit_leaves_no_process_behind() {
+    let t = TestDir::new("output", "exit_child");
+    let obj = hello(&t);
+    // A process's command name is the name it was started under, at most 15 bytes.
+    let name = format!("sldr-exit-{}", std::process::id() % 100_000);
+    let alias = t.join(&name);
+    std::os::unix::fs::symlink(linker_under_test(), &alias).unwrap();
+    let exe = t.join("prog");
+    let child = link_cmd_with(&alias, &exe, &[obj], &[])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let kill_left = || {
+        for pid in processes_named(&name) {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+    };
+    let o = match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(o) => o.unwrap(),
+        Err(_) => {
+            kill_left();
+            panic!("the link's stdout or stderr was still open 60 s after it started");
+        }
+    };
+    assert!(
+        o.status.success(),
+        "the link failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    runs(&exe);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let left = processes_named(&name);
+        if left.is_empty() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            kill_left();
+            panic!("processes {left:?} named {name} were left running 30 s after the link");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
