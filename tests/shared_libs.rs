@@ -786,6 +786,66 @@ fn bsymbolic_non_weak(tools: &Path) -> Result<(), Failed> {
     Ok(())
 }
 
+/// The DT_NEEDED entries of `file`, in order.
+fn needed(file: &Path) -> Result<Vec<String>, Failed> {
+    let d = run(Command::new("readelf").arg("-dW").arg(file))?;
+    Ok(String::from_utf8_lossy(&d.stdout)
+        .lines()
+        .filter(|l| l.contains("(NEEDED)"))
+        .map(|l| l.rsplit(')').next().unwrap_or("").trim().to_string())
+        .collect())
+}
+
+/// One library named twice, as `-lfoo` (libfoo.so -> libfoo.so.1) and by its real path, is one
+/// input: one DT_NEEDED entry for its soname, as GNU ld gives.
+fn library_under_two_names(tools: &Path) -> Result<(), Failed> {
+    let dir = scratch_dir()
+        .join("shared_libs")
+        .join("library_under_two_names");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let write = |name: &str, text: &str| -> Result<PathBuf, Failed> {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(|e| e.to_string())?;
+        Ok(p)
+    };
+    let real = dir.join("libfoo.so.1");
+    run(cc("foo.c", None)
+        .args(["-shared", "-fPIC", "-O1", "-Wl,-soname,libfoo.so.1"])
+        .arg(write("foo.c", "int foo(void) { return 42; }\n")?)
+        .arg("-o")
+        .arg(&real))?;
+    std::os::unix::fs::symlink("libfoo.so.1", dir.join("libfoo.so")).map_err(|e| e.to_string())?;
+    let main = write(
+        "main.c",
+        "#include <stdio.h>\nint foo(void);\nint main(void) { printf(\"%d\\n\", foo()); return 0; }\n",
+    )?;
+    let mut lists = Vec::new();
+    for (tag, t) in [("GNU ld", None), ("solder", Some(tools))] {
+        let exe = dir.join(format!("prog-{}", tag.replace(' ', "-")));
+        run(cc("main.c", t)
+            .arg(&main)
+            // Without --as-needed (gcc here passes it): otherwise the second name would get no
+            // entry however it is treated.
+            .args(["-Wl,--no-as-needed", "-L"])
+            .arg(&dir)
+            .arg("-lfoo")
+            .arg(&real)
+            .arg(format!("-Wl,-rpath,{}", dir.display()))
+            .arg("-o")
+            .arg(&exe))?;
+        let out = run_with_timeout(&mut Command::new(&exe), TIMEOUT).map_err(Failed::from)?;
+        if out.stdout != b"42\n" {
+            return Err(format!("program linked by {tag} printed {:?}", out.stdout).into());
+        }
+        lists.push((tag, needed(&exe)?));
+    }
+    if lists[0].1 != lists[1].1 {
+        return Err(format!("DT_NEEDED differ: {lists:?}").into());
+    }
+    Ok(())
+}
+
 /// What `readelf` shows of how a library is loaded and what it exports, without addresses.
 fn library_facts(lib: &Path) -> Result<Vec<String>, Failed> {
     let mut facts = Vec::new();
@@ -960,6 +1020,12 @@ fn main() {
             {
                 let tools = Arc::clone(&tools);
                 Trial::test("bsymbolic_non_weak", move || bsymbolic_non_weak(&tools))
+            },
+            {
+                let tools = Arc::clone(&tools);
+                Trial::test("library_under_two_names", move || {
+                    library_under_two_names(&tools)
+                })
             },
             {
                 let tools = Arc::clone(&tools);
