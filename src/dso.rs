@@ -33,36 +33,17 @@ pub struct DsoFile {
 }
 
 impl DsoFile {
-    pub fn parse(id: u32, name: String, data: &'static [u8], as_needed: bool) -> Result<DsoFile> {
+    /// `soname` is what a DT_NEEDED entry calls it: see [`needed_name`].
+    pub fn parse(
+        id: u32,
+        name: String,
+        data: &'static [u8],
+        as_needed: bool,
+        soname: Vec<u8>,
+    ) -> Result<DsoFile> {
         let n = name.as_str();
-        let Some(ehdr) = read::<Ehdr>(data, 0) else {
-            bail!("{n}: file is truncated")
-        };
-        let shoff = ehdr.e_shoff.get(LE);
-        if ehdr.e_shentsize.get(LE) as u64 != SHDR_SIZE {
-            bail!(
-                "{n}: unexpected section header size {}",
-                ehdr.e_shentsize.get(LE)
-            );
-        }
-        let Some(sh0) = read::<Shdr>(data, shoff) else {
-            bail!("{n}: section header table is outside the file")
-        };
-        let mut shnum = ehdr.e_shnum.get(LE) as u64;
-        if shnum == 0 {
-            shnum = sh0.sh_size.get(LE);
-        }
-        let Some(shdrs) = read_slice::<Shdr>(data, shoff, shnum) else {
-            bail!("{n}: section header table is outside the file (truncated?)")
-        };
-        let bytes = |sh: &Shdr, what: &str| -> Result<&'static [u8]> {
-            let off = sh.sh_offset.get(LE);
-            let size = sh.sh_size.get(LE);
-            match off.checked_add(size) {
-                Some(end) if end <= data.len() as u64 => Ok(&data[off as usize..end as usize]),
-                _ => bail!("{n}: {what} extends past the end of the file (truncated?)"),
-            }
-        };
+        let shdrs = section_headers(n, data)?;
+        let bytes = |sh: &Shdr, what: &str| section_bytes(n, data, sh, what);
 
         let mut dynsym: &[Sym] = &[];
         let mut dynstr: &[u8] = &[];
@@ -120,27 +101,7 @@ impl DsoFile {
             }
         }
 
-        let mut soname: Vec<u8> = Vec::new();
-        let mut deps = Vec::new();
-        for d in dynamic.chunks_exact(16) {
-            let tag = u64::from_le_bytes(d[0..8].try_into().unwrap());
-            let v = u64::from_le_bytes(d[8..16].try_into().unwrap());
-            if tag == DT_SONAME as u64
-                && let Some(s) = cstr(dynstr, v as u32)
-            {
-                soname = s.to_vec();
-            } else if tag == DT_NEEDED as u64
-                && let Some(s) = cstr(dynstr, v as u32)
-            {
-                deps.push(s);
-            }
-        }
-        if soname.is_empty() {
-            let base = std::path::Path::new(&name)
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned());
-            soname = base.unwrap_or_default().into_bytes();
-        }
+        let deps = dynamic_strings(dynamic, dynstr, DT_NEEDED).collect();
 
         // Plain names borrow from .dynstr; `name@VER` forms are built in one arena per library.
         // (dynsym index, name, version for the `name@VER` form)
@@ -238,5 +199,75 @@ impl DsoFile {
         self.versym
             .get(idx)
             .map_or(1, |v| v.get(LE) & VERSYM_VERSION)
+    }
+}
+
+/// The name a DT_NEEDED entry gives a library, which is also what makes two inputs one library
+/// (GNU ld ignores a library whose name an earlier one already has): its DT_SONAME; without one,
+/// `fallback` (the file name as the command line gave it, or its base name when `-l` found it).
+pub fn needed_name(name: &str, data: &'static [u8], fallback: &str) -> Result<Vec<u8>> {
+    let shdrs = section_headers(name, data)?;
+    for sh in shdrs.iter().filter(|sh| sh.sh_type.get(LE) == SHT_DYNAMIC) {
+        let dynamic = section_bytes(name, data, sh, ".dynamic")?;
+        let Some(strtab) = shdrs.get(sh.sh_link.get(LE) as usize) else {
+            bail!("{name}: .dynamic has an invalid string table link")
+        };
+        let dynstr = section_bytes(name, data, strtab, ".dynstr")?;
+        if let Some(s) = dynamic_strings(dynamic, dynstr, DT_SONAME).last()
+            && !s.is_empty()
+        {
+            return Ok(s.to_vec());
+        }
+    }
+    Ok(fallback.as_bytes().to_vec())
+}
+
+/// The strings that `.dynamic` entries with tag `tag` name, in order (unreadable ones skipped).
+fn dynamic_strings(
+    dynamic: &'static [u8],
+    dynstr: &'static [u8],
+    tag: u32,
+) -> impl Iterator<Item = &'static [u8]> {
+    dynamic.chunks_exact(16).filter_map(move |d| {
+        let t = u64::from_le_bytes(d[0..8].try_into().unwrap());
+        let v = u64::from_le_bytes(d[8..16].try_into().unwrap());
+        if t == tag as u64 {
+            cstr(dynstr, v as u32)
+        } else {
+            None
+        }
+    })
+}
+
+fn section_headers(n: &str, data: &'static [u8]) -> Result<&'static [Shdr]> {
+    let Some(ehdr) = read::<Ehdr>(data, 0) else {
+        bail!("{n}: file is truncated")
+    };
+    let shoff = ehdr.e_shoff.get(LE);
+    if ehdr.e_shentsize.get(LE) as u64 != SHDR_SIZE {
+        bail!(
+            "{n}: unexpected section header size {}",
+            ehdr.e_shentsize.get(LE)
+        );
+    }
+    let Some(sh0) = read::<Shdr>(data, shoff) else {
+        bail!("{n}: section header table is outside the file")
+    };
+    let mut shnum = ehdr.e_shnum.get(LE) as u64;
+    if shnum == 0 {
+        shnum = sh0.sh_size.get(LE);
+    }
+    let Some(shdrs) = read_slice::<Shdr>(data, shoff, shnum) else {
+        bail!("{n}: section header table is outside the file (truncated?)")
+    };
+    Ok(shdrs)
+}
+
+fn section_bytes(n: &str, data: &'static [u8], sh: &Shdr, what: &str) -> Result<&'static [u8]> {
+    let off = sh.sh_offset.get(LE);
+    let size = sh.sh_size.get(LE);
+    match off.checked_add(size) {
+        Some(end) if end <= data.len() as u64 => Ok(&data[off as usize..end as usize]),
+        _ => bail!("{n}: {what} extends past the end of the file (truncated?)"),
     }
 }

@@ -25,6 +25,8 @@ pub struct DsoInput {
     pub name: String,
     pub data: &'static [u8],
     pub as_needed: bool,
+    /// What DT_NEEDED calls it (`dso::needed_name`).
+    pub soname: Vec<u8>,
 }
 
 pub enum Input {
@@ -161,10 +163,11 @@ struct Loader<'c> {
     sysroot: Option<(PathBuf, PathBuf)>,
     out: Vec<Loaded>,
     opened: &'c mut Vec<PathBuf>,
-    /// Libraries and archives already loaded, by (device, inode): the same file under another
-    /// name is the same input. (Comparing canonical paths cost a readlink per path component:
-    /// 500 system calls on a Rust link.)
-    seen_dsos: HashSet<(u64, u64)>,
+    /// Shared libraries already loaded, by the name DT_NEEDED gives them.
+    seen_dsos: HashSet<Vec<u8>>,
+    /// Archives already loaded, by (device, inode): the same file under another name is the same
+    /// input. (Comparing canonical paths cost a readlink per path component: 500 system calls on
+    /// a Rust link.)
     seen_archives: HashSet<(u64, u64)>,
 }
 
@@ -334,10 +337,10 @@ pub fn load_inputs(cfg: &Config, threads: usize, opened: &mut Vec<PathBuf>) -> R
     let result = (|| -> Result<()> {
         for arg in &cfg.inputs {
             match arg {
-                InputArg::Path(p, state) => l.add_path(p, *state, 0)?,
+                InputArg::Path(p, state) => l.add_path(p, *state, 0, false)?,
                 InputArg::Library(name, state) => {
                     let path = l.find_library(name, state.static_only)?;
-                    l.add_path(&path, *state, 0)?;
+                    l.add_path(&path, *state, 0, true)?;
                 }
             }
         }
@@ -387,7 +390,15 @@ impl Loader<'_> {
         }
     }
 
-    fn add_path(&mut self, path: &Path, state: InputState, depth: usize) -> Result<()> {
+    /// `searched`: found by `-l` in the library search path (which names a soname-less library
+    /// by its base name in DT_NEEDED).
+    fn add_path(
+        &mut self,
+        path: &Path,
+        state: InputState,
+        depth: usize,
+        searched: bool,
+    ) -> Result<()> {
         self.opened.push(path.to_path_buf());
         let mapped = map_file_with_id(path)?;
         if self.output_id == Some(mapped.id) {
@@ -409,11 +420,20 @@ impl Loader<'_> {
                 if self.cfg.static_flag && state.static_only {
                     bail!("{name}: attempted static link of dynamic object");
                 }
-                if self.seen_dsos.insert(mapped.id) {
+                let fallback = match path.file_name() {
+                    Some(base) if searched => base.to_string_lossy(),
+                    _ => path.to_string_lossy(),
+                };
+                let soname = crate::dso::needed_name(&name, data, &fallback)?;
+                // As GNU ld: a library named like one already loaded is that library, whether
+                // it is the same file (a symlink, another path) or a copy; one file under two
+                // names without a soname is two libraries.
+                if self.seen_dsos.insert(soname.clone()) {
                     self.out.push(Loaded::Input(Input::Dso(DsoInput {
                         name,
                         data,
                         as_needed: state.as_needed,
+                        soname,
                     })));
                 }
             }
@@ -459,6 +479,7 @@ impl Loader<'_> {
                     // A name the script gives that cannot be found or opened is the script's
                     // error; what is wrong inside a file it names is that file's.
                     let in_script = |e: Error| Error(format!("{name}: {}", e.0));
+                    let searched = item.name.starts_with("-l");
                     let p = if let Some(lib) = item.name.strip_prefix("-l") {
                         self.find_library(lib, st.static_only).map_err(in_script)?
                     } else if let (Some(root), true) = (&in_sysroot, item.name.starts_with('/')) {
@@ -478,7 +499,7 @@ impl Loader<'_> {
                             }
                         );
                     }
-                    self.add_path(&p, st, depth + 1)?;
+                    self.add_path(&p, st, depth + 1, searched)?;
                 }
                 if let Some(entry) = script.entry {
                     // An explicit -e still wins; the script only supplies a default.
@@ -505,12 +526,21 @@ impl Loader<'_> {
 
     fn find_script_input(&self, name: &str, script_dir: &Path) -> Result<PathBuf> {
         let p = PathBuf::from(name);
-        if p.is_absolute() || p.exists() {
+        if p.is_absolute() {
             return Ok(p);
         }
-        let beside = script_dir.join(name);
+        // As GNU ld: beside the script before the current directory, and named so (`./name` for
+        // a script in the current directory), which is what DT_NEEDED records.
+        let dir = match script_dir.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => script_dir,
+        };
+        let beside = dir.join(name);
         if beside.exists() {
             return Ok(beside);
+        }
+        if p.exists() {
+            return Ok(p);
         }
         for dir in &self.search_dirs {
             let q = dir.join(name);

@@ -274,7 +274,9 @@ fn parse_files(
                 Input::Object(o) => {
                     InputFile::Object(ObjectFile::parse(id, o.name, o.data, o.lazy, &wrap)?)
                 }
-                Input::Dso(d) => InputFile::Dso(DsoFile::parse(id, d.name, d.data, d.as_needed)?),
+                Input::Dso(d) => {
+                    InputFile::Dso(DsoFile::parse(id, d.name, d.data, d.as_needed, d.soname)?)
+                }
             })
         })
         .collect::<Result<Vec<_>>>()?;

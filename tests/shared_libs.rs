@@ -796,52 +796,92 @@ fn needed(file: &Path) -> Result<Vec<String>, Failed> {
         .collect())
 }
 
-/// One library named twice, as `-lfoo` (libfoo.so -> libfoo.so.1) and by its real path, is one
-/// input: one DT_NEEDED entry for its soname, as GNU ld gives.
-fn library_under_two_names(tools: &Path) -> Result<(), Failed> {
-    let dir = scratch_dir()
-        .join("shared_libs")
-        .join("library_under_two_names");
+/// How libraries are named in DT_NEEDED and when two inputs are one library, against GNU ld: a
+/// soname wins; without one, the base name of what `-l` found, else the path as written (a
+/// linker script's relative names are looked up beside the script first). A later library with
+/// a name already loaded is ignored (two copies with one soname, one file under two names via
+/// `-lfoo` and a path); one soname-less file under two paths is two libraries.
+fn library_names_as_gnu_ld(tools: &Path) -> Result<(), Failed> {
+    let dir = scratch_dir().join("shared_libs").join("library_names");
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for sub in ["a", "b", "c"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| e.to_string())?;
+    }
     let write = |name: &str, text: &str| -> Result<PathBuf, Failed> {
         let p = dir.join(name);
         std::fs::write(&p, text).map_err(|e| e.to_string())?;
         Ok(p)
     };
-    let real = dir.join("libfoo.so.1");
-    run(cc("foo.c", None)
-        .args(["-shared", "-fPIC", "-O1", "-Wl,-soname,libfoo.so.1"])
-        .arg(write("foo.c", "int foo(void) { return 42; }\n")?)
-        .arg("-o")
-        .arg(&real))?;
-    std::os::unix::fs::symlink("libfoo.so.1", dir.join("libfoo.so")).map_err(|e| e.to_string())?;
+    let source = write("foo.c", "int foo(void) { return 42; }\n")?;
+    for (lib, soname) in [("a/libfoo.so.1", true), ("a/libns.so", false)] {
+        let mut c = cc("foo.c", None);
+        c.args(["-shared", "-fPIC", "-O1"]);
+        if soname {
+            c.arg("-Wl,-soname,libfoo.so.1");
+        }
+        run(c.arg(&source).arg("-o").arg(dir.join(lib)))?;
+    }
+    for (from, to) in [
+        ("a/libfoo.so.1", "b/libfoo.so.1"),
+        ("a/libns.so", "b/libns.so"),
+    ] {
+        std::fs::copy(dir.join(from), dir.join(to)).map_err(|e| e.to_string())?;
+    }
+    std::os::unix::fs::symlink("libfoo.so.1", dir.join("a/libfoo.so"))
+        .map_err(|e| e.to_string())?;
+    write("group.ld", "GROUP ( a/libns.so )\n")?;
+    write("c/elsewhere.ld", "INPUT ( a/libns.so )\n")?;
+    write("a/beside.ld", "INPUT ( libns.so )\n")?;
+    write("search.ld", "INPUT ( -lns )\n")?;
     let main = write(
         "main.c",
         "#include <stdio.h>\nint foo(void);\nint main(void) { printf(\"%d\\n\", foo()); return 0; }\n",
     )?;
-    let mut lists = Vec::new();
-    for (tag, t) in [("GNU ld", None), ("solder", Some(tools))] {
-        let exe = dir.join(format!("prog-{}", tag.replace(' ', "-")));
-        run(cc("main.c", t)
-            .arg(&main)
-            // Without --as-needed (gcc here passes it): otherwise the second name would get no
-            // entry however it is treated.
-            .args(["-Wl,--no-as-needed", "-L"])
-            .arg(&dir)
-            .arg("-lfoo")
-            .arg(&real)
-            .arg(format!("-Wl,-rpath,{}", dir.display()))
-            .arg("-o")
-            .arg(&exe))?;
-        let out = run_with_timeout(&mut Command::new(&exe), TIMEOUT).map_err(Failed::from)?;
-        if out.stdout != b"42\n" {
-            return Err(format!("program linked by {tag} printed {:?}", out.stdout).into());
+    let abs = dir.join("a/libns.so").display().to_string();
+    let cases: &[&[&str]] = &[
+        &["-lfoo", "a/libfoo.so.1"],
+        &["a/libfoo.so.1", "b/libfoo.so.1"],
+        &["a/libns.so", "b/libns.so"],
+        &["a/libns.so", "./a/libns.so"],
+        &["a/libns.so", "a/libns.so"],
+        &["-lns", "a/libns.so"],
+        &["-l:libns.so"],
+        &[&abs],
+        &["group.ld"],
+        &["c/elsewhere.ld"],
+        &["a/beside.ld"],
+        &["search.ld"],
+    ];
+    for (k, libs) in cases.iter().enumerate() {
+        let mut lists = Vec::new();
+        for (tag, t) in [("GNU ld", None), ("solder", Some(tools))] {
+            let exe = dir.join(format!("prog{k}-{}", tag.replace(' ', "-")));
+            run(cc("main.c", t)
+                .current_dir(&dir)
+                .arg(&main)
+                // Without --as-needed (gcc here passes it): otherwise a second name would get
+                // no entry however it is treated.
+                .args(["-Wl,--no-as-needed", "-La"])
+                .args(*libs)
+                .arg("-o")
+                .arg(&exe))?;
+            let out = run_with_timeout(
+                Command::new(&exe)
+                    .current_dir(&dir)
+                    .env("LD_LIBRARY_PATH", dir.join("a")),
+                TIMEOUT,
+            )
+            .map_err(Failed::from)?;
+            if out.stdout != b"42\n" {
+                return Err(
+                    format!("{libs:?}: program linked by {tag} printed {:?}", out.stdout).into(),
+                );
+            }
+            lists.push((tag, needed(&exe)?));
         }
-        lists.push((tag, needed(&exe)?));
-    }
-    if lists[0].1 != lists[1].1 {
-        return Err(format!("DT_NEEDED differ: {lists:?}").into());
+        if lists[0].1 != lists[1].1 {
+            return Err(format!("{libs:?}: DT_NEEDED differ: {lists:?}").into());
+        }
     }
     Ok(())
 }
@@ -1023,8 +1063,8 @@ fn main() {
             },
             {
                 let tools = Arc::clone(&tools);
-                Trial::test("library_under_two_names", move || {
-                    library_under_two_names(&tools)
+                Trial::test("library_names_as_gnu_ld", move || {
+                    library_names_as_gnu_ld(&tools)
                 })
             },
             {
