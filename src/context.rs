@@ -169,7 +169,7 @@ impl Link {
     /// The linked objects, for a parallel pass over them.
     pub fn par_live_objects(&self) -> impl rayon::iter::ParallelIterator<Item = &ObjectFile> {
         use rayon::prelude::*;
-        self.files.par_iter().filter_map(|f| match f {
+        crate::balance::par_files(&self.files).filter_map(|(_, f)| match f {
             InputFile::Object(o) if o.is_alive() => Some(o),
             _ => None,
         })

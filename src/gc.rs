@@ -81,7 +81,9 @@ pub fn collect_garbage(link: &mut Link) {
                 _ => Vec::new(),
             })
             .collect(),
-        fdes: link.files.par_iter().map(fdes_by_section).collect(),
+        fdes: crate::balance::par_files(&link.files)
+            .map(|(_, f)| fdes_by_section(f))
+            .collect(),
     };
 
     // Roots.

@@ -109,7 +109,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     link.exec_stack = exec_stack(&link);
 
     timer.phase("parse .eh_frame");
-    link.files.par_iter_mut().try_for_each(|f| match f {
+    crate::balance::par_files_mut(&mut link.files).try_for_each(|(_, f)| match f {
         InputFile::Object(o) if o.is_alive() => crate::eh_frame::parse(o),
         _ => Ok(()),
     })?;
@@ -265,18 +265,31 @@ fn parse_files(
     });
 
     let wrap = crate::object::Wrap::new(&cfg.wraps);
-    let parsed: Vec<InputFile> = inputs
-        .into_par_iter()
-        .enumerate()
+    let mut inputs = inputs;
+    // An archive member not (yet) linked has only its symbols read.
+    let work = |inp: &Input| match inp {
+        Input::Object(o) if !o.lazy => o.data.len() as u64,
+        Input::Object(o) => o.data.len() as u64 / 8,
+        Input::Dso(d) => d.data.len() as u64 / 8,
+    };
+    let parsed: Vec<InputFile> = crate::balance::par_indexed_mut(&mut inputs, work)
         .map(|(i, inp)| -> Result<InputFile> {
             let id = i as u32 + 1;
             Ok(match inp {
-                Input::Object(o) => {
-                    InputFile::Object(ObjectFile::parse(id, o.name, o.data, o.lazy, &wrap)?)
-                }
-                Input::Dso(d) => {
-                    InputFile::Dso(DsoFile::parse(id, d.name, d.data, d.as_needed, d.soname)?)
-                }
+                Input::Object(o) => InputFile::Object(ObjectFile::parse(
+                    id,
+                    std::mem::take(&mut o.name),
+                    o.data,
+                    o.lazy,
+                    &wrap,
+                )?),
+                Input::Dso(d) => InputFile::Dso(DsoFile::parse(
+                    id,
+                    std::mem::take(&mut d.name),
+                    d.data,
+                    d.as_needed,
+                    std::mem::take(&mut d.soname),
+                )?),
             })
         })
         .collect::<Result<Vec<_>>>()?;

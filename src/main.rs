@@ -6,6 +6,7 @@
 mod arch;
 mod archive;
 mod args;
+mod balance;
 mod compress;
 mod context;
 mod dso;

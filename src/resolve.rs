@@ -121,7 +121,7 @@ fn object_rank(o: &ObjectFile, i: usize, pass: Pass) -> Option<u64> {
 
 fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU64> {
     let owners: Vec<AtomicU64> = (0..nglobals).map(|_| AtomicU64::new(UNOWNED)).collect();
-    files.par_iter().for_each(|f| match f {
+    crate::balance::par_files(files).for_each(|(_, f)| match f {
         InputFile::Internal(i) => {
             // --defsym wins over any definition in a file, like a linker-script assignment.
             for (k, &id) in i.global_ids.iter().enumerate() {
@@ -282,33 +282,32 @@ fn dedup_comdats(files: &mut [InputFile], globals: &Interner, nglobals: u32) {
     let winner: Vec<AtomicU32> = (0..nglobals as usize + others.len())
         .map(|_| AtomicU32::new(NONE))
         .collect();
-    files.par_iter().zip(ids.par_iter()).for_each(|(f, ids)| {
+    crate::balance::par_files(files).for_each(|(fi, f)| {
+        let ids = &ids[fi];
         if let InputFile::Object(o) = f {
             for &id in ids {
                 winner[id as usize].fetch_min(o.id, Ordering::Relaxed);
             }
         }
     });
-    files
-        .par_iter_mut()
-        .zip(ids.par_iter())
-        .for_each(|(f, ids)| {
-            if let InputFile::Object(o) = f {
-                for (g, &id) in ids.iter().enumerate() {
-                    if winner[id as usize].load(Ordering::Relaxed) != o.id {
-                        for &m in &o.groups[g].members {
-                            o.sections[m as usize].kind = SecKind::Discarded;
-                        }
+    crate::balance::par_files_mut(files).for_each(|(fi, f)| {
+        let ids = &ids[fi];
+        if let InputFile::Object(o) = f {
+            for (g, &id) in ids.iter().enumerate() {
+                if winner[id as usize].load(Ordering::Relaxed) != o.id {
+                    for &m in &o.groups[g].members {
+                        o.sections[m as usize].kind = SecKind::Discarded;
                     }
                 }
             }
-        });
+        }
+    });
 }
 
 /// Decides which `--as-needed` libraries are needed: those that own a name a linked object
 /// references strongly.
 fn mark_needed_dsos(files: &[InputFile], owners: &[AtomicU64]) -> bool {
-    files.par_iter().for_each(|f| {
+    crate::balance::par_files(files).for_each(|(_, f)| {
         let linked = match f {
             InputFile::Internal(_) => true,
             InputFile::Object(o) => o.is_alive(),
@@ -340,7 +339,15 @@ pub fn select_members(link: &mut Link) {
 
 /// Reads the sections of the archive members just linked (until now only their symbols were).
 pub fn parse_linked_members(link: &mut Link) -> Result<()> {
-    link.files.par_iter_mut().try_for_each(|f| match f {
+    let pulled = |f: &InputFile| matches!(f, InputFile::Object(o) if o.lazy && o.is_alive());
+    let work = |f: &InputFile| {
+        if pulled(f) {
+            crate::balance::work(f)
+        } else {
+            1
+        }
+    };
+    crate::balance::par_indexed_mut(&mut link.files, work).try_for_each(|(_, f)| match f {
         InputFile::Object(o) if o.lazy && o.is_alive() => o.parse_sections(),
         _ => Ok(()),
     })
@@ -397,7 +404,7 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
     // referenced only if no linked object references it strongly.
     let vis: Vec<AtomicU8> = (0..n).map(|_| AtomicU8::new(0)).collect();
     let strong_ref: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
-    link.files.par_iter().for_each(|f| {
+    crate::balance::par_files(&link.files).for_each(|(_, f)| {
         if let InputFile::Object(o) = f {
             if !o.is_alive() {
                 return;
@@ -515,8 +522,11 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
         parts.push(part);
         rest = tail;
     }
-    files.par_iter().zip(parts).for_each(|(f, part)| {
-        let InputFile::Object(o) = f else { return };
+    // The locals are the work here: a part's length weighs it.
+    crate::balance::par_indexed_mut(&mut parts, |p| p.len() as u64 + 1).for_each(|(fi, part)| {
+        let InputFile::Object(o) = &files[fi] else {
+            return;
+        };
         for (slot, i) in part.iter_mut().zip(1..o.first_global as usize) {
             let s = &o.symtab[i];
             let mut sym = Symbol::new(o.sym_name(i));
@@ -543,7 +553,7 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
     // number of locals, first_global - 1), and every slot of every part was written above.
     unsafe { syms.set_len(next as usize) };
 
-    link.files.par_iter_mut().enumerate().for_each(|(fi, f)| {
+    crate::balance::par_files_mut(&mut link.files).for_each(|(fi, f)| {
         if let InputFile::Object(o) = f {
             if !o.is_alive() {
                 return;
@@ -636,7 +646,7 @@ pub fn check_shlib_undefined(link: &Link) -> Result<()> {
         link.dsos().map(|d| d.soname.as_slice()).collect();
     // Defined by the output or by any library given (needed or not: ld.so loads dependencies).
     let defined: Vec<AtomicBool> = (0..link.nglobals).map(|_| AtomicBool::new(false)).collect();
-    link.files.par_iter().for_each(|f| {
+    crate::balance::par_files(&link.files).for_each(|(_, f)| {
         if let InputFile::Dso(d) = f {
             for (j, &id) in d.global_ids.iter().enumerate() {
                 if d.dynsym[d.sym_index[j] as usize].st_shndx.get(LE) != SHN_UNDEF {

@@ -14,10 +14,8 @@ use std::collections::BTreeMap;
 pub fn scan(link: &mut Link) -> Result<()> {
     // Per file: (section, relative, other) dynamic relocation counts.
     type Counts = Vec<(u32, u32, u32)>;
-    let results: Vec<(Counts, ScanResult)> = link
-        .files
-        .par_iter()
-        .map(|f| {
+    let results: Vec<(Counts, ScanResult)> = crate::balance::par_files(&link.files)
+        .map(|(_, f)| {
             let mut counts = Vec::new();
             let mut total = ScanResult::default();
             if let InputFile::Object(o) = f

@@ -169,7 +169,7 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
     strtab[0] = 0;
     let sym_ptr = crate::write::SyncPtr::new(symtab);
     let str_ptr = crate::write::SyncPtr::new(strtab);
-    link.files.par_iter().enumerate().for_each(|(fi, f)| {
+    crate::balance::par_files(&link.files).for_each(|(fi, f)| {
         let InputFile::Object(o) = f else { return };
         let (n, bytes) = plan.file_counts[fi];
         if n == 0 {

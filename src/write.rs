@@ -91,10 +91,8 @@ pub fn write_output(
     // Input sections and merged pieces (in parallel), then synthetic sections.
     let rela_dyn_off = lay.sec(lay.idx.rela_dyn).map(|s| s.offset);
     let runs = link.synth.rela_dyn();
-    let errors: Vec<Error> = link
-        .files
-        .par_iter()
-        .filter_map(|f| {
+    let errors: Vec<Error> = crate::balance::par_files(&link.files)
+        .filter_map(|(_, f)| {
             let InputFile::Object(o) = f else { return None };
             if !o.is_alive() {
                 return None;
