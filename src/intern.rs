@@ -67,27 +67,29 @@ impl Interner {
     /// Interns every file's keys; returns the interner and, per file, the id of each key.
     pub fn build(files: &[Keys<'_>]) -> (Interner, Vec<Vec<u32>>) {
         // Per file: key indices grouped by shard.
-        let sorted: Vec<(Vec<u32>, [u32; SHARDS + 1])> = files
-            .par_iter()
-            .map(|k| {
-                let mut counts = [0u32; SHARDS + 1];
-                for &h in k.hashes {
-                    counts[shard_of(h) + 1] += 1;
-                }
-                for s in 0..SHARDS {
-                    counts[s + 1] += counts[s];
-                }
-                let offsets = counts;
-                let mut next = counts;
-                let mut order = vec![0u32; k.hashes.len()];
-                for (i, &h) in k.hashes.iter().enumerate() {
-                    let s = shard_of(h);
-                    order[next[s] as usize] = i as u32;
-                    next[s] += 1;
-                }
-                (order, offsets)
-            })
-            .collect();
+        // Files differ in key count by orders of magnitude: runs of about equal keys.
+        let keys_of = |k: &Keys<'_>| k.hashes.len() as u64 + 16;
+        let sorted: Vec<(Vec<u32>, [u32; SHARDS + 1])> =
+            crate::balance::par_indexed(files, keys_of)
+                .map(|(_, k)| {
+                    let mut counts = [0u32; SHARDS + 1];
+                    for &h in k.hashes {
+                        counts[shard_of(h) + 1] += 1;
+                    }
+                    for s in 0..SHARDS {
+                        counts[s + 1] += counts[s];
+                    }
+                    let offsets = counts;
+                    let mut next = counts;
+                    let mut order = vec![0u32; k.hashes.len()];
+                    for (i, &h) in k.hashes.iter().enumerate() {
+                        let s = shard_of(h);
+                        order[next[s] as usize] = i as u32;
+                        next[s] += 1;
+                    }
+                    (order, offsets)
+                })
+                .collect();
 
         let shards: Vec<Shard> = (0..SHARDS)
             .into_par_iter()
@@ -136,9 +138,7 @@ impl Interner {
             total += sh.names.len() as u32;
         }
 
-        let ids: Vec<Vec<u32>> = files
-            .par_iter()
-            .enumerate()
+        let ids: Vec<Vec<u32>> = crate::balance::par_indexed(files, keys_of)
             .map(|(f, k)| {
                 let mut ids = vec![0u32; k.hashes.len()];
                 let (order, off) = &sorted[f];

@@ -203,11 +203,18 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
     };
 
     // Split every merge section into pieces, in parallel per file.
-    let splits: Vec<Vec<Pieces>> = link
-        .files
-        .par_iter()
-        .zip(group_of.par_iter())
-        .map(|(f, gs)| -> Result<Vec<Pieces>> {
+    let files = &link.files;
+    let bytes = |fi: usize| match &files[fi] {
+        InputFile::Object(o) => group_of[fi]
+            .iter()
+            .map(|&(si, _)| o.sections[si as usize].size)
+            .sum::<u64>(),
+        _ => 0,
+    };
+    let weights: Vec<u64> = (0..files.len()).map(|fi| bytes(fi) + 64).collect();
+    let splits: Vec<Vec<Pieces>> = crate::balance::par_indexed(&weights, |&w| w)
+        .map(|(fi, _)| -> Result<Vec<Pieces>> {
+            let (f, gs) = (&files[fi], &group_of[fi]);
             let mut out = Vec::with_capacity(gs.len());
             if let InputFile::Object(o) = f {
                 for &(si, g) in gs {
