@@ -9,7 +9,7 @@ use crate::args::{Config, InputArg, InputState};
 use crate::bail;
 use crate::error::{Error, Result};
 use crate::script;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A relocatable object, standalone or an archive member.
@@ -163,8 +163,8 @@ struct Loader<'c> {
     sysroot: Option<(PathBuf, PathBuf)>,
     out: Vec<Loaded>,
     opened: &'c mut Vec<PathBuf>,
-    /// Shared libraries already loaded, by the name DT_NEEDED gives them.
-    seen_dsos: HashSet<Vec<u8>>,
+    /// Shared libraries already loaded, by the name DT_NEEDED gives them: where each is in `out`.
+    seen_dsos: HashMap<Vec<u8>, usize>,
     /// Archives already loaded, by (device, inode): the same file under another name is the same
     /// input. (Comparing canonical paths cost a readlink per path component: 500 system calls on
     /// a Rust link.)
@@ -331,7 +331,7 @@ pub fn load_inputs(cfg: &Config, threads: usize, opened: &mut Vec<PathBuf>) -> R
         sysroot,
         out: Vec::new(),
         opened,
-        seen_dsos: HashSet::new(),
+        seen_dsos: HashMap::new(),
         seen_archives: HashSet::new(),
     };
     let result = (|| -> Result<()> {
@@ -427,14 +427,23 @@ impl Loader<'_> {
                 let soname = crate::dso::needed_name(&name, data, &fallback)?;
                 // As GNU ld: a library named like one already loaded is that library, whether
                 // it is the same file (a symlink, another path) or a copy; one file under two
-                // names without a soname is two libraries.
-                if self.seen_dsos.insert(soname.clone()) {
-                    self.out.push(Loaded::Input(Input::Dso(DsoInput {
-                        name,
-                        data,
-                        as_needed: state.as_needed,
-                        soname,
-                    })));
+                // names without a soname is two libraries. Mentioned again without
+                // --as-needed, it is needed.
+                match self.seen_dsos.get(&soname) {
+                    Some(&at) => {
+                        if let Loaded::Input(Input::Dso(d)) = &mut self.out[at] {
+                            d.as_needed &= state.as_needed;
+                        }
+                    }
+                    None => {
+                        self.seen_dsos.insert(soname.clone(), self.out.len());
+                        self.out.push(Loaded::Input(Input::Dso(DsoInput {
+                            name,
+                            data,
+                            as_needed: state.as_needed,
+                            soname,
+                        })));
+                    }
                 }
             }
             FileType::Archive | FileType::ThinArchive => {

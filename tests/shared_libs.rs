@@ -837,28 +837,63 @@ fn library_names_as_gnu_ld(tools: &Path) -> Result<(), Failed> {
         "main.c",
         "#include <stdio.h>\nint foo(void);\nint main(void) { printf(\"%d\\n\", foo()); return 0; }\n",
     )?;
+    // A program that references nothing in the libraries: --as-needed decides their entries.
+    let idle = write(
+        "idle.c",
+        "#include <stdio.h>\nint main(void) { puts(\"42\"); return 0; }\n",
+    )?;
     let abs = dir.join("a/libns.so").display().to_string();
-    let cases: &[&[&str]] = &[
-        &["-lfoo", "a/libfoo.so.1"],
-        &["a/libfoo.so.1", "b/libfoo.so.1"],
-        &["a/libns.so", "b/libns.so"],
-        &["a/libns.so", "./a/libns.so"],
-        &["a/libns.so", "a/libns.so"],
-        &["-lns", "a/libns.so"],
-        &["-l:libns.so"],
-        &[&abs],
-        &["group.ld"],
-        &["c/elsewhere.ld"],
-        &["a/beside.ld"],
-        &["search.ld"],
+    let (uses, none) = (&main, &idle);
+    let cases: &[(&PathBuf, &[&str])] = &[
+        (uses, &["-lfoo", "a/libfoo.so.1"]),
+        (uses, &["a/libfoo.so.1", "b/libfoo.so.1"]),
+        (uses, &["a/libns.so", "b/libns.so"]),
+        (uses, &["a/libns.so", "./a/libns.so"]),
+        (uses, &["a/libns.so", "a/libns.so"]),
+        (uses, &["-lns", "a/libns.so"]),
+        (uses, &["-l:libns.so"]),
+        (uses, &[&abs]),
+        (uses, &["group.ld"]),
+        (uses, &["c/elsewhere.ld"]),
+        (uses, &["a/beside.ld"]),
+        (uses, &["search.ld"]),
+        // A library mentioned again without --as-needed is needed, under either name.
+        (
+            none,
+            &[
+                "-Wl,--as-needed",
+                "a/libfoo.so.1",
+                "-Wl,--no-as-needed",
+                "b/libfoo.so.1",
+            ],
+        ),
+        (
+            none,
+            &[
+                "-Wl,--as-needed",
+                "a/libns.so",
+                "-Wl,--no-as-needed",
+                "a/libns.so",
+            ],
+        ),
+        (
+            none,
+            &[
+                "-Wl,--no-as-needed",
+                "a/libfoo.so.1",
+                "-Wl,--as-needed",
+                "b/libfoo.so.1",
+            ],
+        ),
+        (none, &["-Wl,--as-needed", "a/libfoo.so.1", "b/libfoo.so.1"]),
     ];
-    for (k, libs) in cases.iter().enumerate() {
+    for (k, (source, libs)) in cases.iter().enumerate() {
         let mut lists = Vec::new();
         for (tag, t) in [("GNU ld", None), ("solder", Some(tools))] {
             let exe = dir.join(format!("prog{k}-{}", tag.replace(' ', "-")));
             run(cc("main.c", t)
                 .current_dir(&dir)
-                .arg(&main)
+                .arg(source)
                 // Without --as-needed (gcc here passes it): otherwise a second name would get
                 // no entry however it is treated.
                 .args(["-Wl,--no-as-needed", "-La"])
