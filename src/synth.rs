@@ -221,13 +221,16 @@ impl Synth {
 /// Defines the linker-provided symbols that something references but nothing defines.
 pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
     let mut defs: Vec<(u32, LinkerSym)> = Vec::new();
+    // The two scans of every global below are parallel: on a large C++ link each is 200,000
+    // records, nearly all cache misses, and they found a few dozen names serially in 3-4 ms.
+    let globals = &link.syms[..link.nglobals as usize];
+    let defsyms: Vec<u32> = (0..link.nglobals)
+        .into_par_iter()
+        .filter(|&id| globals[id as usize].kind == SymKind::Linker)
+        .collect();
     // --defsym: numbers are absolute symbols; symbol expressions are evaluated after layout.
-    for id in 0..link.nglobals {
-        let s = &link.syms[id as usize];
-        if s.kind != SymKind::Linker {
-            continue;
-        }
-        let k = s.idx;
+    for id in defsyms {
+        let k = link.syms[id as usize].idx;
         let (_, expr) = &link.cfg.defsyms[k as usize];
         match crate::context::parse_defsym(expr)? {
             crate::context::DefsymExpr::Abs(v) => {
@@ -251,6 +254,7 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
     // __start_SEC / __stop_SEC for output sections named like C identifiers. The references are
     // found first: they are rare, and the sections to look through are many.
     let refs: Vec<(u32, bool, &[u8])> = (0..link.nglobals)
+        .into_par_iter()
         .filter_map(|id| {
             let s = &link.syms[id as usize];
             if s.kind != SymKind::Undefined {
