@@ -42,7 +42,7 @@ impl DsoFile {
         soname: Vec<u8>,
     ) -> Result<DsoFile> {
         let n = name.as_str();
-        let shdrs = section_headers(n, data)?;
+        let (_, shdrs) = section_headers(n, data)?;
         let bytes = |sh: &Shdr, what: &str| section_bytes(n, data, sh, what);
 
         let mut dynsym: &[Sym] = &[];
@@ -206,7 +206,7 @@ impl DsoFile {
 /// (GNU ld ignores a library whose name an earlier one already has): its DT_SONAME; without one,
 /// `fallback` (the file name as the command line gave it, or its base name when `-l` found it).
 pub fn needed_name(name: &str, data: &'static [u8], fallback: &str) -> Result<Vec<u8>> {
-    let shdrs = section_headers(name, data)?;
+    let (_, shdrs) = section_headers(name, data)?;
     for sh in shdrs.iter().filter(|sh| sh.sh_type.get(LE) == SHT_DYNAMIC) {
         let dynamic = section_bytes(name, data, sh, ".dynamic")?;
         let Some(strtab) = shdrs.get(sh.sh_link.get(LE) as usize) else {
@@ -237,37 +237,4 @@ fn dynamic_strings(
             None
         }
     })
-}
-
-fn section_headers(n: &str, data: &'static [u8]) -> Result<&'static [Shdr]> {
-    let Some(ehdr) = read::<Ehdr>(data, 0) else {
-        bail!("{n}: file is truncated")
-    };
-    let shoff = ehdr.e_shoff.get(LE);
-    if ehdr.e_shentsize.get(LE) as u64 != SHDR_SIZE {
-        bail!(
-            "{n}: unexpected section header size {}",
-            ehdr.e_shentsize.get(LE)
-        );
-    }
-    let Some(sh0) = read::<Shdr>(data, shoff) else {
-        bail!("{n}: section header table is outside the file")
-    };
-    let mut shnum = ehdr.e_shnum.get(LE) as u64;
-    if shnum == 0 {
-        shnum = sh0.sh_size.get(LE);
-    }
-    let Some(shdrs) = read_slice::<Shdr>(data, shoff, shnum) else {
-        bail!("{n}: section header table is outside the file (truncated?)")
-    };
-    Ok(shdrs)
-}
-
-fn section_bytes(n: &str, data: &'static [u8], sh: &Shdr, what: &str) -> Result<&'static [u8]> {
-    let off = sh.sh_offset.get(LE);
-    let size = sh.sh_size.get(LE);
-    match off.checked_add(size) {
-        Some(end) if end <= data.len() as u64 => Ok(&data[off as usize..end as usize]),
-        _ => bail!("{n}: {what} extends past the end of the file (truncated?)"),
-    }
 }

@@ -25,6 +25,54 @@ pub const DT_RELRSZ: u32 = 35;
 pub const DT_RELR: u32 = 36;
 pub const DT_RELRENT: u32 = 37;
 
+/// The ELF header and section header table of file `data` (named `n` in errors), checked to lie
+/// inside it; `e_shnum` of zero means the count is in the first header, as the gABI allows.
+pub fn section_headers(
+    n: &str,
+    data: &'static [u8],
+) -> crate::error::Result<(&'static Ehdr, &'static [Shdr])> {
+    let Some(ehdr) = read::<Ehdr>(data, 0) else {
+        crate::bail!("{n}: file is truncated (no ELF header)")
+    };
+    let shoff = ehdr.e_shoff.get(LE);
+    if shoff == 0 {
+        crate::bail!("{n}: file has no section header table");
+    }
+    if ehdr.e_shentsize.get(LE) as u64 != SHDR_SIZE {
+        crate::bail!(
+            "{n}: unexpected section header size {}",
+            ehdr.e_shentsize.get(LE)
+        );
+    }
+    let Some(sh0) = read::<Shdr>(data, shoff) else {
+        crate::bail!("{n}: section header table is outside the file (truncated?)")
+    };
+    let mut shnum = ehdr.e_shnum.get(LE) as u64;
+    if shnum == 0 {
+        shnum = sh0.sh_size.get(LE);
+    }
+    match read_slice::<Shdr>(data, shoff, shnum) {
+        Some(shdrs) => Ok((ehdr, shdrs)),
+        None => crate::bail!("{n}: section header table is outside the file (truncated?)"),
+    }
+}
+
+/// The contents of section `sh` of file `data`, checked to lie inside it; `what` names the
+/// section in the error.
+pub fn section_bytes(
+    n: &str,
+    data: &'static [u8],
+    sh: &Shdr,
+    what: impl std::fmt::Display,
+) -> crate::error::Result<&'static [u8]> {
+    let off = sh.sh_offset.get(LE);
+    let size = sh.sh_size.get(LE);
+    match off.checked_add(size) {
+        Some(end) if end <= data.len() as u64 => Ok(&data[off as usize..end as usize]),
+        _ => crate::bail!("{n}: {what} extends past the end of the file (truncated?)"),
+    }
+}
+
 /// Reads a `T` at `offset`, or `None` if it does not fit in `data`.
 pub fn read<T: Pod>(data: &[u8], offset: u64) -> Option<&T> {
     let start = usize::try_from(offset).ok()?;
@@ -170,4 +218,60 @@ pub fn align_to(v: u64, align: u64) -> u64 {
 
 pub fn name_str(b: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ELF header with `shnum` section headers of `entsize` bytes at `shoff`, followed by
+    /// `tail` bytes; the first header's `sh_size` is `sh0_size`.
+    fn image(shoff: u64, entsize: u16, shnum: u16, sh0_size: u64, tail: usize) -> &'static [u8] {
+        let mut b = vec![0u8; 64 + tail];
+        b[..4].copy_from_slice(b"\x7fELF");
+        put_u64(&mut b, 0x28, shoff);
+        put_u16(&mut b, 0x3a, entsize);
+        put_u16(&mut b, 0x3c, shnum);
+        if b.len() >= shoff as usize + 64 && shoff > 0 {
+            put_u64(&mut b, shoff as usize + 0x20, sh0_size);
+        }
+        Box::leak(b.into_boxed_slice())
+    }
+
+    /// The one reader of section header tables (objects and libraries) finds the table where the
+    /// header says, takes the count from the first header when `e_shnum` is zero, and turns each
+    /// kind of damage into an error naming the file.
+    #[test]
+    fn section_headers_are_read_or_refused() {
+        let ok = |d| {
+            section_headers("f.o", d)
+                .map(|(_, s)| s.len())
+                .map_err(|e| e.0)
+        };
+        assert_eq!(ok(image(64, 64, 3, 0, 3 * 64)), Ok(3));
+        // More than 0xff00 sections: the count is in section 0's sh_size.
+        assert_eq!(ok(image(64, 64, 0, 2, 2 * 64)), Ok(2));
+        let err = |d: &'static [u8]| ok(d).unwrap_err();
+        assert!(err(&b"\x7fELF"[..]).contains("f.o: file is truncated"));
+        assert!(err(image(0, 64, 3, 0, 3 * 64)).contains("no section header table"));
+        assert!(err(image(64, 40, 3, 0, 3 * 64)).contains("unexpected section header size 40"));
+        assert!(err(image(64, 64, 3, 0, 2 * 64)).contains("outside the file"));
+        assert!(err(image(4096, 64, 1, 0, 0)).contains("outside the file"));
+        let shdrs = section_headers("f.o", image(64, 64, 1, 0, 64)).unwrap().1;
+        let mut sh = shdrs[0];
+        sh.sh_offset.set(LE, 100);
+        sh.sh_size.set(LE, 28);
+        assert!(section_bytes("f.o", image(64, 64, 1, 0, 64), &sh, "x").is_ok());
+        sh.sh_size.set(LE, 29);
+        let e = section_bytes(
+            "f.o",
+            image(64, 64, 1, 0, 64),
+            &sh,
+            format_args!("section {}", 7),
+        );
+        assert_eq!(
+            e.unwrap_err().0,
+            "f.o: section 7 extends past the end of the file (truncated?)"
+        );
+    }
 }

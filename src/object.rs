@@ -211,37 +211,20 @@ impl ObjectFile {
         wrap: &Wrap,
     ) -> Result<ObjectFile> {
         let n = name.as_str();
-        let Some(ehdr) = read::<Ehdr>(data, 0) else {
-            bail!("{n}: file is truncated (no ELF header)")
-        };
-        let shoff = ehdr.e_shoff.get(LE);
-        if shoff == 0 {
-            bail!("{n}: object has no section header table");
-        }
-        if ehdr.e_shentsize.get(LE) as u64 != SHDR_SIZE {
-            bail!(
-                "{n}: unexpected section header size {}",
-                ehdr.e_shentsize.get(LE)
-            );
-        }
-        let Some(sh0) = read::<Shdr>(data, shoff) else {
-            bail!("{n}: section header table is outside the file (truncated?)")
-        };
-        let mut shnum = ehdr.e_shnum.get(LE) as u64;
-        if shnum == 0 {
-            shnum = sh0.sh_size.get(LE);
-        }
-        let Some(shdrs) = read_slice::<Shdr>(data, shoff, shnum) else {
-            bail!("{n}: section header table is outside the file (truncated?)")
-        };
+        let (ehdr, shdrs) = section_headers(n, data)?;
         let mut shstrndx = ehdr.e_shstrndx.get(LE) as u32;
         if shstrndx == SHN_XINDEX as u32 {
-            shstrndx = sh0.sh_link.get(LE);
+            shstrndx = shdrs.first().map_or(0, |sh0| sh0.sh_link.get(LE));
         }
         let Some(shstr_hdr) = shdrs.get(shstrndx as usize) else {
             bail!("{n}: invalid section name table index {shstrndx}")
         };
-        let shstrtab = section_bytes(n, data, shstr_hdr, shstrndx as usize)?;
+        let shstrtab = section_bytes(
+            n,
+            data,
+            shstr_hdr,
+            format_args!("section {}", shstrndx as usize),
+        )?;
 
         let mut symtab_idx = None;
         for (i, sh) in shdrs.iter().enumerate() {
@@ -271,7 +254,7 @@ impl ObjectFile {
                 else {
                     bail!("{n}: symbol table's string table link {link} is not a string table")
                 };
-                let strtab = section_bytes(n, data, strsh, link)?;
+                let strtab = section_bytes(n, data, strsh, format_args!("section {}", link))?;
                 let first_global = sh.sh_info.get(LE);
                 if first_global as u64 > count || (count > 0 && first_global == 0) {
                     bail!("{n}: symbol table has invalid first-global index {first_global}");
@@ -389,7 +372,7 @@ impl ObjectFile {
             let data_slice: &'static [u8] = if sh_type == SHT_NOBITS || i == 0 {
                 &[]
             } else {
-                section_bytes(n, data, sh, i)?
+                section_bytes(n, data, sh, format_args!("section {}", i))?
             };
             let mut size = sh.sh_size.get(LE);
             let align = sh.sh_addralign.get(LE).max(1);
@@ -583,7 +566,7 @@ impl ObjectFile {
             if sh.sh_type.get(LE) != SHT_GROUP {
                 continue;
             }
-            let words = section_bytes(n, data, sh, i)?;
+            let words = section_bytes(n, data, sh, format_args!("section {}", i))?;
             if words.len() < 4 || words.len() % 4 != 0 {
                 bail!("{n}: malformed section group {i}");
             }
@@ -790,15 +773,6 @@ fn check_symbol(
         );
     }
     Ok(())
-}
-
-fn section_bytes(n: &str, data: &'static [u8], sh: &Shdr, i: usize) -> Result<&'static [u8]> {
-    let off = sh.sh_offset.get(LE);
-    let size = sh.sh_size.get(LE);
-    match off.checked_add(size) {
-        Some(end) if end <= data.len() as u64 => Ok(&data[off as usize..end as usize]),
-        _ => bail!("{n}: section {i} extends past the end of the file (truncated?)"),
-    }
 }
 
 fn decompress(n: &str, sname: &[u8], data: &'static [u8]) -> Result<&'static [u8]> {
