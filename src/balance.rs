@@ -18,11 +18,17 @@ const RUNS_PER_THREAD: u64 = 8;
 /// (its sections are read), a fraction of those of an unlinked member (only its symbols are).
 pub fn work(f: &InputFile) -> u64 {
     match f {
-        InputFile::Object(o) if o.is_alive() => o.data.len() as u64 + 256,
-        InputFile::Object(o) => o.data.len() as u64 / 8 + 256,
-        InputFile::Dso(d) => d.dynsym.len() as u64 * 24 + 256,
-        InputFile::Internal(_) => 256,
+        InputFile::Object(o) => object_work(o.data.len(), o.is_alive()),
+        InputFile::Dso(d) => object_work(d.dynsym.len() * 24, true),
+        InputFile::Internal(_) => object_work(0, true),
     }
+}
+
+/// The work of a file of `bytes` bytes: all of them when its sections are read (`linked`), an
+/// eighth when only its symbols are; never zero, as every file costs a visit.
+pub fn object_work(bytes: usize, linked: bool) -> u64 {
+    let read = if linked { bytes } else { bytes / 8 };
+    read as u64 + 256
 }
 
 /// Where `items` is cut into consecutive runs of about equal total `weight`: the run boundaries,

@@ -231,7 +231,7 @@ fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
 
 fn parse_files(
     cfg: &Config,
-    inputs: Vec<Input>,
+    mut inputs: Vec<Input>,
     versions: &crate::version_script::VersionScript,
 ) -> Result<Vec<InputFile>> {
     let mut names: Vec<&'static [u8]> = Vec::new();
@@ -265,12 +265,10 @@ fn parse_files(
     });
 
     let wrap = crate::object::Wrap::new(&cfg.wraps);
-    let mut inputs = inputs;
-    // An archive member not (yet) linked has only its symbols read.
+    // An archive member not (yet) linked, like a library, has only its symbols read.
     let work = |inp: &Input| match inp {
-        Input::Object(o) if !o.lazy => o.data.len() as u64,
-        Input::Object(o) => o.data.len() as u64 / 8,
-        Input::Dso(d) => d.data.len() as u64 / 8,
+        Input::Object(o) => crate::balance::object_work(o.data.len(), !o.lazy),
+        Input::Dso(d) => crate::balance::object_work(d.data.len(), false),
     };
     let parsed: Vec<InputFile> = crate::balance::par_indexed_mut(&mut inputs, work)
         .map(|(i, inp)| -> Result<InputFile> {

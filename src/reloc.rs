@@ -464,8 +464,6 @@ pub fn scan_section(link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanRes
     scan_relocs(link, o, shndx, o.sec_relocs(shndx), out)
 }
 
-/// Scans `rels`, relocations of section `shndx` (all of them, or the run of one `.eh_frame`
-/// record).
 /// How many relocations ahead the loops below ask for the symbol record a relocation refers to.
 const PREFETCH_AHEAD: usize = 8;
 
@@ -490,6 +488,8 @@ fn prefetch_symbol(link: &Link, o: &ObjectFile, r: Option<&Rela>) {
     }
 }
 
+/// Scans `rels`, relocations of section `shndx` (all of them, or the run of one `.eh_frame`
+/// record).
 pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out: &mut ScanResult) {
     let target = link.target;
     let sec = &o.sections[shndx];

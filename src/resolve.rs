@@ -339,16 +339,14 @@ pub fn select_members(link: &mut Link) {
 
 /// Reads the sections of the archive members just linked (until now only their symbols were).
 pub fn parse_linked_members(link: &mut Link) -> Result<()> {
-    let pulled = |f: &InputFile| matches!(f, InputFile::Object(o) if o.lazy && o.is_alive());
-    let work = |f: &InputFile| {
-        if pulled(f) {
-            crate::balance::work(f)
-        } else {
-            1
-        }
+    let pulled = |o: &ObjectFile| o.lazy && o.is_alive();
+    // Only the members just linked have work here.
+    let work = |f: &InputFile| match f {
+        InputFile::Object(o) if pulled(o) => crate::balance::object_work(o.data.len(), true),
+        _ => 1,
     };
     crate::balance::par_indexed_mut(&mut link.files, work).try_for_each(|(_, f)| match f {
-        InputFile::Object(o) if o.lazy && o.is_alive() => o.parse_sections(),
+        InputFile::Object(o) if pulled(o) => o.parse_sections(),
         _ => Ok(()),
     })
 }
