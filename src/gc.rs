@@ -1,6 +1,6 @@
 //! `--gc-sections`: sections nothing live refers to are dropped.
 //!
-//! Marking is a parallel breadth-first walk over relocations from the roots GNU ld keeps: the entry
+//! Marking is a parallel depth-first walk over relocations from the roots GNU ld keeps: the entry
 //! point and `-u` symbols, exported symbols, `.init`/`.fini` and the init/fini arrays, notes,
 //! `SHF_GNU_RETAIN` sections, and sections a `__start_`/`__stop_` symbol names. A function's FDE
 //! keeps what it refers to (its LSDA in `.gcc_except_table`) alive with the function. Debug
@@ -10,7 +10,7 @@
 use crate::context::{InputFile, Link};
 use crate::elf::*;
 use crate::layout::LinkerSym;
-use crate::object::{ObjectFile, SecKind};
+use crate::object::{GcName, ObjectFile, SecKind};
 use crate::symbol::SymKind;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -38,25 +38,11 @@ fn is_root_section(o: &ObjectFile, i: usize, start_stop: &HashSet<&[u8]>) -> boo
     ) {
         return true;
     }
-    let n = o.sec_name(i);
-    let prefixed = |p: &[u8]| n == p || (n.starts_with(p) && n.get(p.len()) == Some(&b'.'));
-    if [
-        &b".init"[..],
-        b".fini",
-        b".ctors",
-        b".dtors",
-        b".init_array",
-        b".fini_array",
-        b".preinit_array",
-    ]
-    .iter()
-    .any(|p| prefixed(p))
-    {
-        return true;
+    match s.gc_name {
+        GcName::Root => true,
+        GcName::CIdent => !start_stop.is_empty() && start_stop.contains(o.sec_name(i)),
+        GcName::Other => false,
     }
-    // `__start_`/`__stop_` name only C-identifier sections, which keep their names in the output;
-    // a name starting with a dot is never one, and hashing every section's name cost 2% of a link.
-    !start_stop.is_empty() && n.first() != Some(&b'.') && start_stop.contains(n)
 }
 
 pub fn collect_garbage(link: &mut Link) {
@@ -129,47 +115,16 @@ pub fn collect_garbage(link: &mut Link) {
     }
     frontier.retain(|&(f, s)| !marks.live[f as usize][s as usize].swap(true, Ordering::Relaxed));
 
-    // Mark.
-    while !frontier.is_empty() {
-        frontier = frontier
-            .par_iter()
-            .flat_map_iter(|&(f, sec)| {
-                let o = link.files[f as usize].as_object().unwrap();
-                let mut found = Vec::new();
-                // Relocations mark whatever section their symbol is in; whether that section is
-                // walked is decided here, once per section, not once per relocation.
-                if !walked(&o.sections[sec as usize]) {
-                    return found;
-                }
-                let mut visit = |t: (u32, u32)| {
-                    let mark = marks
-                        .live
-                        .get(t.0 as usize)
-                        .and_then(|l| l.get(t.1 as usize));
-                    if mark.is_some_and(|m| !m.swap(true, Ordering::Relaxed)) {
-                        found.push(t);
-                    }
-                };
-                for rel in o.sec_relocs(sec as usize) {
-                    if let Some(t) = symbol_section(link, o, rel) {
-                        visit(t);
-                    }
-                }
-                for &(eh, rec) in &marks.fdes[f as usize][sec as usize] {
-                    let e = &o.eh_frame[eh as usize];
-                    let r = &e.records[rec as usize];
-                    let rels =
-                        &o.sec_relocs(e.shndx as usize)[r.rel_start as usize..r.rel_end as usize];
-                    for rel in rels.iter().skip(1) {
-                        if let Some(t) = target_section(link, o, rel) {
-                            visit(t);
-                        }
-                    }
-                }
-                found
-            })
-            .collect();
-    }
+    // Mark: each worker walks depth first from its share of the roots and hands half of its
+    // stack to an idle worker when it grows. Walking breadth first waited for every worker at
+    // each of the graph's levels (30 of them on ripgrep), which cost more than the walk.
+    let (shared, marks) = (&*link, &marks);
+    rayon::scope(|scope| {
+        for chunk in frontier.chunks(SPLIT_AT) {
+            let stack = chunk.to_vec();
+            scope.spawn(move |scope| walk(shared, marks, scope, stack));
+        }
+    });
 
     // Sweep.
     let print = link.cfg.print_gc_sections;
@@ -204,6 +159,54 @@ pub fn collect_garbage(link: &mut Link) {
         .collect();
     for line in removed.into_iter().flatten() {
         eprintln!("solder: {line}");
+    }
+}
+
+/// A worker's stack of sections to walk longer than this is split with an idle worker.
+const SPLIT_AT: usize = 64;
+
+/// Marks everything reachable from the sections on `stack` (already marked themselves).
+fn walk<'s>(
+    link: &'s Link,
+    marks: &'s Marks,
+    scope: &rayon::Scope<'s>,
+    mut stack: Vec<(u32, u32)>,
+) {
+    while let Some((f, sec)) = stack.pop() {
+        let o = link.files[f as usize].as_object().unwrap();
+        // Relocations mark whatever section their symbol is in; whether that section is walked is
+        // decided here, once per section, not once per relocation.
+        if !walked(&o.sections[sec as usize]) {
+            continue;
+        }
+        let mut visit = |t: (u32, u32)| {
+            let mark = marks
+                .live
+                .get(t.0 as usize)
+                .and_then(|l| l.get(t.1 as usize));
+            if mark.is_some_and(|m| !m.swap(true, Ordering::Relaxed)) {
+                stack.push(t);
+            }
+        };
+        for rel in o.sec_relocs(sec as usize) {
+            if let Some(t) = symbol_section(link, o, rel) {
+                visit(t);
+            }
+        }
+        for &(eh, rec) in &marks.fdes[f as usize][sec as usize] {
+            let e = &o.eh_frame[eh as usize];
+            let r = &e.records[rec as usize];
+            let rels = &o.sec_relocs(e.shndx as usize)[r.rel_start as usize..r.rel_end as usize];
+            for rel in rels.iter().skip(1) {
+                if let Some(t) = target_section(link, o, rel) {
+                    visit(t);
+                }
+            }
+        }
+        if stack.len() > SPLIT_AT {
+            let half = stack.split_off(stack.len() / 2);
+            scope.spawn(move |scope| walk(link, marks, scope, half));
+        }
     }
 }
 

@@ -96,6 +96,41 @@ pub struct InputSection {
     align_log2: u8,
     /// The contents were decompressed at parse time (they are in `ObjectFile::inflated`).
     inflated: bool,
+    /// What the name says to `--gc-sections`, decided while the name is at hand: reading it
+    /// again for every section (its header, then the string) was most of finding the roots.
+    pub gc_name: GcName,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GcName {
+    Other,
+    /// `.init`, `.fini_array.5`, ...: kept whatever refers to it.
+    Root,
+    /// A C identifier, which a `__start_`/`__stop_` symbol can name.
+    CIdent,
+}
+
+impl GcName {
+    fn of(name: &[u8]) -> GcName {
+        const ROOTS: [&[u8]; 7] = [
+            b".init",
+            b".fini",
+            b".ctors",
+            b".dtors",
+            b".init_array",
+            b".fini_array",
+            b".preinit_array",
+        ];
+        let prefixed =
+            |p: &[u8]| name == p || (name.starts_with(p) && name.get(p.len()) == Some(&b'.'));
+        if ROOTS.iter().any(|p| prefixed(p)) {
+            GcName::Root
+        } else if crate::layout::is_c_ident(name) {
+            GcName::CIdent
+        } else {
+            GcName::Other
+        }
+    }
 }
 
 // The name, contents and relocations are read from the section header when asked for
@@ -468,6 +503,7 @@ impl ObjectFile {
                 kind,
                 align_log2: align.trailing_zeros() as u8,
                 inflated: inflated.last().is_some_and(|&(k, _)| k == i as u32),
+                gc_name: GcName::of(sname),
             });
         }
         if let Some(s) = sections.first_mut() {
