@@ -510,10 +510,21 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
             ));
             continue;
         };
+        // Writing indexes the symbol and the place of every relocation scanned: both are checked
+        // here, where the relocation is read first.
+        let Some(&id) = o.symbols.get(r_sym(r) as usize) else {
+            out.errors.push(format!(
+                "{}: relocation {} in section {} refers to symbol {}, past the end of the symbol table",
+                o.name,
+                i - 1,
+                name_str(o.sec_name(shndx)),
+                r_sym(r)
+            ));
+            continue;
+        };
         if rel.expr == Expr::None {
             continue;
         }
-        let id = o.symbols[r_sym(r) as usize];
         let s = &link.syms[id as usize];
         if s.kind == SymKind::Undefined
             && s.bind != STB_WEAK
@@ -532,7 +543,10 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
             continue;
         }
         let off = r.r_offset.get(LE) as usize;
-        if off + rel.size as usize > data.len() {
+        if off
+            .checked_add(rel.size as usize)
+            .is_none_or(|end| end > data.len())
+        {
             out.errors.push(format!(
                 "{}: relocation {} at offset {off:#x} is outside section {}",
                 o.name,
@@ -905,6 +919,9 @@ pub fn relocate_nonalloc(
     };
     let lay = &link.layout;
     let len = buf.len();
+    // Relocations naming no symbol or no place in the section (a corrupt object) are read first
+    // here, after the output is committed to: they are left out, with one warning per section.
+    let mut bad = 0usize;
     for (i, r) in rels.iter().enumerate() {
         prefetch_symbol(link, o, rels.get(i + PREFETCH_AHEAD));
         let ty = r_type(r);
@@ -912,13 +929,11 @@ pub fn relocate_nonalloc(
             continue;
         };
         let off = (r.r_offset.get(LE).wrapping_sub(base)) as usize;
-        if off
-            .checked_add(rel.size as usize)
-            .is_none_or(|end| end > len)
-        {
-            continue;
-        }
-        let Some(&id) = o.symbols.get(r_sym(r) as usize) else {
+        let Some(&id) = o.symbols.get(r_sym(r) as usize).filter(|_| {
+            off.checked_add(rel.size as usize)
+                .is_some_and(|end| end <= len)
+        }) else {
+            bad += 1;
             continue;
         };
         let s = &link.syms[id as usize];
@@ -937,6 +952,13 @@ pub fn relocate_nonalloc(
             _ => continue,
         };
         target.write_field_truncating(ty, buf, off, v);
+    }
+    if bad > 0 {
+        crate::error::warn(&format!(
+            "{}: {bad} relocations in section {} name no symbol of the file or lie outside the section; left out",
+            o.name,
+            name_str(sec_name)
+        ));
     }
 }
 

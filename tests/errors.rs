@@ -373,6 +373,63 @@ fn corrupted_object() {
     report(results);
 }
 
+/// Relocations of a debug section are first read when the output is already being written, so a
+/// corrupt one cannot fail the link: it is left out with a warning naming the file and section,
+/// and the program works. (In an allocated section the same corruption fails the link:
+/// `corrupted_object`.)
+#[test]
+fn corrupt_debug_relocation_is_left_out() {
+    let t = TestDir::new("errors", "corrupt_debug_reloc");
+    let obj = compile_with("gcc", t.path(), "hello.c", HELLO_C, &["-O1", "-g"]);
+    let good = std::fs::read(&obj).unwrap();
+    let rela = section(&sections(&good), ".rela.debug_info").clone();
+    let mut results = Vec::new();
+    // (case, field of the first relocation: r_offset at 0, r_info at 8, its new value)
+    type Patch = fn(u64) -> u64;
+    let cases: [(&str, usize, Patch); 2] = [
+        ("symbol", 8, |info| {
+            (0x00ff_fff0 << 32) | (info & 0xffff_ffff)
+        }),
+        ("offset", 0, |_| 0x7fff_fff0),
+    ];
+    for (case, field, patch) in cases {
+        let mut d = good.clone();
+        let at = rela.offset as usize + field;
+        let v = patch(rd64(&d, at));
+        wr64(&mut d, at, v);
+        let path = t.join(&format!("{case}.o"));
+        std::fs::write(&path, &d).unwrap();
+        let prog = t.join(&format!("prog-{case}"));
+        let out = run_with_timeout(
+            &mut link_cmd(&prog, std::slice::from_ref(&path), &[]),
+            LINK_TIMEOUT,
+        )
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let want = format!(
+            "solder: warning: {}: 1 relocations in section .debug_info",
+            path_str(&path)
+        );
+        results.push(if !out.status.success() {
+            Err(format!(
+                "{case}: exit {}: {stderr}",
+                describe_status(out.status)
+            ))
+        } else if !stderr.contains(&want) {
+            Err(format!(
+                "{case}: no warning naming the file and section: {stderr}"
+            ))
+        } else {
+            match run_with_timeout(&mut Command::new(&prog), LINK_TIMEOUT) {
+                Ok(r) if r.status.success() && r.stdout == b"hello\n" => Ok(()),
+                Ok(r) => Err(format!("{case}: the program printed {:?}", r.stdout)),
+                Err(e) => Err(format!("{case}: {e}")),
+            }
+        });
+    }
+    report(results);
+}
+
 /// Compressed debug sections (`SHF_COMPRESSED`, as `gcc -gz` makes them): the compression header
 /// is input like any other and must not be trusted (its size is not an allocation request).
 #[test]
