@@ -168,13 +168,18 @@ impl InputSection {
     }
 }
 
+/// A comdat group, as indices into the file: a large C++ link has 140,000 of them, and a name
+/// and a member list apiece were as many allocations, for a name nearly always unused (a global
+/// signature is known by its interned id) and members read once.
 pub struct ComdatGroup {
-    pub signature: &'static [u8],
+    /// The `SHT_GROUP` section; its words after the flags list the members (checked at parse).
+    section: u32,
+    /// The signature symbol's index in the symbol table.
+    sig_sym: u32,
     /// The signature's global symbol index in this file, or NONE when the signature is a local or
     /// section symbol: a global signature is deduplicated by its interned id, without hashing or
     /// comparing its name again.
     pub global_sig: u32,
-    pub members: Vec<u32>,
 }
 
 pub struct ObjectFile {
@@ -595,34 +600,25 @@ impl ObjectFile {
             let Some(sig_sym) = symtab.get(sig_idx) else {
                 bail!("{n}: section group {i} has invalid signature symbol")
             };
-            let mut signature = cstr(strtab, sig_sym.st_name.get(LE)).unwrap_or(b"");
-            let mut global_sig = if sig_idx >= self.first_global as usize {
-                sig_idx as u32
-            } else {
-                NONE
-            };
-            // GNU as names a group after its section when the signature symbol is a section symbol.
-            if st_type(sig_sym) == STT_SECTION {
-                let s = sig_sym.st_shndx.get(LE) as usize;
-                signature = shdrs
-                    .get(s)
-                    .and_then(|sh| cstr(shstrtab, sh.sh_name.get(LE)))
-                    .unwrap_or(b"");
-                global_sig = NONE;
-            }
-            let mut members = Vec::with_capacity(words.len() / 4 - 1);
+            // GNU as names a group after its section when the signature symbol is a section
+            // symbol: then it is not the global of that name.
+            let global_sig =
+                if sig_idx >= self.first_global as usize && st_type(sig_sym) != STT_SECTION {
+                    sig_idx as u32
+                } else {
+                    NONE
+                };
             for w in words[4..].chunks_exact(4) {
                 let m = u32::from_le_bytes(w.try_into().unwrap());
                 if m == 0 || m >= nsec {
                     bail!("{n}: section group {i} names invalid section {m}");
                 }
-                members.push(m);
             }
             if flag & GRP_COMDAT != 0 {
                 groups.push(ComdatGroup {
-                    signature,
+                    section: i as u32,
+                    sig_sym: sig_idx as u32,
                     global_sig,
-                    members,
                 });
             }
         }
@@ -633,6 +629,27 @@ impl ObjectFile {
         self.exec_stack = exec_stack;
         self.lto_slim = lto_slim;
         Ok(())
+    }
+
+    /// A comdat group's signature: its symbol's name, or for a section symbol its section's.
+    pub fn group_signature(&self, g: &ComdatGroup) -> &'static [u8] {
+        let sym = &self.symtab[g.sig_sym as usize];
+        let name = if st_type(sym) == STT_SECTION {
+            let sh = self.shdrs.get(sym.st_shndx.get(LE) as usize);
+            sh.and_then(|sh| cstr(self.shstrtab, sh.sh_name.get(LE)))
+        } else {
+            cstr(self.strtab, sym.st_name.get(LE))
+        };
+        name.unwrap_or(b"")
+    }
+
+    /// A comdat group's member sections.
+    pub fn group_members(&self, g: &ComdatGroup) -> impl Iterator<Item = u32> + use<> {
+        let (data, sh) = (self.data, &self.shdrs[g.section as usize]);
+        let at = sh.sh_offset.get(LE) as usize;
+        data[at + 4..at + sh.sh_size.get(LE) as usize]
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
     }
 
     /// Section `i`'s name.

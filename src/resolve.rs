@@ -243,12 +243,13 @@ fn dedup_comdats(files: &mut [InputFile], globals: &Interner, nglobals: u32) {
                     let id = if g.global_sig != NONE {
                         Some(o.global_ids[(g.global_sig - o.first_global) as usize])
                     } else {
-                        globals.lookup(g.signature)
+                        globals.lookup(o.group_signature(g))
                     };
                     keys.push(id.unwrap_or(NONE));
                     if id.is_none() {
-                        names.push(g.signature);
-                        hashes.push(crate::hash::hash_bytes(g.signature));
+                        let signature = o.group_signature(g);
+                        names.push(signature);
+                        hashes.push(crate::hash::hash_bytes(signature));
                     }
                 }
                 (keys, names, hashes)
@@ -295,7 +296,7 @@ fn dedup_comdats(files: &mut [InputFile], globals: &Interner, nglobals: u32) {
         if let InputFile::Object(o) = f {
             for (g, &id) in ids.iter().enumerate() {
                 if winner[id as usize].load(Ordering::Relaxed) != o.id {
-                    for &m in &o.groups[g].members {
+                    for m in o.group_members(&o.groups[g]) {
                         o.sections[m as usize].kind = SecKind::Discarded;
                     }
                 }
