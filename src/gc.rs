@@ -18,10 +18,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 const SHF_GNU_RETAIN: u64 = 0x20_0000;
 
-/// Per object: live flags of its sections, and for each section the FDEs describing it.
+/// Per object: live flags of its sections, and its FDEs by the section each describes.
 struct Marks {
     live: Vec<Vec<AtomicBool>>,
-    fdes: Vec<Vec<Vec<(u32, u32)>>>,
+    fdes: Vec<Vec<Fde>>,
 }
 
 fn is_root_section(o: &ObjectFile, i: usize, start_stop: &HashSet<&[u8]>) -> bool {
@@ -193,7 +193,9 @@ fn walk<'s>(
                 visit(t);
             }
         }
-        for &(eh, rec) in &marks.fdes[f as usize][sec as usize] {
+        let fdes = &marks.fdes[f as usize];
+        let first = fdes.partition_point(|d| d.section < sec);
+        for &Fde { eh, rec, .. } in fdes[first..].iter().take_while(|d| d.section == sec) {
             let e = &o.eh_frame[eh as usize];
             let r = &e.records[rec as usize];
             let rels = &o.sec_relocs(e.shndx as usize)[r.rel_start as usize..r.rel_end as usize];
@@ -231,16 +233,24 @@ fn target_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)>
     walked(owner.sections.get(sec as usize)?).then_some((f, sec))
 }
 
-/// For each section of an object, the FDEs (eh_frame section index, record index) that describe
-/// code in it.
-fn fdes_by_section(f: &InputFile) -> Vec<Vec<(u32, u32)>> {
+/// An FDE (eh_frame section index, record index) and the section of the code it describes.
+#[derive(Clone, Copy)]
+struct Fde {
+    section: u32,
+    eh: u32,
+    rec: u32,
+}
+
+/// An object's FDEs, sorted by the section they describe: one list per file rather than one per
+/// section (20,000 small allocations on ripgrep).
+fn fdes_by_section(f: &InputFile) -> Vec<Fde> {
     let InputFile::Object(o) = f else {
         return Vec::new();
     };
     if !o.is_alive() {
         return Vec::new();
     }
-    let mut map: Vec<Vec<(u32, u32)>> = vec![Vec::new(); o.sections.len()];
+    let mut fdes = Vec::new();
     for (ei, eh) in o.eh_frame.iter().enumerate() {
         let rels = o.sec_relocs(eh.shndx as usize);
         for (ri, r) in eh.records.iter().enumerate() {
@@ -262,12 +272,18 @@ fn fdes_by_section(f: &InputFile) -> Vec<Vec<(u32, u32)>> {
             let i = r_sym(rel) as usize;
             // FDEs name their function's section through a local section symbol.
             if sym != 0 && i < o.first_global as usize {
-                let shndx = o.sym_shndx(i) as usize;
-                if shndx < map.len() {
-                    map[shndx].push((ei as u32, ri as u32));
+                let shndx = o.sym_shndx(i);
+                if (shndx as usize) < o.sections.len() {
+                    fdes.push(Fde {
+                        section: shndx,
+                        eh: ei as u32,
+                        rec: ri as u32,
+                    });
                 }
             }
         }
     }
-    map
+    // Stable: a section's FDEs stay in the order the file has them.
+    fdes.sort_by_key(|d| d.section);
+    fdes
 }
