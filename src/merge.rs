@@ -158,33 +158,38 @@ pub const COMMENT: &[u8] = concat!("solder ", env!("CARGO_PKG_VERSION"), "\0").a
 
 /// Splits and deduplicates every live merge section; returns the groups.
 pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
+    // Each file's merge sections with their group keys, found in parallel: a large C++ link has
+    // 660,000 sections of which a few thousand merge, and looking at every one serially cost 6 ms.
+    type Key = (&'static [u8], u64, u64, u64);
+    let keyed: Vec<Vec<(u32, Key)>> = crate::balance::par_files(&link.files)
+        .map(|(_, f)| match f {
+            InputFile::Object(o) if o.is_alive() => o
+                .sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.kind == SecKind::Merge)
+                .map(|(i, s)| {
+                    let out_name = crate::layout::output_name(o.sec_name(i), s.flags, s.sh_type);
+                    let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
+                    (i as u32, (out_name, flags, s.entsize as u64, s.align()))
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
     // Assign groups in a fixed order: by first appearance in file order.
-    let mut group_index: HashMap<(&'static [u8], u64, u64, u64), u32> = HashMap::new();
+    let mut group_index: HashMap<Key, u32> = HashMap::new();
     let mut groups: Vec<MergeGroup> = Vec::new();
     let mut group_of: Vec<Vec<(u32, u32)>> = Vec::with_capacity(link.files.len());
-    for f in &link.files {
-        let mut v = Vec::new();
-        if let InputFile::Object(o) = f
-            && o.is_alive()
-        {
-            for (i, s) in o.sections.iter().enumerate() {
-                if s.kind != SecKind::Merge {
-                    continue;
-                }
-                let out_name = crate::layout::output_name(o.sec_name(i), s.flags, s.sh_type);
-                let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
-                let key = (out_name, flags, s.entsize as u64, s.align());
-                let g = *group_index.entry(key).or_insert_with(|| {
-                    groups.push(MergeGroup::new(
-                        out_name,
-                        flags,
-                        s.entsize as u64,
-                        s.align(),
-                    ));
-                    (groups.len() - 1) as u32
-                });
-                v.push((i as u32, g));
-            }
+    for secs in keyed {
+        let mut v = Vec::with_capacity(secs.len());
+        for (i, key) in secs {
+            let g = *group_index.entry(key).or_insert_with(|| {
+                let (out_name, flags, entsize, align) = key;
+                groups.push(MergeGroup::new(out_name, flags, entsize, align));
+                (groups.len() - 1) as u32
+            });
+            v.push((i, g));
         }
         group_of.push(v);
     }
