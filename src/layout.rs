@@ -292,46 +292,87 @@ fn starts_with_sec(name: &[u8], prefix: &[u8]) -> bool {
     name == prefix || (name.starts_with(prefix) && name.get(prefix.len()) == Some(&b'.'))
 }
 
+/// GNU ld's default script for allocated sections: an input name that is `PREFIX` or starts with
+/// `PREFIX.` goes to the output section named second.
+const PREFIX_MAP: &[(&[u8], &[u8])] = &[
+    (b".text", b".text"),
+    (b".data.rel.ro", b".data.rel.ro"),
+    (b".data", b".data"),
+    (b".rodata", b".rodata"),
+    (b".bss", b".bss"),
+    (b".tdata", b".tdata"),
+    (b".tbss", b".tbss"),
+    (b".init_array", b".init_array"),
+    (b".fini_array", b".fini_array"),
+    (b".ctors", b".init_array"),
+    (b".dtors", b".fini_array"),
+    (b".preinit_array", b".preinit_array"),
+    (b".gcc_except_table", b".gcc_except_table"),
+    (b".gnu.linkonce.t", b".text"),
+    (b".gnu.linkonce.r", b".rodata"),
+    (b".gnu.linkonce.d", b".data"),
+    (b".gnu.linkonce.b", b".bss"),
+    (b".gnu.linkonce.tb", b".tbss"),
+    (b".gnu.linkonce.td", b".tdata"),
+    (b".ldata", b".ldata"),
+    (b".lrodata", b".lrodata"),
+    (b".lbss", b".lbss"),
+];
+
+/// Whole names the default script also renames.
+const EXACT_MAP: &[(&[u8], &[u8])] = &[
+    (b".data1", b".data"),
+    (b".sdata", b".data"),
+    (b".rodata1", b".rodata"),
+    (b".sbss", b".bss"),
+];
+
+/// Which rule of the default script an allocated section's name falls under: 0 for none (the
+/// section keeps its name), else one more than its index in `PREFIX_MAP` then `EXACT_MAP`.
+/// Decided at parse, where the name is at hand, so that layout need not read every name again.
+pub fn output_class(name: &[u8]) -> u8 {
+    // Every rule's name starts with a dot; the next byte rules out most of them at once (this
+    // runs for every allocated section of every linked object).
+    let (Some(b'.'), Some(&c)) = (name.first(), name.get(1)) else {
+        return 0;
+    };
+    let rule = |p: &[u8]| p[1] == c && starts_with_sec(name, p);
+    if let Some(k) = PREFIX_MAP.iter().position(|(p, _)| rule(p)) {
+        return k as u8 + 1;
+    }
+    match EXACT_MAP.iter().position(|(n, _)| *n == name) {
+        Some(k) => (PREFIX_MAP.len() + k) as u8 + 1,
+        None => 0,
+    }
+}
+
+/// The output name of `output_class` `class` (not 0).
+fn class_name(class: u8) -> &'static [u8] {
+    let k = class as usize - 1;
+    match PREFIX_MAP.get(k) {
+        Some(&(_, out)) => out,
+        None => EXACT_MAP[k - PREFIX_MAP.len()].1,
+    }
+}
+
 /// The output section an input section goes to, by GNU ld's default script.
 pub fn output_name(name: &'static [u8], flags: u64, _ty: u32) -> &'static [u8] {
     if flags & SHF_ALLOC as u64 == 0 {
         return name;
     }
-    const MAP: &[(&[u8], &[u8])] = &[
-        (b".text", b".text"),
-        (b".data.rel.ro", b".data.rel.ro"),
-        (b".data", b".data"),
-        (b".rodata", b".rodata"),
-        (b".bss", b".bss"),
-        (b".tdata", b".tdata"),
-        (b".tbss", b".tbss"),
-        (b".init_array", b".init_array"),
-        (b".fini_array", b".fini_array"),
-        (b".ctors", b".init_array"),
-        (b".dtors", b".fini_array"),
-        (b".preinit_array", b".preinit_array"),
-        (b".gcc_except_table", b".gcc_except_table"),
-        (b".gnu.linkonce.t", b".text"),
-        (b".gnu.linkonce.r", b".rodata"),
-        (b".gnu.linkonce.d", b".data"),
-        (b".gnu.linkonce.b", b".bss"),
-        (b".gnu.linkonce.tb", b".tbss"),
-        (b".gnu.linkonce.td", b".tdata"),
-        (b".ldata", b".ldata"),
-        (b".lrodata", b".lrodata"),
-        (b".lbss", b".lbss"),
-    ];
-    for (p, out) in MAP {
-        if starts_with_sec(name, p) {
-            return out;
-        }
+    match output_class(name) {
+        0 => name,
+        c => class_name(c),
     }
-    match name {
-        b".data1" | b".sdata" => b".data",
-        b".rodata1" => b".rodata",
-        b".sbss" => b".bss",
-        _ => name,
+}
+
+/// `output_name` of section `i` of `o`, from the class parse recorded.
+pub fn section_output_name(o: &crate::object::ObjectFile, i: usize) -> &'static [u8] {
+    let s = &o.sections[i];
+    if !s.is_alloc() || s.out_class == 0 {
+        return o.sec_name(i);
     }
+    class_name(s.out_class)
 }
 
 /// Order class and position of an output section.
@@ -458,14 +499,13 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                     if s.kind != SecKind::Regular {
                         continue;
                     }
-                    let in_name = o.sec_name(i);
-                    if strip_debug
-                        && !s.is_alloc()
-                        && (in_name.starts_with(b".debug") || in_name.starts_with(b".zdebug"))
-                    {
-                        continue;
+                    if strip_debug && !s.is_alloc() {
+                        let in_name = o.sec_name(i);
+                        if in_name.starts_with(b".debug") || in_name.starts_with(b".zdebug") {
+                            continue;
+                        }
                     }
-                    let name = output_name(in_name, s.flags, s.sh_type);
+                    let name = section_output_name(o, i);
                     let ty = match s.sh_type {
                         SHT_INIT_ARRAY | SHT_FINI_ARRAY | SHT_PREINIT_ARRAY
                             if name == b".init_array" =>
@@ -1420,4 +1460,42 @@ fn linker_sym_value(link: &Link, l: LinkerSym) -> u64 {
 
 fn start_of_named(lay: &Layout, n: &[u8]) -> u64 {
     lay.find(n).map_or(0, |s| s.addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The class parse records gives the output name GNU ld's default script gives.
+    #[test]
+    fn output_classes_name_what_the_default_script_names() {
+        let alloc = SHF_ALLOC as u64;
+        for (input, output) in [
+            (&b".text"[..], &b".text"[..]),
+            (b".text._ZN4llvm3foo", b".text"),
+            (b".textual", b".textual"),
+            (b".data.rel.ro.local", b".data.rel.ro"),
+            (b".data.rel.local", b".data"),
+            (b".data1", b".data"),
+            (b".sdata", b".data"),
+            (b".rodata1", b".rodata"),
+            (b".rodata.str1.1", b".rodata"),
+            (b".sbss", b".bss"),
+            (b".ctors.00100", b".init_array"),
+            (b".dtors", b".fini_array"),
+            (b".gnu.linkonce.t.foo", b".text"),
+            (b".gnu.linkonce.tb.foo", b".tbss"),
+            (b".tdata.x", b".tdata"),
+            (b"my_section", b"my_section"),
+            (b".", b"."),
+            (b"", b""),
+        ] {
+            let c = output_class(input);
+            let via_class = if c == 0 { input } else { class_name(c) };
+            assert_eq!(via_class, output, "{}", String::from_utf8_lossy(input));
+            assert_eq!(output_name(input, alloc, 0), output);
+        }
+        // Only allocated sections are renamed.
+        assert_eq!(output_name(b".text.x", 0, 0), b".text.x");
+    }
 }

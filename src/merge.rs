@@ -169,7 +169,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                 .enumerate()
                 .filter(|(_, s)| s.kind == SecKind::Merge)
                 .map(|(i, s)| {
-                    let out_name = crate::layout::output_name(o.sec_name(i), s.flags, s.sh_type);
+                    let out_name = crate::layout::section_output_name(o, i);
                     let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
                     (i as u32, (out_name, flags, s.entsize as u64, s.align()))
                 })

@@ -89,8 +89,12 @@ pub struct InputSection {
     pub entsize: u32,
     /// The `SHT_RELA` section that applies to this one, or NONE.
     rela: u32,
-    /// The name's length (it starts at `sh_name` in the section-name table).
-    name_len: u32,
+    /// The name's length (it starts at `sh_name` in the section-name table), or `u16::MAX` for
+    /// a name that long or longer, which is then searched for its end.
+    name_len: u16,
+    /// Which rule of the default linker script the name falls under
+    /// ([`crate::layout::output_class`]).
+    pub out_class: u8,
     pub kind: SecKind,
     /// log2 of the alignment (at most `MAX_ALIGN`).
     align_log2: u8,
@@ -504,7 +508,13 @@ impl ObjectFile {
                 out: NONE,
                 entsize: entsize.min(u32::MAX as u64) as u32,
                 rela: NONE,
-                name_len: sname.len() as u32,
+                name_len: sname.len().min(u16::MAX as usize) as u16,
+                // Only an allocated section's name is renamed (`output_name`).
+                out_class: if flags & SHF_ALLOC as u64 != 0 {
+                    crate::layout::output_class(sname)
+                } else {
+                    0
+                },
                 kind,
                 align_log2: align.trailing_zeros() as u8,
                 inflated: inflated.last().is_some_and(|&(k, _)| k == i as u32),
@@ -656,7 +666,10 @@ impl ObjectFile {
     #[inline]
     pub fn sec_name(&self, i: usize) -> &'static [u8] {
         let start = self.shdrs[i].sh_name.get(LE) as usize;
-        &self.shstrtab[start..start + self.sections[i].name_len as usize]
+        match self.sections[i].name_len {
+            u16::MAX => cstr(self.shstrtab, start as u32).unwrap_or(b""),
+            n => &self.shstrtab[start..start + n as usize],
+        }
     }
 
     /// Section `i`'s contents (decompressed, if they were compressed; empty for `SHT_NOBITS`).
