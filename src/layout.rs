@@ -288,7 +288,8 @@ impl Layout {
     }
 }
 
-fn starts_with_sec(name: &[u8], prefix: &[u8]) -> bool {
+#[inline]
+pub fn starts_with_sec(name: &[u8], prefix: &[u8]) -> bool {
     name == prefix || (name.starts_with(prefix) && name.get(prefix.len()) == Some(&b'.'))
 }
 

@@ -92,16 +92,17 @@ pub struct InputSection {
     /// The name's length (it starts at `sh_name` in the section-name table), or `u16::MAX` for
     /// a name that long or longer, which is then searched for its end.
     name_len: u16,
-    /// Which rule of the default linker script the name falls under
-    /// ([`crate::layout::output_class`]).
+    /// Which rule of the default linker script the name of an allocated section falls under
+    /// ([`crate::layout::output_class`]; 0 for the rest).
     pub out_class: u8,
     pub kind: SecKind,
     /// log2 of the alignment (at most `MAX_ALIGN`).
     align_log2: u8,
     /// The contents were decompressed at parse time (they are in `ObjectFile::inflated`).
     inflated: bool,
-    /// What the name says to `--gc-sections`, decided while the name is at hand: reading it
-    /// again for every section (its header, then the string) was most of finding the roots.
+    /// What the name of an allocated section says to `--gc-sections` (`Other` for the rest),
+    /// decided while the name is at hand: reading it again for every section (its header, then the
+    /// string) was most of finding the roots.
     pub gc_name: GcName,
 }
 
@@ -125,9 +126,10 @@ impl GcName {
             b".fini_array",
             b".preinit_array",
         ];
-        let prefixed =
-            |p: &[u8]| name == p || (name.starts_with(p) && name.get(p.len()) == Some(&b'.'));
-        if ROOTS.iter().any(|p| prefixed(p)) {
+        if ROOTS
+            .iter()
+            .any(|p| crate::layout::starts_with_sec(name, p))
+        {
             GcName::Root
         } else if crate::layout::is_c_ident(name) {
             GcName::CIdent
@@ -500,6 +502,14 @@ impl ObjectFile {
             {
                 kind = SecKind::Merge;
             }
+            // What the name says to layout and to gc matters only for an allocated section (only
+            // those are renamed or kept as roots): the others, relocation sections among them, are
+            // not classified.
+            let (out_class, gc_name) = if flags & SHF_ALLOC as u64 != 0 {
+                (crate::layout::output_class(sname), GcName::of(sname))
+            } else {
+                (0, GcName::Other)
+            };
             sections.push(InputSection {
                 size,
                 flags,
@@ -509,16 +519,11 @@ impl ObjectFile {
                 entsize: entsize.min(u32::MAX as u64) as u32,
                 rela: NONE,
                 name_len: sname.len().min(u16::MAX as usize) as u16,
-                // Only an allocated section's name is renamed (`output_name`).
-                out_class: if flags & SHF_ALLOC as u64 != 0 {
-                    crate::layout::output_class(sname)
-                } else {
-                    0
-                },
+                out_class,
                 kind,
                 align_log2: align.trailing_zeros() as u8,
                 inflated: inflated.last().is_some_and(|&(k, _)| k == i as u32),
-                gc_name: GcName::of(sname),
+                gc_name,
             });
         }
         if let Some(s) = sections.first_mut() {

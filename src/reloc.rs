@@ -920,7 +920,8 @@ pub fn relocate_nonalloc(
     let lay = &link.layout;
     let len = buf.len();
     // Relocations naming no symbol or no place in the section (a corrupt object) are read first
-    // here, after the output is committed to: they are left out, with one warning per section.
+    // here, after the output is committed to: they are left out, with one warning per call (a
+    // section, or each piece of a large one written in pieces).
     let mut bad = 0usize;
     for (i, r) in rels.iter().enumerate() {
         prefetch_symbol(link, o, rels.get(i + PREFETCH_AHEAD));

@@ -240,16 +240,18 @@ fn dedup_comdats(files: &mut [InputFile], globals: &Interner, nglobals: u32) {
                 let mut keys = Vec::with_capacity(o.groups.len());
                 let (mut names, mut hashes) = (Vec::new(), Vec::new());
                 for g in &o.groups {
-                    let id = if g.global_sig != NONE {
-                        Some(o.global_ids[(g.global_sig - o.first_global) as usize])
-                    } else {
-                        globals.lookup(o.group_signature(g))
-                    };
-                    keys.push(id.unwrap_or(NONE));
-                    if id.is_none() {
-                        let signature = o.group_signature(g);
-                        names.push(signature);
-                        hashes.push(crate::hash::hash_bytes(signature));
+                    if g.global_sig != NONE {
+                        keys.push(o.global_ids[(g.global_sig - o.first_global) as usize]);
+                        continue;
+                    }
+                    let signature = o.group_signature(g);
+                    match globals.lookup(signature) {
+                        Some(id) => keys.push(id),
+                        None => {
+                            keys.push(NONE);
+                            names.push(signature);
+                            hashes.push(crate::hash::hash_bytes(signature));
+                        }
                     }
                 }
                 (keys, names, hashes)
