@@ -8,8 +8,8 @@ use std::time::Instant;
 
 pub struct Timer {
     start: Instant,
-    /// (name, begin, wall seconds, CPU seconds, anonymous KiB at the end)
-    phases: Vec<(&'static str, f64, f64, f64, u64)>,
+    /// (name, begin, wall seconds, CPU seconds, anonymous and file-backed KiB resident at the end)
+    phases: Vec<(&'static str, f64, f64, f64, u64, u64)>,
     current: Option<(&'static str, Instant, f64)>,
     /// Reads the process's CPU time and anonymous memory at each phase's end (only when they will
     /// be printed: fresh anonymous pages are the costliest thing a link touches on a VM).
@@ -44,12 +44,16 @@ impl Timer {
         if let Some((name, t, cpu0)) = self.current.take() {
             let begin = t.duration_since(self.start).as_secs_f64();
             let len = t.elapsed().as_secs_f64();
-            let (cpu, anon) = if self.track_memory {
-                (cpu_seconds() - cpu0, status_kib("RssAnon"))
+            let (cpu, anon, file) = if self.track_memory {
+                (
+                    cpu_seconds() - cpu0,
+                    status_kib("RssAnon"),
+                    status_kib("RssFile"),
+                )
             } else {
-                (0.0, 0)
+                (0.0, 0, 0)
             };
-            self.phases.push((name, begin, len, cpu, anon));
+            self.phases.push((name, begin, len, cpu, anon, file));
         }
     }
 
@@ -59,16 +63,17 @@ impl Timer {
         let mut out = std::io::stderr().lock();
         let _ = writeln!(
             out,
-            "{:>10}  {:>8}  {:>9}  phase",
-            "ms", "cpu ms", "anon MiB"
+            "{:>10}  {:>8}  {:>9}  {:>9}  phase",
+            "ms", "cpu ms", "anon MiB", "file MiB"
         );
-        for (name, _, len, cpu, anon) in &self.phases {
+        for (name, _, len, cpu, anon, file) in &self.phases {
             let _ = writeln!(
                 out,
-                "{:>10.3}  {:>8.1}  {:>9.1}  {}",
+                "{:>10.3}  {:>8.1}  {:>9.1}  {:>9.1}  {}",
                 len * 1e3,
                 cpu * 1e3,
                 *anon as f64 / 1024.0,
+                *file as f64 / 1024.0,
                 name
             );
         }
@@ -86,7 +91,7 @@ impl Timer {
     pub fn write_trace(&mut self, path: &str) -> std::io::Result<()> {
         self.finish();
         let mut s = String::from("{\"traceEvents\":[");
-        for (i, (name, begin, len, _, _)) in self.phases.iter().enumerate() {
+        for (i, (name, begin, len, ..)) in self.phases.iter().enumerate() {
             if i > 0 {
                 s.push(',');
             }

@@ -494,11 +494,11 @@ fn print_timing_shows_phases_and_total() {
         rows.len() >= 3,
         "--print-timing should show a row per phase and a total:\n{stderr}"
     );
-    // Then each phase's CPU time (all threads), and the resident anonymous memory at its end:
-    // neither is zero over a whole link, the memory never once the inputs are read.
+    // Then each phase's CPU time (all threads), and the resident anonymous and file-backed memory
+    // at its end: none is zero over a whole link, the memory never once the inputs are read.
     let header = stderr.lines().next().unwrap_or("");
     assert!(
-        header.contains("cpu ms") && header.contains("anon MiB"),
+        header.contains("cpu ms") && header.contains("anon MiB") && header.contains("file MiB"),
         "--print-timing lacks its CPU or memory column:
 {stderr}"
     );
@@ -515,6 +515,10 @@ fn print_timing_shows_phases_and_total() {
     assert!(
         column(2).iter().any(|&mib| mib > 0.0),
         "--print-timing shows no phase's anonymous memory:\n{stderr}"
+    );
+    assert!(
+        column(3).iter().any(|&mib| mib > 0.0),
+        "--print-timing shows no phase's file-backed memory:\n{stderr}"
     );
 }
 
