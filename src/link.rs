@@ -57,6 +57,13 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         target: &crate::arch::x86_64::X86_64,
     };
     crate::resolve::select_members(&mut link);
+    timer.phase("release unlinked members");
+    crate::input::release(
+        link.objects()
+            .filter(|o| o.lazy && !o.is_alive())
+            .map(|o| o.data)
+            .collect(),
+    );
     timer.phase("parse linked members");
     crate::resolve::parse_linked_members(&mut link)?;
     timer.phase("resolve linked");

@@ -217,6 +217,11 @@ pub struct ObjectFile {
     /// Names and hashes of the global symbols (index `first_global + i`), for interning.
     pub global_names: Vec<&'static [u8]>,
     pub global_hashes: Vec<u64>,
+    /// The undefined globals (index `i` as in `global_names`) named `__start_*` or `__stop_*`,
+    /// which the linker defines if a section is so named. Found here, where every name is read
+    /// anyway: later the names of members resolution leaves out are no longer resident, and
+    /// looking through every undefined name would fault them all back in.
+    pub start_stop_refs: Vec<u32>,
     /// Global symbol ids, filled by interning (index `i` is symbol `first_global + i`).
     pub global_ids: Vec<u32>,
     /// Symbol id of every symbol-table entry; locals get ids once the file is known to be live.
@@ -323,10 +328,14 @@ impl ObjectFile {
         let mut global_names = Vec::with_capacity(symtab.len() - first);
         let mut versioned_defs = false;
         let mut global_hashes = Vec::with_capacity(global_names.capacity());
+        let mut start_stop_refs = Vec::new();
         for (i, s) in symtab.iter().enumerate().skip(first) {
             check_symbol(n, i, s, strtab, symtab_shndx, first_global, shdrs, nsec)?;
             let nm = cstr(strtab, s.st_name.get(LE)).unwrap_or(b"");
             let nm = if s.st_shndx.get(LE) == SHN_UNDEF {
+                if crate::symbol::is_start_stop(nm) {
+                    start_stop_refs.push((i - first) as u32);
+                }
                 wrap.rename(nm)
             } else {
                 // `foo@@V2` (`.symver`) defines the default version of `foo`: references to plain
@@ -369,6 +378,7 @@ impl ObjectFile {
             versioned_defs,
             global_names,
             global_hashes,
+            start_stop_refs,
             global_ids: vec![NONE; global_count],
             symbols: Vec::new(),
             merge: Vec::new(),

@@ -79,6 +79,13 @@ pub struct Symbol {
     pub is_local: bool,
 }
 
+/// Whether `name` is one the linker defines for a section named like a C identifier
+/// (`__start_SEC`, `__stop_SEC`).
+#[inline]
+pub fn is_start_stop(name: &[u8]) -> bool {
+    name.starts_with(b"__st") && (name.starts_with(b"__start_") || name.starts_with(b"__stop_"))
+}
+
 impl Symbol {
     pub fn new(name: &'static [u8]) -> Symbol {
         Symbol {

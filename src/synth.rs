@@ -252,9 +252,33 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
         }
     }
     // __start_SEC / __stop_SEC for output sections named like C identifiers. The references are
-    // found first: they are rare, and the sections to look through are many.
-    let refs: Vec<(u32, bool, &[u8])> = (0..link.nglobals)
-        .into_par_iter()
+    // found first: they are rare, and the sections to look through are many. Objects listed theirs
+    // when parsed; a library's names are at hand.
+    let mut ids: Vec<u32> = link
+        .files
+        .par_iter()
+        .flat_map_iter(|f| -> Vec<u32> {
+            match f {
+                InputFile::Object(o) => o
+                    .start_stop_refs
+                    .iter()
+                    .map(|&i| o.global_ids[i as usize])
+                    .collect(),
+                InputFile::Dso(d) => d
+                    .global_names
+                    .iter()
+                    .zip(&d.global_ids)
+                    .filter(|(n, _)| crate::symbol::is_start_stop(n))
+                    .map(|(_, &id)| id)
+                    .collect(),
+                InputFile::Internal(_) => Vec::new(),
+            }
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let refs: Vec<(u32, bool, &[u8])> = ids
+        .into_iter()
         .filter_map(|id| {
             let s = &link.syms[id as usize];
             if s.kind != SymKind::Undefined {
