@@ -1033,8 +1033,19 @@ fn version_definitions(link: &Link, st: &mut StrTab) -> (Vec<u8>, u32) {
 /// The name a symbol has in .dynsym: a library's symbol without any `@VERSION` suffix.
 pub fn dyn_name(link: &Link, id: u32) -> &'static [u8] {
     let s = &link.syms[id as usize];
-    if s.kind == SymKind::Dso {
-        return link.dso(s.file).sym_name(s.idx as usize);
+    match s.kind {
+        SymKind::Dso => return link.dso(s.file).sym_name(s.idx as usize),
+        // An object that versions none of its definitions names them without `@`: the name
+        // need not be searched (it is cold: the symbol table reads 200,000 of them on a large
+        // C++ link, once to size the string table and once to write it).
+        SymKind::Section | SymKind::Common | SymKind::Abs => {
+            if let Some(InputFile::Object(o)) = link.files.get(s.file as usize)
+                && !o.versioned_defs
+            {
+                return s.name;
+            }
+        }
+        _ => {}
     }
     split_version(s.name).0
 }
