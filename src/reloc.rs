@@ -461,7 +461,7 @@ fn unrepresentable(
 /// the section's dynamic relocations, and finds every error that does not depend on addresses
 /// (unsupported types, fields outside the section, instructions a relaxation cannot rewrite).
 pub fn scan_section(link: &Link, o: &ObjectFile, shndx: usize, out: &mut ScanResult) {
-    scan_relocs(link, o, shndx, o.sec_relocs(shndx), out)
+    scan_relocs(link, o, shndx, o.sec_relocs(shndx), None, out)
 }
 
 /// How many relocations ahead the loops below ask for the symbol record a relocation refers to.
@@ -488,12 +488,21 @@ fn prefetch_symbol(link: &Link, o: &ObjectFile, r: Option<&Rela>) {
     }
 }
 
-/// Scans `rels`, relocations of section `shndx` (all of them, or the run of one `.eh_frame`
-/// record).
-pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out: &mut ScanResult) {
+/// Scans `rels`, relocations of section `shndx`: all of them, or the run of one `.eh_frame`
+/// record, given as `record` (its offset and size), which each relocation's field must lie in:
+/// the record is written on its own, wherever it lands in the output.
+pub fn scan_relocs(
+    link: &Link,
+    o: &ObjectFile,
+    shndx: usize,
+    rels: &[Rela],
+    record: Option<(usize, usize)>,
+    out: &mut ScanResult,
+) {
     let target = link.target;
     let sec = &o.sections[shndx];
     let data = o.sec_data(shndx);
+    let (start, end) = record.map_or((0, data.len()), |(at, size)| (at, at + size));
     let writable = sec.flags & SHF_WRITE as u64 != 0;
     let mut i = 0;
     while i < rels.len() {
@@ -543,12 +552,17 @@ pub fn scan_relocs(link: &Link, o: &ObjectFile, shndx: usize, rels: &[Rela], out
             continue;
         }
         let off = r.r_offset.get(LE) as usize;
-        if off
-            .checked_add(rel.size as usize)
-            .is_none_or(|end| end > data.len())
+        if off < start
+            || off
+                .checked_add(rel.size as usize)
+                .is_none_or(|e| e > end.min(data.len()))
         {
+            let what = match record {
+                Some((at, size)) => format!("its record (offset {at:#x}, {size} bytes) in"),
+                None => "section".into(),
+            };
             out.errors.push(format!(
-                "{}: relocation {} at offset {off:#x} is outside section {}",
+                "{}: relocation {} at offset {off:#x} is outside {what} {}",
                 o.name,
                 target.reloc_name(ty),
                 name_str(o.sec_name(shndx))

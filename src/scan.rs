@@ -28,7 +28,8 @@ pub fn scan(link: &mut Link) -> Result<()> {
                         let before = (total.dynrels, total.packed.len());
                         for r in eh.records.iter().filter(|r| r.live) {
                             let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
-                            scan_relocs(link, o, eh.shndx as usize, rels, &mut total);
+                            let record = Some((r.offset as usize, r.size as usize));
+                            scan_relocs(link, o, eh.shndx as usize, rels, record, &mut total);
                         }
                         if (total.dynrels, total.packed.len()) != before {
                             total.errors.push(format!(

@@ -472,8 +472,13 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
         .find(|s| s.ver == VER_MISSING && s.exported)
     {
         let raw = explicit_version_name(&link.files, s).unwrap_or(s.name);
+        // GNU ld's words, then the object whose `.symver` names the version: that is what to fix.
+        let by = match link.files.get(s.file as usize) {
+            Some(InputFile::Object(o)) => format!(", versioned in {}", o.name),
+            _ => String::new(),
+        };
         crate::bail!(
-            "{}: version node not found for symbol {}",
+            "{}: version node not found for symbol {}{by}",
             link.cfg.output.display(),
             String::from_utf8_lossy(raw)
         );

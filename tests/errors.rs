@@ -1442,7 +1442,8 @@ fn shared_library_errors() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("lib.so: version node not found for symbol f@V1"),
+        stderr.contains("lib.so: version node not found for symbol f@V1, versioned in ")
+            && stderr.contains("versioned.o"),
         "{stderr}"
     );
     assert!(!out.exists(), "a failed link left an output");
