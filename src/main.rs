@@ -48,11 +48,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 ///
 /// Why: a huge page is 2 MiB of fresh memory faulted in at once. Linking alone, that was faster
 /// (`cxx-llvm` 344 against 389 ms), but between other linkers, as the benchmark runs them and as a
-/// build runs one program after another, it was slower and erratic: `cxx-llvm` median 534 ms
-/// (459-670) against 419 (381-500), ripgrep with debug info 121 (91-224) against 100 (92-131),
+/// build runs one program after another, it was slower and erratic: `cxx-llvm` median 527 ms
+/// (320-743) against 368 (334-466), ripgrep with debug info 169 (128-212) against 125 (95-159),
 /// solder's own link 67 (42-111) against 49 (46-61); on a VM whose free memory goes back to the
 /// host, a huge page taken from that memory faults in 512 pages on the host side. Smaller links
-/// lose a little in the median (ripgrep 26 against 30 ms) and keep steadier times.
+/// keep about their median (ripgrep 45 against 46 ms) and steadier times.
 fn small_heap_pages() -> bool {
     unsafe extern "C" {
         fn mi_version() -> i32;
