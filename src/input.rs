@@ -572,10 +572,6 @@ impl Loader<'_> {
 pub fn release(mut spans: Vec<&'static [u8]>) {
     const PAGE: usize = 4096;
     const JOIN: usize = 64;
-    unsafe extern "C" {
-        fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
-    }
-    const MADV_DONTNEED: i32 = 4;
     spans.sort_unstable_by_key(|s| s.as_ptr() as usize);
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for s in spans {
@@ -590,7 +586,7 @@ pub fn release(mut spans: Vec<&'static [u8]>) {
         if end > start {
             // SAFETY: the range lies inside a read-only file mapping that lives until exit; after
             // MADV_DONTNEED a read of it faults the same file contents back in.
-            unsafe { madvise(start as *mut std::ffi::c_void, end - start, MADV_DONTNEED) };
+            unsafe { crate::sys::advise(start as *mut _, end - start, crate::sys::MADV_DONTNEED) };
         }
     });
 }
@@ -616,22 +612,9 @@ mod tests {
         assert_eq!(data, &bytes[..]);
     }
 
-    /// What this process has resident of the mapping that holds `data`, from /proc/self/smaps.
+    /// What this process has resident of the mapping that holds `data`.
     fn resident_kib(data: &[u8]) -> u64 {
-        let at = data.as_ptr() as usize;
-        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-        let mut inside = false;
-        for line in smaps.lines() {
-            if let Some((range, _)) = line.split_once(' ')
-                && let Some((lo, hi)) = range.split_once('-')
-                && let (Ok(lo), Ok(hi)) =
-                    (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16))
-            {
-                inside = (lo..hi).contains(&at);
-            } else if inside && let Some(kib) = line.strip_prefix("Rss:") {
-                return kib.trim().trim_end_matches(" kB").parse().unwrap();
-            }
-        }
-        panic!("no mapping holds the data");
+        let rss = crate::sys::smaps_field(data.as_ptr() as usize, "Rss");
+        rss.trim_end_matches(" kB").parse().unwrap()
     }
 }

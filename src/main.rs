@@ -35,6 +35,7 @@ mod script;
 mod symbol;
 mod symtab;
 mod synth;
+mod sys;
 mod timing;
 mod version_script;
 mod write;
@@ -59,9 +60,7 @@ fn small_heap_pages() -> bool {
         fn mi_option_get(option: i32) -> std::ffi::c_long;
         fn mi_option_set(option: i32, value: std::ffi::c_long);
         fn mi_arena_area(arena: i32, size: *mut usize) -> *mut std::ffi::c_void;
-        fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
     }
-    const MADV_NOHUGEPAGE: i32 = 15;
     // `mi_option_allow_thp` in mimalloc 2.3's option enumeration (default 1). The version and the
     // default are both checked so that another release's numbering sets nothing; a unit test
     // fails if that happens.
@@ -81,7 +80,7 @@ fn small_heap_pages() -> bool {
             if base.is_null() {
                 break;
             }
-            madvise(base, size, MADV_NOHUGEPAGE);
+            sys::advise(base, size, sys::MADV_NOHUGEPAGE);
         }
         true
     }
@@ -171,12 +170,31 @@ fn run(argv: Vec<String>) -> error::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use crate::sys;
+
     #[test]
     fn the_heap_is_kept_in_small_pages() {
         // (The test harness does not run `main`: this is the first call.)
         assert!(
             super::small_heap_pages(),
             "the mimalloc version changed: find `allow_thp` in its option enumeration"
+        );
+        unsafe extern "C" {
+            fn mi_option_get(option: i32) -> std::ffi::c_long;
+            fn mi_arena_area(arena: i32, size: *mut usize) -> *mut std::ffi::c_void;
+        }
+        let mut size = 0;
+        // SAFETY: plain reads of the allocator's state.
+        let (thp, base) = unsafe { (mi_option_get(37), mi_arena_area(1, &mut size)) };
+        assert_eq!(thp, 0, "mimalloc still allows huge pages");
+        // The arena made before the call (the harness allocates first) carries the kernel's
+        // no-huge-pages flag, not the huge-pages one mimalloc gave it.
+        assert!(!base.is_null(), "no first arena");
+        let flags = sys::smaps_field(base as usize, "VmFlags");
+        let flags: Vec<&str> = flags.split_whitespace().collect();
+        assert!(
+            flags.contains(&"nh") && !flags.contains(&"hg"),
+            "the first arena's flags: {flags:?}"
         );
     }
 }

@@ -333,7 +333,7 @@ impl ObjectFile {
             check_symbol(n, i, s, strtab, symtab_shndx, first_global, shdrs, nsec)?;
             let nm = cstr(strtab, s.st_name.get(LE)).unwrap_or(b"");
             let nm = if s.st_shndx.get(LE) == SHN_UNDEF {
-                if crate::symbol::is_start_stop(nm) {
+                if crate::symbol::start_stop_section(nm).is_some() {
                     start_stop_refs.push((i - first) as u32);
                 }
                 wrap.rename(nm)

@@ -502,6 +502,7 @@ pub fn scan_relocs(
     let target = link.target;
     let sec = &o.sections[shndx];
     let data = o.sec_data(shndx);
+    // A record lies inside the section (checked when `.eh_frame` was parsed).
     let (start, end) = record.map_or((0, data.len()), |(at, size)| (at, at + size));
     let writable = sec.flags & SHF_WRITE as u64 != 0;
     let mut i = 0;
@@ -552,11 +553,7 @@ pub fn scan_relocs(
             continue;
         }
         let off = r.r_offset.get(LE) as usize;
-        if off < start
-            || off
-                .checked_add(rel.size as usize)
-                .is_none_or(|e| e > end.min(data.len()))
-        {
+        if off < start || off.checked_add(rel.size as usize).is_none_or(|e| e > end) {
             let what = match record {
                 Some((at, size)) => format!("its record (offset {at:#x}, {size} bytes) in"),
                 None => "section".into(),

@@ -79,11 +79,18 @@ pub struct Symbol {
     pub is_local: bool,
 }
 
-/// Whether `name` is one the linker defines for a section named like a C identifier
-/// (`__start_SEC`, `__stop_SEC`).
+/// For a name the linker defines for a section named like a C identifier (`__start_SEC`,
+/// `__stop_SEC`): whether it is the start, and the section's name.
 #[inline]
-pub fn is_start_stop(name: &[u8]) -> bool {
-    name.starts_with(b"__st") && (name.starts_with(b"__start_") || name.starts_with(b"__stop_"))
+pub fn start_stop_section(name: &[u8]) -> Option<(bool, &[u8])> {
+    // Nearly every name fails the first test: this runs for every undefined global at parse.
+    if !name.starts_with(b"__st") {
+        return None;
+    }
+    match name.strip_prefix(b"__start_") {
+        Some(sec) => Some((true, sec)),
+        None => name.strip_prefix(b"__stop_").map(|sec| (false, sec)),
+    }
 }
 
 impl Symbol {

@@ -268,7 +268,7 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
                     .global_names
                     .iter()
                     .zip(&d.global_ids)
-                    .filter(|(n, _)| crate::symbol::is_start_stop(n))
+                    .filter(|(n, _)| crate::symbol::start_stop_section(n).is_some())
                     .map(|(_, &id)| id)
                     .collect(),
                 InputFile::Internal(_) => Vec::new(),
@@ -284,10 +284,8 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
             if s.kind != SymKind::Undefined {
                 return None;
             }
-            match s.name.strip_prefix(b"__start_") {
-                Some(sec) => Some((id, true, sec)),
-                None => s.name.strip_prefix(b"__stop_").map(|sec| (id, false, sec)),
-            }
+            let (start, sec) = crate::symbol::start_stop_section(s.name)?;
+            Some((id, start, sec))
         })
         .collect();
     let mut names: BTreeSet<&'static [u8]> = BTreeSet::new();

@@ -45,10 +45,11 @@ impl Timer {
             let begin = t.duration_since(self.start).as_secs_f64();
             let len = t.elapsed().as_secs_f64();
             let (cpu, anon, file) = if self.track_memory {
+                let status = read_status();
                 (
                     cpu_seconds() - cpu0,
-                    status_kib("RssAnon"),
-                    status_kib("RssFile"),
+                    status_kib(&status, "RssAnon"),
+                    status_kib(&status, "RssFile"),
                 )
             } else {
                 (0.0, 0, 0)
@@ -83,8 +84,9 @@ impl Timer {
         }
         // What the process touched: fresh anonymous memory costs page clearing, and on a VM whose
         // host reclaims free memory, faults on the host as well.
+        let status = read_status();
         for field in ["RssAnon", "RssFile", "VmHWM"] {
-            let _ = writeln!(out, "{:>10}  {field} (KiB)", status_kib(field));
+            let _ = writeln!(out, "{:>10}  {field} (KiB)", status_kib(&status, field));
         }
     }
 
@@ -107,9 +109,13 @@ impl Timer {
     }
 }
 
-/// A memory figure of this process from `/proc/self/status` (`RssAnon`, `VmHWM`, ...), in KiB.
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+/// `/proc/self/status`, read once for all the figures taken at one moment.
+fn read_status() -> String {
+    std::fs::read_to_string("/proc/self/status").unwrap_or_default()
+}
+
+/// A memory figure (`RssAnon`, `VmHWM`, ...) from `status`, in KiB.
+fn status_kib(status: &str, field: &str) -> u64 {
     status
         .lines()
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
