@@ -17,13 +17,84 @@ fn shard_of(hash: u64) -> usize {
     ((hash >> 32) as usize) % SHARDS
 }
 
+/// What makes two keys the same while a shard is filled.
+#[derive(Clone, Copy, PartialEq)]
+enum Match {
+    /// The same 64-bit hash (checked by name afterwards).
+    Hash,
+    /// The same hash and name.
+    Name,
+}
+
+/// Whether two names are equal, without reading them when they are one slice (a key compared with
+/// itself, as every first occurrence is).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 struct Shard {
     table: HashTable<u32>,
     names: Vec<&'static [u8]>,
+    /// Hash of each local.
+    hashes: Vec<u64>,
     /// Local id of each key processed, in processing order.
     locals: Vec<u32>,
     /// Where each file's keys start in `locals`.
     file_start: Vec<u32>,
+}
+
+impl Shard {
+    /// Interns the keys of shard `s`, walking the files in order.
+    fn fill(
+        files: &[Keys<'_>],
+        sorted: &[(Vec<u32>, [u32; SHARDS + 1])],
+        s: usize,
+        by: Match,
+    ) -> Shard {
+        // Every key of this shard gets a local; at least half of them, typically, are distinct,
+        // so growing the table from empty would rehash it many times.
+        let keys: usize = sorted
+            .iter()
+            .map(|(_, off)| (off[s + 1] - off[s]) as usize)
+            .sum();
+        let mut sh = Shard {
+            table: HashTable::with_capacity(keys / 2),
+            names: Vec::with_capacity(keys / 2),
+            hashes: Vec::with_capacity(keys / 2),
+            locals: Vec::with_capacity(keys),
+            file_start: Vec::with_capacity(files.len()),
+        };
+        for (f, k) in files.iter().enumerate() {
+            sh.file_start.push(sh.locals.len() as u32);
+            let (order, off) = &sorted[f];
+            for &i in &order[off[s] as usize..off[s + 1] as usize] {
+                let h = k.hashes[i as usize];
+                let (names, hashes) = (&mut sh.names, &mut sh.hashes);
+                let found = match by {
+                    Match::Hash => sh.table.find(h, |&l| hashes[l as usize] == h),
+                    Match::Name => {
+                        let name = k.names.get(i as usize);
+                        sh.table.find(h, |&l| {
+                            hashes[l as usize] == h && same(names[l as usize], name)
+                        })
+                    }
+                };
+                let local = match found {
+                    Some(&l) => l,
+                    None => {
+                        let l = names.len() as u32;
+                        names.push(k.names.get(i as usize));
+                        hashes.push(h);
+                        sh.table.insert_unique(h, l, |&l| hashes[l as usize]);
+                        l
+                    }
+                };
+                sh.locals.push(local);
+            }
+        }
+        sh
+    }
 }
 
 pub struct Interner {
@@ -91,68 +162,57 @@ impl Interner {
                 })
                 .collect();
 
-        let shards: Vec<Shard> = (0..SHARDS)
-            .into_par_iter()
-            .map(|s| {
-                // Every key of this shard gets a local; at least half of them, typically, are
-                // distinct, so growing the table from empty would rehash it many times.
-                let keys: usize = sorted
-                    .iter()
-                    .map(|(_, off)| (off[s + 1] - off[s]) as usize)
-                    .sum();
-                let mut sh = Shard {
-                    table: HashTable::with_capacity(keys / 2),
-                    names: Vec::with_capacity(keys / 2),
-                    locals: Vec::with_capacity(keys),
-                    file_start: Vec::with_capacity(files.len()),
-                };
-                for (f, k) in files.iter().enumerate() {
-                    sh.file_start.push(sh.locals.len() as u32);
+        // Keys are matched by their 64-bit hash alone while the shards are filled, and every
+        // match is then checked by name, file by file. Comparing names while filling read each
+        // key's name in shard order, a few names from each page of every file per shard, and a
+        // name's first read was most of the time of a large link's interning. Two different names
+        // with one hash fail the check; the shards are then filled again comparing names.
+        let fill = |by: Match| -> Vec<Shard> {
+            (0..SHARDS)
+                .into_par_iter()
+                .map(|s| Shard::fill(files, &sorted, s, by))
+                .collect()
+        };
+        let bases = |shards: &[Shard]| -> (Vec<u32>, u32) {
+            let mut base = Vec::with_capacity(SHARDS);
+            let mut total = 0u32;
+            for sh in shards {
+                base.push(total);
+                total += sh.names.len() as u32;
+            }
+            (base, total)
+        };
+        let assign = |shards: &[Shard], base: &[u32], check: bool| -> Option<Vec<Vec<u32>>> {
+            crate::balance::par_indexed(files, keys_of)
+                .map(|(f, k)| {
+                    let mut ids = vec![0u32; k.hashes.len()];
                     let (order, off) = &sorted[f];
-                    for &i in &order[off[s] as usize..off[s + 1] as usize] {
-                        let name = k.names.get(i as usize);
-                        let h = k.hashes[i as usize];
-                        let names = &mut sh.names;
-                        let local = match sh.table.find(h, |&l| names[l as usize] == name) {
-                            Some(&l) => l,
-                            None => {
-                                let l = names.len() as u32;
-                                names.push(name);
-                                sh.table.insert_unique(h, l, |&l| {
-                                    crate::hash::hash_bytes(names[l as usize])
-                                });
-                                l
+                    for s in 0..SHARDS {
+                        let sh = &shards[s];
+                        let start = sh.file_start[f] as usize;
+                        let slice = &order[off[s] as usize..off[s + 1] as usize];
+                        for (j, &i) in slice.iter().enumerate() {
+                            let local = sh.locals[start + j];
+                            if check && !same(k.names.get(i as usize), sh.names[local as usize]) {
+                                return None;
                             }
-                        };
-                        sh.locals.push(local);
+                            ids[i as usize] = base[s] + local;
+                        }
                     }
-                }
-                sh
-            })
-            .collect();
-
-        let mut base = Vec::with_capacity(SHARDS);
-        let mut total = 0u32;
-        for sh in &shards {
-            base.push(total);
-            total += sh.names.len() as u32;
-        }
-
-        let ids: Vec<Vec<u32>> = crate::balance::par_indexed(files, keys_of)
-            .map(|(f, k)| {
-                let mut ids = vec![0u32; k.hashes.len()];
-                let (order, off) = &sorted[f];
-                for s in 0..SHARDS {
-                    let sh = &shards[s];
-                    let start = sh.file_start[f] as usize;
-                    let slice = &order[off[s] as usize..off[s + 1] as usize];
-                    for (j, &i) in slice.iter().enumerate() {
-                        ids[i as usize] = base[s] + sh.locals[start + j];
-                    }
-                }
-                ids
-            })
-            .collect();
+                    Some(ids)
+                })
+                .collect()
+        };
+        let mut shards = fill(Match::Hash);
+        let (mut base, mut total) = bases(&shards);
+        let ids = match assign(&shards, &base, true) {
+            Some(ids) => ids,
+            None => {
+                shards = fill(Match::Name);
+                (base, total) = bases(&shards);
+                assign(&shards, &base, false).expect("ids assigned without a check")
+            }
+        };
 
         (
             Interner {
@@ -173,7 +233,9 @@ impl Interner {
         let s = shard_of(h);
         let sh = &self.shards[s];
         sh.table
-            .find(h, |&l| sh.names[l as usize] == name)
+            .find(h, |&l| {
+                sh.hashes[l as usize] == h && sh.names[l as usize] == name
+            })
             .map(|&l| self.base[s] + l)
     }
 
@@ -222,6 +284,37 @@ mod tests {
         assert_eq!(ids[0][2], ids[1][0], "foo interned once");
         assert_eq!(ids[0][0], ids[1][2], "main interned once");
         assert_eq!(baz, Some(ids[1][1]));
+    }
+
+    /// Keys are first matched by hash: two names with one hash must still get two ids (the check
+    /// by name sends the build down the exact path), in a file and across files.
+    #[test]
+    fn names_sharing_a_hash_stay_apart() {
+        let a: Vec<&'static [u8]> = vec![b"alpha", b"beta", b"alpha"];
+        let b: Vec<&'static [u8]> = vec![b"beta", b"gamma"];
+        let ha = vec![7u64, 7, 7];
+        let hb = vec![7u64, 9];
+        let (int, ids) = Interner::build(&[
+            Keys {
+                names: Names::List(&a),
+                hashes: &ha,
+            },
+            Keys {
+                names: Names::List(&b),
+                hashes: &hb,
+            },
+        ]);
+        assert_eq!(int.len(), 3);
+        assert_eq!(ids[0][0], ids[0][2], "alpha interned once");
+        assert_ne!(
+            ids[0][0], ids[0][1],
+            "alpha and beta share a hash, not an id"
+        );
+        assert_eq!(ids[0][1], ids[1][0], "beta interned once");
+        assert_ne!(ids[1][1], ids[0][0]);
+        let names: Vec<&[u8]> = int.names().collect();
+        assert_eq!(names[ids[0][1] as usize], b"beta");
+        assert_eq!(names[ids[1][1] as usize], b"gamma");
     }
 
     /// Pieces described by their starts are the same keys as the slices they stand for.
