@@ -239,6 +239,13 @@ impl Interner {
             .map(|&l| self.base[s] + l)
     }
 
+    /// The name with id `id`.
+    #[inline]
+    pub fn name(&self, id: u32) -> &'static [u8] {
+        let s = self.base.partition_point(|&b| b <= id) - 1;
+        self.shards[s].names[(id - self.base[s]) as usize]
+    }
+
     /// Names in id order.
     pub fn names(&self) -> impl Iterator<Item = &'static [u8]> + '_ {
         self.shards.iter().flat_map(|s| s.names.iter().copied())
