@@ -261,6 +261,18 @@ fn open_for_reuse(target: &Path, size: u64, ranges: &[(u64, u64)]) -> Option<Fil
         }
     }
     file.set_len(size).ok()?;
+    // What the file grows by has no page cache yet: written with write(2), like a new file's, it
+    // gets large folios; left to the mapped writes, it would be faulted in page by page, and the
+    // file would keep those small folios for every later link over it (a large program written
+    // over a small one's output faulted 69,000 times instead of 49,000, 20% slower, run after run).
+    if size > m.len() {
+        let grown: Vec<(u64, u64)> = ranges
+            .iter()
+            .map(|&(s, e)| (s.max(m.len()), e))
+            .filter(|&(s, e)| e > s)
+            .collect();
+        fill_with_zeros(&file, &grown).ok()?;
+    }
     // Inside the ranges the old bytes stay: the writer zeroes what it does not overwrite (most
     // of the file is overwritten, so zero-filling it all first would write it twice). What lies
     // between the ranges must read as zero too: give its blocks back.
