@@ -213,6 +213,10 @@ impl Interner {
                 assign(&shards, &base, false).expect("ids assigned without a check")
             }
         };
+        // Lookups by name need only the table, names and hashes.
+        for sh in &mut shards {
+            (sh.locals, sh.file_start) = (Vec::new(), Vec::new());
+        }
 
         (
             Interner {

@@ -80,11 +80,13 @@ pub fn intern_symbols(files: &mut [InputFile]) -> (Interner, u32) {
         .collect();
     let (interner, ids) = Interner::build(&keys);
     drop(keys);
+    // The hashes served interning only: their memory goes back to the allocator for the phases
+    // that follow, which would otherwise fault in fresh pages.
     for (f, ids) in files.iter_mut().zip(ids) {
         match f {
             InputFile::Internal(i) => i.global_ids = ids,
-            InputFile::Object(o) => o.global_ids = ids,
-            InputFile::Dso(d) => d.global_ids = ids,
+            InputFile::Object(o) => (o.global_ids, o.global_hashes) = (ids, Vec::new()),
+            InputFile::Dso(d) => (d.global_ids, d.global_hashes) = (ids, Vec::new()),
         }
     }
     let n = interner.len() as u32;
