@@ -53,10 +53,9 @@ enum Pass {
     /// Unlinked archive members take part, ranked like shared libraries, to find who would supply
     /// each name.
     WithLazy,
-    /// Only linked objects, and every shared library.
+    /// Only linked objects, and every shared library (those not needed are dropped afterwards,
+    /// by [`drop_unneeded_owners`]).
     Final,
-    /// Linked objects and the shared libraries that are needed.
-    NeededOnly,
 }
 
 /// Interns all global names and assigns each file's global symbols their ids.
@@ -145,25 +144,63 @@ fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU
             }
         }
         InputFile::Dso(d) => {
-            if pass == Pass::NeededOnly && !d.needed.load(Ordering::Relaxed) {
-                return;
-            }
             for (j, &id) in d.global_ids.iter().enumerate() {
-                let si = d.sym_index[j];
-                let s = &d.dynsym[si as usize];
-                if s.st_shndx.get(LE) == SHN_UNDEF {
-                    continue;
+                if let Some(r) = dso_rank(d, j) {
+                    owners[id as usize].fetch_min(r, Ordering::Relaxed);
                 }
-                let class = if st_bind(s) == STB_WEAK {
-                    CLASS_SHARED_WEAK
-                } else {
-                    CLASS_SHARED_STRONG
-                };
-                owners[id as usize].fetch_min(rank(class, d.id, si), Ordering::Relaxed);
             }
         }
     });
     owners
+}
+
+/// The rank of a library's global `j` (in `global_ids` order), if it defines it.
+fn dso_rank(d: &crate::dso::DsoFile, j: usize) -> Option<u64> {
+    let si = d.sym_index[j];
+    let s = &d.dynsym[si as usize];
+    if s.st_shndx.get(LE) == SHN_UNDEF {
+        return None;
+    }
+    let class = if st_bind(s) == STB_WEAK {
+        CLASS_SHARED_WEAK
+    } else {
+        CLASS_SHARED_STRONG
+    };
+    Some(rank(class, d.id, si))
+}
+
+/// Gives each name owned by a library that turned out not to be needed to its best owner among
+/// the needed libraries, or none. Only a library can own such a name (any definition in a linked
+/// object outranks every library's), so only the needed libraries are looked at again, and only
+/// for those names: ranking every file's definitions a second time cost a large link 5 ms.
+fn drop_unneeded_owners(files: &[InputFile], owners: &[AtomicU64]) {
+    let stale: Vec<bool> = owners
+        .par_iter()
+        .map(|o| {
+            let r = o.load(Ordering::Relaxed);
+            let dropped = r != UNOWNED
+                && rank_class(r) >= CLASS_SHARED_STRONG
+                && matches!(&files[rank_file(r) as usize],
+                    InputFile::Dso(d) if !d.needed.load(Ordering::Relaxed));
+            if dropped {
+                o.store(UNOWNED, Ordering::Relaxed);
+            }
+            dropped
+        })
+        .collect();
+    crate::balance::par_files(files).for_each(|(_, f)| {
+        if let InputFile::Dso(d) = f
+            && d.needed.load(Ordering::Relaxed)
+        {
+            for (j, &id) in d.global_ids.iter().enumerate() {
+                if stale[id as usize]
+                    && let Some(r) = dso_rank(d, j)
+                {
+                    owners[id as usize].fetch_min(r, Ordering::Relaxed);
+                }
+            }
+        }
+    });
 }
 
 /// Strong (non-weak) undefined references of a file, as global ids.
@@ -372,9 +409,9 @@ pub fn resolve(link: &mut Link) -> Result<()> {
 
     dedup_comdats(&mut link.files, &link.interner, n);
 
-    let mut owners = compute_owners(&link.files, n, Pass::Final);
+    let owners = compute_owners(&link.files, n, Pass::Final);
     if mark_needed_dsos(&link.files, &owners) {
-        owners = compute_owners(&link.files, n, Pass::NeededOnly);
+        drop_unneeded_owners(&link.files, &owners);
     }
 
     build_symbols(link, &owners);
