@@ -120,7 +120,22 @@ fn object_rank(o: &ObjectFile, i: usize, pass: Pass) -> Option<u64> {
     Some(rank(class, o.id, i as u32))
 }
 
-fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU64> {
+/// What linked files say of each name besides who defines it: the most constraining visibility
+/// any gives it, and whether any references it strongly (a name no linked object references
+/// strongly is weakly referenced).
+struct Uses {
+    vis: Vec<AtomicU8>,
+    strong_ref: Vec<AtomicBool>,
+}
+
+/// Ranks every definition and keeps each name's best; with `uses`, also records the linked
+/// files' visibilities and strong references, in the same pass over their symbols.
+fn compute_owners(
+    files: &[InputFile],
+    nglobals: u32,
+    pass: Pass,
+    uses: Option<&Uses>,
+) -> Vec<AtomicU64> {
     let owners: Vec<AtomicU64> = (0..nglobals).map(|_| AtomicU64::new(UNOWNED)).collect();
     crate::balance::par_files(files).for_each(|(_, f)| match f {
         InputFile::Internal(i) => {
@@ -129,6 +144,8 @@ fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU
                 if i.defs[k] != InternalDef::Reference {
                     owners[id as usize]
                         .fetch_min(rank(CLASS_STRONG, 0, k as u32), Ordering::Relaxed);
+                } else if let Some(u) = uses {
+                    u.strong_ref[id as usize].store(true, Ordering::Relaxed);
                 }
             }
         }
@@ -136,10 +153,21 @@ fn compute_owners(files: &[InputFile], nglobals: u32, pass: Pass) -> Vec<AtomicU
             if !o.is_alive() && (pass != Pass::WithLazy || !o.lazy) {
                 return;
             }
+            let uses = uses.filter(|_| o.is_alive());
             for (j, &id) in o.global_ids.iter().enumerate() {
                 let i = o.first_global as usize + j;
                 if let Some(r) = object_rank(o, i, pass) {
                     owners[id as usize].fetch_min(r, Ordering::Relaxed);
+                }
+                if let Some(u) = uses {
+                    let s = &o.symtab[i];
+                    let v = vis_strength(st_visibility(s));
+                    if v > 0 {
+                        u.vis[id as usize].fetch_max(v, Ordering::Relaxed);
+                    }
+                    if s.st_shndx.get(LE) == SHN_UNDEF && st_bind(s) != STB_WEAK {
+                        u.strong_ref[id as usize].store(true, Ordering::Relaxed);
+                    }
                 }
             }
         }
@@ -348,26 +376,20 @@ fn dedup_comdats(files: &mut [InputFile], globals: &Interner, nglobals: u32) {
 
 /// Decides which `--as-needed` libraries are needed: those that own a name a linked object
 /// references strongly.
-fn mark_needed_dsos(files: &[InputFile], owners: &[AtomicU64]) -> bool {
-    crate::balance::par_files(files).for_each(|(_, f)| {
-        let linked = match f {
-            InputFile::Internal(_) => true,
-            InputFile::Object(o) => o.is_alive(),
-            InputFile::Dso(_) => false,
-        };
-        if !linked {
-            return;
-        }
-        for_each_strong_ref(f, |id| {
-            let r = owners[id as usize].load(Ordering::Relaxed);
+fn mark_needed_dsos(files: &[InputFile], owners: &[AtomicU64], uses: &Uses) -> bool {
+    owners
+        .par_iter()
+        .zip(&uses.strong_ref)
+        .for_each(|(owner, strong)| {
+            let r = owner.load(Ordering::Relaxed);
             if r != UNOWNED
                 && rank_class(r) >= CLASS_SHARED_STRONG
+                && strong.load(Ordering::Relaxed)
                 && let InputFile::Dso(d) = &files[rank_file(r) as usize]
             {
                 d.needed.store(true, Ordering::Relaxed);
             }
         });
-    });
     files
         .iter()
         .any(|f| matches!(f, InputFile::Dso(d) if !d.needed.load(Ordering::Relaxed)))
@@ -375,7 +397,7 @@ fn mark_needed_dsos(files: &[InputFile], owners: &[AtomicU64]) -> bool {
 
 /// Decides which archive members are linked.
 pub fn select_members(link: &mut Link) {
-    let owners = compute_owners(&link.files, link.nglobals, Pass::WithLazy);
+    let owners = compute_owners(&link.files, link.nglobals, Pass::WithLazy, None);
     mark_live_members(&link.files, &owners);
 }
 
@@ -409,12 +431,16 @@ pub fn resolve(link: &mut Link) -> Result<()> {
 
     dedup_comdats(&mut link.files, &link.interner, n);
 
-    let owners = compute_owners(&link.files, n, Pass::Final);
-    if mark_needed_dsos(&link.files, &owners) {
+    let uses = Uses {
+        vis: (0..n).map(|_| AtomicU8::new(0)).collect(),
+        strong_ref: (0..n).map(|_| AtomicBool::new(false)).collect(),
+    };
+    let owners = compute_owners(&link.files, n, Pass::Final, Some(&uses));
+    if mark_needed_dsos(&link.files, &owners, &uses) {
         drop_unneeded_owners(&link.files, &owners);
     }
 
-    build_symbols(link, &owners);
+    build_symbols(link, &owners, &uses);
     check_duplicates(link)?;
     Ok(())
 }
@@ -438,29 +464,9 @@ fn strength_vis(s: u8) -> u8 {
     }
 }
 
-fn build_symbols(link: &mut Link, owners: &[AtomicU64]) {
+fn build_symbols(link: &mut Link, owners: &[AtomicU64], uses: &Uses) {
     let n = link.nglobals as usize;
-    // Visibility is the most constraining one any linked object gives the name; a name is weakly
-    // referenced only if no linked object references it strongly.
-    let vis: Vec<AtomicU8> = (0..n).map(|_| AtomicU8::new(0)).collect();
-    let strong_ref: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
-    crate::balance::par_files(&link.files).for_each(|(_, f)| {
-        if let InputFile::Object(o) = f {
-            if !o.is_alive() {
-                return;
-            }
-            for (j, &id) in o.global_ids.iter().enumerate() {
-                let s = &o.symtab[o.first_global as usize + j];
-                let v = vis_strength(st_visibility(s));
-                if v > 0 {
-                    vis[id as usize].fetch_max(v, Ordering::Relaxed);
-                }
-            }
-        }
-        for_each_strong_ref(f, |id| {
-            strong_ref[id as usize].store(true, Ordering::Relaxed)
-        });
-    });
+    let (vis, strong_ref) = (&uses.vis, &uses.strong_ref);
 
     let files = &link.files;
     // Globals, the null symbol, then each linked object's locals: counted first so that the table
