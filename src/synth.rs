@@ -540,16 +540,27 @@ fn excluded_archive(libs: &[String], name: &str) -> bool {
 /// Allocates COMMON symbols: each owning file gets a block in `.bss` holding its commons, at the
 /// largest size and alignment any definition asked for.
 pub fn assign_commons(link: &mut Link) {
+    // Found in parallel (commons are rare, and every linked global is looked at), merged in order.
+    let found: Vec<Vec<(u32, u64, u64)>> = link
+        .par_live_objects()
+        .map(|o| {
+            let first = o.first_global as usize;
+            o.global_ids
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| o.symtab[first + j].st_shndx.get(LE) == SHN_COMMON)
+                .map(|(j, &id)| {
+                    let s = &o.symtab[first + j];
+                    (id, s.st_size.get(LE), s.st_value.get(LE).max(1))
+                })
+                .collect()
+        })
+        .collect();
     let mut req: HashMap<u32, (u64, u64)> = HashMap::new();
-    for o in link.live_objects() {
-        for (j, &id) in o.global_ids.iter().enumerate() {
-            let s = &o.symtab[o.first_global as usize + j];
-            if s.st_shndx.get(LE) == SHN_COMMON {
-                let e = req.entry(id).or_insert((0, 1));
-                e.0 = e.0.max(s.st_size.get(LE));
-                e.1 = e.1.max(s.st_value.get(LE).max(1));
-            }
-        }
+    for (id, size, align) in found.into_iter().flatten() {
+        let e = req.entry(id).or_insert((0, 1));
+        e.0 = e.0.max(size);
+        e.1 = e.1.max(align);
     }
     if req.is_empty() {
         return;
