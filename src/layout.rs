@@ -483,12 +483,14 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     // them, so that it reads one compact list instead of every section record again.
     struct Placed {
         shndx: u32,
+        /// The output section, once chosen (its index before the sections are sorted).
+        out: u32,
         ty: u32,
         name: &'static [u8],
         flags: u64,
         align: u64,
     }
-    let per_file: Vec<Vec<Placed>> = link
+    let mut per_file: Vec<Vec<Placed>> = link
         .files
         .par_iter()
         .map(|f| {
@@ -524,6 +526,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                     };
                     v.push(Placed {
                         shndx: i as u32,
+                        out: NONE,
                         ty,
                         name,
                         flags: s.flags,
@@ -552,7 +555,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     // (hashing every section's name was most of this function's time on a 400k-section link).
     let mut recent: [(usize, usize, u32); 8] = [(0, 0, 0); 8];
     let mut next_slot = 0;
-    for (fi, list) in per_file.iter().enumerate() {
+    for (fi, list) in per_file.iter_mut().enumerate() {
         for p in list {
             let (name, ty) = (p.name, p.ty);
             let key = (name.as_ptr() as usize, name.len());
@@ -568,6 +571,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                     oi
                 }
             };
+            p.out = oi;
             let os = &mut sections[oi as usize];
             os.align = os.align.max(p.align);
             os.members.push(Member::Input {
@@ -661,6 +665,22 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     }
     link.layout.sections.sort_by_key(|s| s.rank);
     reindex(link);
+    // Input sections learn their output section, each file in parallel, from the choice made
+    // above and where sorting moved that section (`rank.2` is its index before).
+    let mut moved = vec![NONE; link.layout.sections.len()];
+    for (i, s) in link.layout.sections.iter().enumerate() {
+        moved[s.rank.2 as usize] = i as u32;
+    }
+    link.files
+        .par_iter_mut()
+        .zip(per_file.par_iter())
+        .for_each(|(f, placed)| {
+            if let InputFile::Object(o) = f {
+                for p in placed {
+                    o.sections[p.shndx as usize].out = moved[p.out as usize];
+                }
+            }
+        });
 }
 
 /// An output section takes in a member's type and flags.
@@ -720,26 +740,6 @@ fn reindex(link: &mut Link) {
     for (g, i) in outs {
         link.layout.merge_groups[g].out = i;
     }
-    // Input sections learn their output section.
-    let sections = &link.layout.sections;
-    let mut assign: Vec<Vec<(u32, u32)>> = vec![Vec::new(); link.files.len()];
-    for (i, s) in sections.iter().enumerate() {
-        for m in &s.members {
-            if let Member::Input { file, shndx } = m {
-                assign[*file as usize].push((*shndx, i as u32));
-            }
-        }
-    }
-    link.files
-        .par_iter_mut()
-        .zip(assign.into_par_iter())
-        .for_each(|(f, a)| {
-            if let InputFile::Object(o) = f {
-                for (sh, out) in a {
-                    o.sections[sh as usize].out = out;
-                }
-            }
-        });
 }
 
 /// Sizes each output section by placing its members in order.
