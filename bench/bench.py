@@ -4,10 +4,11 @@ the same captured link, round-robin.
 
 Each workload is built once with a compiler driver whose linker records its arguments; the
 recorded link is then replayed by every linker from the same files. Before anything is timed,
-every linker's output is run and checked. Runs go round-robin, the order turning by one each
-round (A B C, B C A, C A B, ...), so that drift of the shared machine hits all linkers alike, and
-so does what one run leaves behind for the next (`cat` writing a ripgrep link's 74 MiB of input
-made whichever link came next 4-5 ms slower). For each workload and linker the report gives the median
+every linker's output is run and checked. Runs go round-robin, each round in its own shuffled
+order (from a fixed seed), so that drift of the shared machine hits all linkers alike, and so does
+what one run leaves behind for the next: in a fixed order (or one turned by one each round, which
+keeps every linker's predecessor) one linker always followed `cat`, whose 74 MiB of freshly
+written output made the next ripgrep link 4-9 ms slower. For each workload and linker the report gives the median
 wall time, the min-max spread, the median CPU time (user + system of the whole process tree: mold
 and wild do their work in a forked child, which this script adopts as a subreaper and counts),
 the peak RSS of the largest process, the output size, and the ratio to the fastest peer.
@@ -25,6 +26,7 @@ import ctypes
 import json
 import os
 import platform
+import random
 import shlex
 import shutil
 import statistics
@@ -405,10 +407,11 @@ def bench(w: Workload):
     for _ in range(1):  # warm-up round: page cache, file system
         for n, (cmd, _) in cmds.items():
             timed(cmd)
-    names = list(cmds)
-    for r in range(RUNS):
-        turn = r % len(names)
-        for n in names[turn:] + names[:turn]:
+    order = list(cmds)
+    shuffle = random.Random(20261203).shuffle
+    for _ in range(RUNS):
+        shuffle(order)
+        for n in order:
             results[n].append(timed(cmds[n][0]))
     summary = {}
     for n, rs in results.items():
@@ -448,7 +451,7 @@ def versions():
 
 
 def markdown(results, info):
-    lines = [f"Machine: {info['machine']}. {RUNS} round-robin runs per linker (the order turning by one each round) after one warm-up round.", ""]
+    lines = [f"Machine: {info['machine']}. {RUNS} round-robin runs per linker (each round in a shuffled order) after one warm-up round.", ""]
     lines += [f"- {k}: {v}" for k, v in info.items() if k != "machine"]
     for r in results:
         ls = r["linkers"]
