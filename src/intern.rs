@@ -4,7 +4,9 @@
 //! Keys are split into a fixed number of shards by hash. Each shard is filled by one worker that walks
 //! the files in command-line order, so the id a key gets depends only on the inputs, never on the
 //! number of threads or their timing. Each file pre-sorts its keys by shard (a counting sort), so a
-//! shard worker touches only its own keys.
+//! shard worker touches only its own keys. Shards match keys by hash alone; every match is then
+//! checked by name, file by file, and a name sharing its hash with another sends the build down
+//! an exact path (see [`Interner::build`]).
 
 use hashbrown::HashTable;
 use rayon::prelude::*;
