@@ -481,14 +481,18 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     let strip_debug = link.cfg.strip_debug || link.cfg.strip_all;
     // Per file, the sections that go to the output, with what the serial pass below needs of
     // them, so that it reads one compact list instead of every section record again.
+    // 20 bytes each (470,000 on a large C++ link): the output name is its default-script rule,
+    // the input name read again only for the sections no rule renames.
     struct Placed {
         shndx: u32,
         /// The output section, once chosen (its index before the sections are sorted).
         out: u32,
         ty: u32,
-        name: &'static [u8],
-        flags: u64,
-        align: u64,
+        /// The flags an output section takes in (all in the low 32 bits).
+        flags: u32,
+        /// The rule of the default script that names the output section, or 0: the input name.
+        class: u8,
+        align_log2: u8,
     }
     let mut per_file: Vec<Vec<Placed>> = link
         .files
@@ -528,9 +532,9 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                         shndx: i as u32,
                         out: NONE,
                         ty,
-                        name,
-                        flags: s.flags,
-                        align: s.align(),
+                        flags: s.flags as u32,
+                        class: if s.is_alloc() { s.out_class } else { 0 },
+                        align_log2: s.align().trailing_zeros() as u8,
                     });
                 }
             }
@@ -557,15 +561,22 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     let mut next_slot = 0;
     for (fi, list) in per_file.iter_mut().enumerate() {
         for p in list {
-            let (name, ty) = (p.name, p.ty);
+            let name = match p.class {
+                0 => link.files[fi]
+                    .as_object()
+                    .unwrap()
+                    .sec_name(p.shndx as usize),
+                c => class_name(c),
+            };
+            let (ty, flags) = (p.ty, p.flags as u64);
             let key = (name.as_ptr() as usize, name.len());
             let oi = match recent.iter().find(|r| (r.0, r.1) == key) {
                 Some(&(_, _, oi)) => {
-                    merge_type_and_flags(&mut sections[oi as usize], ty, p.flags);
+                    merge_type_and_flags(&mut sections[oi as usize], ty, flags);
                     oi
                 }
                 None => {
-                    let oi = get(&mut sections, name, ty, p.flags);
+                    let oi = get(&mut sections, name, ty, flags);
                     recent[next_slot] = (key.0, key.1, oi);
                     next_slot = (next_slot + 1) % recent.len();
                     oi
@@ -573,7 +584,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
             };
             p.out = oi;
             let os = &mut sections[oi as usize];
-            os.align = os.align.max(p.align);
+            os.align = os.align.max(1 << p.align_log2);
             os.members.push(Member::Input {
                 file: fi as u32,
                 shndx: p.shndx,
