@@ -480,9 +480,9 @@ pub fn is_c_ident(name: &[u8]) -> bool {
 pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     let strip_debug = link.cfg.strip_debug || link.cfg.strip_all;
     // Per file, the sections that go to the output, with what the serial pass below needs of
-    // them, so that it reads one compact list instead of every section record again.
-    // 20 bytes each (470,000 on a large C++ link): the output name is its default-script rule,
-    // the input name read again only for the sections no rule renames.
+    // them, so that it reads one compact list instead of every section record again: 20 bytes
+    // each (470,000 on a large C++ link), the output name kept as its default-script rule and the
+    // input name read again only for the sections no rule renames.
     struct Placed {
         shndx: u32,
         /// The output section, once chosen (its index before the sections are sorted).
