@@ -263,29 +263,36 @@ mod tests {
     use super::*;
     use crate::hash::hash_bytes;
 
+    /// Each file's names as a list, with the given hashes.
+    fn lists<'a>(files: &'a [(Vec<&'static [u8]>, Vec<u64>)]) -> Vec<Keys<'a>> {
+        files
+            .iter()
+            .map(|(names, hashes)| Keys {
+                names: Names::List(names),
+                hashes,
+            })
+            .collect()
+    }
+
+    /// Names with their real hashes.
+    fn hashed(names: Vec<&'static [u8]>) -> (Vec<&'static [u8]>, Vec<u64>) {
+        let h = names.iter().map(|n| hash_bytes(n)).collect();
+        (names, h)
+    }
+
     #[test]
     fn same_ids_whatever_the_thread_count() {
-        let a: Vec<&'static [u8]> = vec![b"main", b"printf", b"foo", b"bar"];
-        let b: Vec<&'static [u8]> = vec![b"foo", b"baz", b"main"];
-        let ha: Vec<u64> = a.iter().map(|n| hash_bytes(n)).collect();
-        let hb: Vec<u64> = b.iter().map(|n| hash_bytes(n)).collect();
+        let files = [
+            hashed(vec![b"main", b"printf", b"foo", b"bar"]),
+            hashed(vec![b"foo", b"baz", b"main"]),
+        ];
         let run = |threads| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
             pool.install(|| {
-                let files = [
-                    Keys {
-                        names: Names::List(&a),
-                        hashes: &ha,
-                    },
-                    Keys {
-                        names: Names::List(&b),
-                        hashes: &hb,
-                    },
-                ];
-                let (int, ids) = Interner::build(&files);
+                let (int, ids) = Interner::build(&lists(&files));
                 (int.len(), ids, int.lookup(b"baz"))
             })
         };
@@ -303,20 +310,11 @@ mod tests {
     /// by name sends the build down the exact path), in a file and across files.
     #[test]
     fn names_sharing_a_hash_stay_apart() {
-        let a: Vec<&'static [u8]> = vec![b"alpha", b"beta", b"alpha"];
-        let b: Vec<&'static [u8]> = vec![b"beta", b"gamma"];
-        let ha = vec![7u64, 7, 7];
-        let hb = vec![7u64, 9];
-        let (int, ids) = Interner::build(&[
-            Keys {
-                names: Names::List(&a),
-                hashes: &ha,
-            },
-            Keys {
-                names: Names::List(&b),
-                hashes: &hb,
-            },
-        ]);
+        let files: [(Vec<&'static [u8]>, Vec<u64>); 2] = [
+            (vec![b"alpha", b"beta", b"alpha"], vec![7, 7, 7]),
+            (vec![b"beta", b"gamma"], vec![7, 9]),
+        ];
+        let (int, ids) = Interner::build(&lists(&files));
         assert_eq!(int.len(), 3);
         assert_eq!(ids[0][0], ids[0][2], "alpha interned once");
         assert_ne!(

@@ -369,11 +369,21 @@ pub fn output_name(name: &'static [u8], flags: u64, _ty: u32) -> &'static [u8] {
 
 /// `output_name` of section `i` of `o`, from the class parse recorded.
 pub fn section_output_name(o: &crate::object::ObjectFile, i: usize) -> &'static [u8] {
-    let s = &o.sections[i];
-    if !s.is_alloc() || s.out_class == 0 {
-        return o.sec_name(i);
+    output_name_by_class(o, i, renaming_class(&o.sections[i]))
+}
+
+/// The default-script rule that renames a section, or 0 (only allocated sections are renamed).
+fn renaming_class(s: &crate::object::InputSection) -> u8 {
+    if s.is_alloc() { s.out_class } else { 0 }
+}
+
+/// The output name of section `i` of `o` given its [`renaming_class`]: the rule's name, or the
+/// input name.
+fn output_name_by_class(o: &crate::object::ObjectFile, i: usize, class: u8) -> &'static [u8] {
+    match class {
+        0 => o.sec_name(i),
+        c => class_name(c),
     }
-    class_name(s.out_class)
 }
 
 /// Order class and position of an output section.
@@ -533,7 +543,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                         out: NONE,
                         ty,
                         flags: s.flags as u32,
-                        class: if s.is_alloc() { s.out_class } else { 0 },
+                        class: renaming_class(s),
                         align_log2: s.align().trailing_zeros() as u8,
                     });
                 }
@@ -561,13 +571,8 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     let mut next_slot = 0;
     for (fi, list) in per_file.iter_mut().enumerate() {
         for p in list {
-            let name = match p.class {
-                0 => link.files[fi]
-                    .as_object()
-                    .unwrap()
-                    .sec_name(p.shndx as usize),
-                c => class_name(c),
-            };
+            let o = link.files[fi].as_object().unwrap();
+            let name = output_name_by_class(o, p.shndx as usize, p.class);
             let (ty, flags) = (p.ty, p.flags as u64);
             let key = (name.as_ptr() as usize, name.len());
             let oi = match recent.iter().find(|r| (r.0, r.1) == key) {

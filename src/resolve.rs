@@ -165,7 +165,7 @@ fn compute_owners(
                     if v > 0 {
                         u.vis[id as usize].fetch_max(v, Ordering::Relaxed);
                     }
-                    if s.st_shndx.get(LE) == SHN_UNDEF && st_bind(s) != STB_WEAK {
+                    if is_strong_ref(s) {
                         u.strong_ref[id as usize].store(true, Ordering::Relaxed);
                     }
                 }
@@ -231,6 +231,12 @@ fn drop_unneeded_owners(files: &[InputFile], owners: &[AtomicU64]) {
     });
 }
 
+/// Whether an object's symbol is a strong (non-weak) undefined reference.
+#[inline]
+fn is_strong_ref(s: &Sym) -> bool {
+    s.st_shndx.get(LE) == SHN_UNDEF && st_bind(s) != STB_WEAK
+}
+
 /// Strong (non-weak) undefined references of a file, as global ids.
 fn for_each_strong_ref(f: &InputFile, mut g: impl FnMut(u32)) {
     match f {
@@ -243,8 +249,7 @@ fn for_each_strong_ref(f: &InputFile, mut g: impl FnMut(u32)) {
         }
         InputFile::Object(o) => {
             for (j, &id) in o.global_ids.iter().enumerate() {
-                let s = &o.symtab[o.first_global as usize + j];
-                if s.st_shndx.get(LE) == SHN_UNDEF && st_bind(s) != STB_WEAK {
+                if is_strong_ref(&o.symtab[o.first_global as usize + j]) {
                     g(id);
                 }
             }

@@ -547,12 +547,9 @@ pub fn assign_commons(link: &mut Link) {
             let first = o.first_global as usize;
             o.global_ids
                 .iter()
-                .enumerate()
-                .filter(|&(j, _)| o.symtab[first + j].st_shndx.get(LE) == SHN_COMMON)
-                .map(|(j, &id)| {
-                    let s = &o.symtab[first + j];
-                    (id, s.st_size.get(LE), s.st_value.get(LE).max(1))
-                })
+                .zip(&o.symtab[first..])
+                .filter(|(_, s)| s.st_shndx.get(LE) == SHN_COMMON)
+                .map(|(&id, s)| (id, s.st_size.get(LE), s.st_value.get(LE).max(1)))
                 .collect()
         })
         .collect();
