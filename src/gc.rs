@@ -221,7 +221,17 @@ fn walked(sec: &crate::object::InputSection) -> bool {
 /// The object section a relocation's symbol is defined in, live or not.
 #[inline]
 fn symbol_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)> {
-    let id = *o.symbols.get(r_sym(rel) as usize)?;
+    let i = r_sym(rel) as usize;
+    // Most references are to the file's own (section) symbols: its symbol table, read in
+    // order, says where they are, where their records would be one cache miss each (a fifth
+    // less marking time on ripgrep). Index 0 is the null symbol.
+    if i < o.first_global as usize {
+        return (i != 0)
+            .then(|| o.local_section(i))
+            .flatten()
+            .map(|sec| (o.id, sec));
+    }
+    let id = *o.symbols.get(i)?;
     let s = &link.syms[id as usize];
     (s.kind == SymKind::Section).then_some((s.file, s.shndx))
 }

@@ -748,6 +748,17 @@ impl ObjectFile {
         cstr(self.strtab, self.symtab[idx].st_name.get(LE)).unwrap_or(b"")
     }
 
+    /// The section local symbol `idx` is defined in, or None for an undefined or absolute one:
+    /// what its record says (`SymKind::Section` and `shndx`), read from the file's own table by
+    /// passes that would otherwise miss the cache on the record.
+    #[inline]
+    pub fn local_section(&self, idx: usize) -> Option<u32> {
+        match self.symtab[idx].st_shndx.get(LE) {
+            SHN_UNDEF | SHN_ABS => None,
+            _ => Some(self.sym_shndx(idx)),
+        }
+    }
+
     /// Is the symbol defined in a section that is part of the output?
     pub fn sym_in_live_section(&self, idx: usize) -> bool {
         let s = self.symtab[idx].st_shndx.get(LE);

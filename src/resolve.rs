@@ -594,13 +594,13 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64], uses: &Uses) {
             sym.size = s.st_size.get(LE);
             sym.value = s.st_value.get(LE);
             sym.is_local = true;
-            match s.st_shndx.get(LE) {
-                SHN_UNDEF => sym.kind = SymKind::Undefined,
-                SHN_ABS => sym.kind = SymKind::Abs,
-                _ => {
+            match o.local_section(i) {
+                Some(shndx) => {
                     sym.kind = SymKind::Section;
-                    sym.shndx = o.sym_shndx(i);
+                    sym.shndx = shndx;
                 }
+                None if s.st_shndx.get(LE) == SHN_ABS => sym.kind = SymKind::Abs,
+                None => sym.kind = SymKind::Undefined,
             }
             slot.write(sym);
         }
