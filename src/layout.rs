@@ -488,7 +488,6 @@ pub fn is_c_ident(name: &[u8]) -> bool {
 
 /// Assigns every live input section, merge group and synthetic section to an output section.
 pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
-    let strip_debug = link.cfg.strip_debug || link.cfg.strip_all;
     // Per file, the sections that go to the output, with what the serial pass below needs of
     // them, so that it reads one compact list instead of every section record again: 20 bytes
     // each (470,000 on a large C++ link), the output name kept as its default-script rule and the
@@ -515,12 +514,6 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                 for (i, s) in o.sections.iter().enumerate() {
                     if s.kind != SecKind::Regular {
                         continue;
-                    }
-                    if strip_debug && !s.is_alloc() {
-                        let in_name = o.sec_name(i);
-                        if in_name.starts_with(b".debug") || in_name.starts_with(b".zdebug") {
-                            continue;
-                        }
                     }
                     let name = section_output_name(o, i);
                     let ty = match s.sh_type {
@@ -598,9 +591,6 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
     }
     // Merged strings and constants.
     for (g, grp) in merge_groups.iter().enumerate() {
-        if strip_debug && grp.out_name.starts_with(b".debug") {
-            continue;
-        }
         let oi = get(&mut sections, grp.out_name, SHT_PROGBITS, grp.flags);
         let os = &mut sections[oi as usize];
         os.align = os.align.max(grp.align);

@@ -287,6 +287,7 @@ fn parse_files(
                     o.data,
                     o.lazy,
                     &wrap,
+                    cfg.strip_debug || cfg.strip_all,
                 )?),
                 Input::Dso(d) => InputFile::Dso(DsoFile::parse(
                     id,

@@ -22,7 +22,10 @@
 mod common;
 mod support;
 
-use common::{BUILD_TIMEOUT, describe_status, run_ok, run_with_timeout, show_command, truncate};
+use common::{
+    BUILD_TIMEOUT, describe_status, linker_under_test, run_ok, run_with_timeout, show_command,
+    truncate,
+};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -458,6 +461,14 @@ fn corrupted_compressed_section() {
     );
     // Elf64_Chdr: ch_type (4), ch_reserved (4), ch_size (8), ch_addralign (8); then the stream.
     let chdr = gz_info.offset as usize;
+    let garbage = {
+        let mut d = gz.clone();
+        let end = (gz_info.offset + gz_info.size) as usize;
+        for (i, b) in d[chdr + 24..end].iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(151).wrapping_add(7);
+        }
+        d
+    };
     let cases: Vec<(&str, Vec<u8>)> = vec![
         // SHF_COMPRESSED on a section that is not compressed: its first bytes read as a header.
         ("compressed_flag_on_plain_section", {
@@ -486,14 +497,7 @@ fn corrupted_compressed_section() {
             d
         }),
         // A zlib stream that is garbage.
-        ("compressed_stream_garbage", {
-            let mut d = gz.clone();
-            let end = (gz_info.offset + gz_info.size) as usize;
-            for (i, b) in d[chdr + 24..end].iter_mut().enumerate() {
-                *b = (i as u8).wrapping_mul(151).wrapping_add(7);
-            }
-            d
-        }),
+        ("compressed_stream_garbage", garbage.clone()),
     ];
     report(
         cases
@@ -501,6 +505,31 @@ fn corrupted_compressed_section() {
             .map(|(case, d)| expect_bad_object(t.path(), case, &d))
             .collect(),
     );
+
+    // What `--strip-debug` drops is not read: GNU ld links the object with the garbage stream
+    // under it, and so must solder, leaving no debug section in a program that runs.
+    let obj = t.join("garbage.o");
+    std::fs::write(&obj, &garbage).unwrap();
+    for linker in [PathBuf::from("/usr/bin/ld.bfd"), linker_under_test()] {
+        let who = linker.display();
+        let out = t.join(&format!(
+            "stripped-{}",
+            linker.file_name().unwrap().display()
+        ));
+        let link = &mut link_cmd_with(&linker, &out, std::slice::from_ref(&obj), &["-S"]);
+        if let Err(e) = run_ok(link, LINK_TIMEOUT) {
+            panic!("{who} -S does not link an object whose stripped debug section is corrupt: {e}");
+        }
+        let debug: Vec<String> = sections(&std::fs::read(&out).unwrap())
+            .into_iter()
+            .map(|s| s.name)
+            .filter(|n| n.starts_with(".debug"))
+            .collect();
+        assert!(debug.is_empty(), "{who} -S left {debug:?}");
+        if let Err(e) = run_ok(&mut Command::new(&out), LINK_TIMEOUT) {
+            panic!("{who} -S: the program does not run: {e}");
+        }
+    }
 }
 
 #[test]
