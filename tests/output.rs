@@ -336,12 +336,14 @@ int main(void) { table[12345] = 2; printf("hello from the output tests\n%s", tab
 fn existing_executable_is_overwritten_in_place() {
     let t = TestDir::new("output", "in_place");
     let exe = t.join("prog");
-    for (name, src, junk, flags) in [
-        ("small.c", HELLO_C, true, &["-O1"][..]),
-        ("big.c", BIG_C, false, &["-O1"][..]),
-        ("small2.c", HELLO_C, false, &["-O1"][..]),
-        ("padded.c", PADDED_C, true, &["-O2", "-g"][..]),
-        ("padded2.c", PADDED_C, true, &["-O0"][..]),
+    // `evict`: the old output's page cache is dropped first, as after a reboot; its stretches
+    // missing from the cache are then rewritten with zeros before the link writes over them.
+    for (name, src, junk, evict, flags) in [
+        ("small.c", HELLO_C, true, false, &["-O1"][..]),
+        ("big.c", BIG_C, false, true, &["-O1"][..]),
+        ("small2.c", HELLO_C, false, false, &["-O1"][..]),
+        ("padded.c", PADDED_C, true, true, &["-O2", "-g"][..]),
+        ("padded2.c", PADDED_C, true, false, &["-O0"][..]),
     ] {
         let fresh = t.join(&format!("{name}.fresh"));
         let obj = compile_with("gcc", t.path(), name, src, flags);
@@ -353,6 +355,9 @@ fn existing_executable_is_overwritten_in_place() {
         // The old output: junk, longer than the new one, or the previous program.
         if junk {
             std::fs::write(&exe, vec![0xa5u8; 5 << 20]).unwrap();
+        }
+        if evict {
+            drop_page_cache(&exe);
         }
         let ino = std::fs::metadata(&exe).unwrap().ino();
         ok(&link_to(&exe), "link over the old output");
@@ -377,6 +382,20 @@ fn existing_executable_is_overwritten_in_place() {
             "{name} does not run"
         );
     }
+}
+
+/// Writes `path` back to disk and drops it from the page cache.
+fn drop_page_cache(path: &Path) {
+    use std::os::fd::AsRawFd;
+    unsafe extern "C" {
+        fn posix_fadvise(fd: i32, offset: i64, len: i64, advice: i32) -> i32;
+    }
+    const POSIX_FADV_DONTNEED: i32 = 4;
+    let f = std::fs::File::open(path).unwrap();
+    f.sync_all().unwrap();
+    // SAFETY: plain system call on a descriptor we own.
+    let r = unsafe { posix_fadvise(f.as_raw_fd(), 0, 0, POSIX_FADV_DONTNEED) };
+    assert_eq!(r, 0, "posix_fadvise failed");
 }
 
 /// A link that fails only once addresses are known (a relocation overflow) leaves the existing
