@@ -14,6 +14,9 @@ pub struct SymtabPlan {
     /// Per file: (first symbol index, first string offset) of its locals.
     pub file_start: Vec<(u64, u64)>,
     pub file_counts: Vec<(u64, u64)>,
+    /// Per file: the locals it lists, as (symbol index, name length). Deciding which to keep reads
+    /// each local's entry, name and section, cold by the time the table is written: once here.
+    pub kept: Vec<Vec<(u32, u32)>>,
     pub globals: Vec<u32>,
     /// Name bytes of each run of `GLOBALS_CHUNK` globals: the runs are written in parallel.
     pub global_chunk_bytes: Vec<usize>,
@@ -61,22 +64,22 @@ fn keep_global(link: &Link, s: &Symbol) -> bool {
 const GLOBALS_CHUNK: usize = 4096;
 
 pub fn plan(link: &Link) -> SymtabPlan {
-    let file_counts: Vec<(u64, u64)> = link
+    let kept: Vec<Vec<(u32, u32)>> = link
         .files
         .par_iter()
         .map(|f| match f {
-            InputFile::Object(o) if o.is_alive() => {
-                let mut n = 0u64;
-                let mut bytes = 0u64;
-                for i in 1..o.first_global as usize {
-                    if keep_local(link, o, i) {
-                        n += 1;
-                        bytes += o.sym_name(i).len() as u64 + 1;
-                    }
-                }
-                (n, bytes)
-            }
-            _ => (0, 0),
+            InputFile::Object(o) if o.is_alive() => (1..o.first_global as usize)
+                .filter(|&i| keep_local(link, o, i))
+                .map(|i| (i as u32, o.sym_name(i).len() as u32))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let file_counts: Vec<(u64, u64)> = kept
+        .iter()
+        .map(|k| {
+            let bytes = k.iter().map(|&(_, len)| len as u64 + 1).sum();
+            (k.len() as u64, bytes)
         })
         .collect();
     let mut file_start = Vec::with_capacity(file_counts.len());
@@ -104,6 +107,7 @@ pub fn plan(link: &Link) -> SymtabPlan {
     SymtabPlan {
         file_start,
         file_counts,
+        kept,
         nsyms: idx + globals.len() as u64,
         strsize: str_off + gbytes,
         globals,
@@ -179,14 +183,12 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
         // SAFETY: every file owns a disjoint range of symbols and of string bytes.
         let syms = unsafe { sym_ptr.slice(start as usize * 24, n as usize * 24) };
         let strs = unsafe { str_ptr.slice(soff as usize, bytes as usize) };
-        let mut k = 0usize;
         let mut p = 0usize;
-        for i in 1..o.first_global as usize {
-            if !keep_local(link, o, i) {
-                continue;
-            }
+        for (row, &(i, len)) in syms.chunks_exact_mut(24).zip(&plan.kept[fi]) {
+            let i = i as usize;
             let es = &o.symtab[i];
-            let name = o.sym_name(i);
+            let at = es.st_name.get(LE) as usize;
+            let name = &o.strtab[at..at + len as usize];
             strs[p..p + name.len()].copy_from_slice(name);
             strs[p + name.len()] = 0;
             let s = &link.syms[o.symbols[i] as usize];
@@ -201,7 +203,7 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
                 out_value(link, s)
             };
             write_sym(
-                &mut syms[k * 24..k * 24 + 24],
+                row,
                 (soff as usize + p) as u32,
                 es.st_info,
                 es.st_other,
@@ -209,7 +211,6 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
                 value,
                 es.st_size.get(LE),
             );
-            k += 1;
             p += name.len() + 1;
         }
     });
