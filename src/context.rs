@@ -198,6 +198,20 @@ impl Link {
         }
     }
 
+    /// Symbol `id`'s name, as its file spells it (a definition's `@@VERSION` stripped).
+    pub fn sym_name(&self, id: u32) -> &'static [u8] {
+        if id < self.nglobals {
+            return self.interner.name(id);
+        }
+        let s = &self.syms[id as usize];
+        match self.files.get(s.file as usize) {
+            Some(InputFile::Object(o)) if s.is_local && id != self.null_sym => {
+                o.sym_name(s.idx as usize)
+            }
+            _ => b"",
+        }
+    }
+
     pub fn sym_by_name(&self, name: &[u8]) -> Option<u32> {
         self.interner.lookup(name)
     }

@@ -1201,7 +1201,7 @@ pub fn check_size(link: &Link) -> crate::error::Result<()> {
                     format!(
                         "{}: symbol {} (copied into the executable)",
                         link.files[s.file as usize].name(),
-                        crate::symbol::demangle(s.name)
+                        crate::symbol::demangle(link.sym_name(c.sym))
                     ),
                 ));
             }

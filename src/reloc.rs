@@ -424,11 +424,10 @@ impl NarrowRefs {
     }
 }
 
-pub fn sym_desc(s: &Symbol) -> String {
-    if s.name.is_empty() {
-        "a local symbol".to_string()
-    } else {
-        format!("`{}'", demangle(s.name))
+pub fn sym_desc(link: &Link, id: u32) -> String {
+    match link.sym_name(id) {
+        b"" => "a local symbol".to_string(),
+        name => format!("`{}'", demangle(name)),
     }
 }
 
@@ -439,7 +438,7 @@ fn unrepresentable(
     o: &ObjectFile,
     shndx: usize,
     ty: u32,
-    s: &Symbol,
+    id: u32,
     why: Unrepresentable,
 ) -> String {
     let what = match (why, link.kind) {
@@ -452,7 +451,7 @@ fn unrepresentable(
         "{}: relocation {} against {} in section {} {what}",
         o.name,
         target.reloc_name(ty),
-        sym_desc(s),
+        sym_desc(link, id),
         name_str(o.sec_name(shndx))
     )
 }
@@ -584,7 +583,7 @@ pub fn scan_relocs(
                 out.errors.push(format!(
                     "{}: copy relocation against non-copyable protected symbol {} in {}",
                     o.name,
-                    sym_desc(s),
+                    sym_desc(link, id),
                     dso.name
                 ));
             }
@@ -595,7 +594,7 @@ pub fn scan_relocs(
         match d.plan {
             Plan::Error(why) => out
                 .errors
-                .push(unrepresentable(link, target, o, shndx, ty, s, why)),
+                .push(unrepresentable(link, target, o, shndx, ty, id, why)),
             Plan::Relax(kind) => {
                 if let Err(e) = target.tls_check(kind, ty, data, off, rels.get(i)) {
                     out.errors.push(format!(
@@ -617,7 +616,7 @@ pub fn scan_relocs(
                     out.textrel = Some(format!(
                         "{}: relocation against {} in read-only section `{}'",
                         o.name,
-                        sym_desc(s),
+                        sym_desc(link, id),
                         name_str(o.sec_name(shndx))
                     ));
                 }
@@ -733,7 +732,7 @@ pub fn relocate_alloc(
                     "{}: internal error: relocation {} against {} in section {} has no GOT entry",
                     o.name,
                     target.reloc_name(ty),
-                    sym_desc(s),
+                    sym_desc(link, id),
                     name_str(o.sec_name(shndx))
                 ))),
             }
@@ -745,10 +744,9 @@ pub fn relocate_alloc(
         let sym_addr = if s.is_ifunc() { plt.unwrap_or(sv) } else { sv };
         let overflow = |v: u64| -> Error {
             let range = target.field_range(ty);
-            let target_name = if s.name.is_empty() {
-                "a local symbol".to_string()
-            } else {
-                format!("'{}'", demangle(s.name))
+            let target_name = match link.sym_name(id) {
+                b"" => "a local symbol".to_string(),
+                name => format!("'{}'", demangle(name)),
             };
             Error(format!(
                 "{}:({}+{:#x}): relocation {} out of range: {} is not in [{}, {}]; references {target_name}",

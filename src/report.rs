@@ -29,12 +29,12 @@ pub fn write_map(link: &Link, path: &Path) -> Result<()> {
     // Global symbols (address, name) by (file, section), in address order.
     type Defined<'a> = HashMap<(u32, u32), Vec<(u64, &'a [u8])>>;
     let mut defined: Defined = HashMap::new();
-    for s in &link.syms[..link.nglobals as usize] {
+    for (id, s) in link.syms[..link.nglobals as usize].iter().enumerate() {
         if s.kind == SymKind::Section && s.file != NONE {
             defined
                 .entry((s.file, s.shndx))
                 .or_default()
-                .push((s.value, s.name));
+                .push((s.value, link.sym_name(id as u32)));
         }
     }
     for v in defined.values_mut() {

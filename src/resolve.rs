@@ -491,9 +491,8 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64], uses: &Uses) {
     let mut syms: Vec<Symbol> = Vec::with_capacity(next as usize);
     // Written once each, in parallel, into the table's final allocation: 208,000 records (13 MiB)
     // made on one thread and filled in afterwards cost a large link 10 ms.
-    let interner = &link.interner;
     syms.par_extend((0..n as u32).into_par_iter().map(|id| {
-        let mut sym = Symbol::new(interner.name(id));
+        let mut sym = Symbol::new();
         let id = id as usize;
         let r = owners[id].load(Ordering::Relaxed);
         sym.vis = strength_vis(vis[id].load(Ordering::Relaxed));
@@ -562,7 +561,7 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64], uses: &Uses) {
         sym
     }));
 
-    let mut null = Symbol::new(b"");
+    let mut null = Symbol::new();
     null.kind = SymKind::Abs;
     null.is_local = true;
     syms.push(null);
@@ -585,7 +584,7 @@ fn build_symbols(link: &mut Link, owners: &[AtomicU64], uses: &Uses) {
         };
         for (slot, i) in part.iter_mut().zip(1..o.first_global as usize) {
             let s = &o.symtab[i];
-            let mut sym = Symbol::new(o.sym_name(i));
+            let mut sym = Symbol::new();
             sym.file = o.id;
             sym.idx = i as u32;
             sym.ty = st_type(s);
@@ -678,7 +677,7 @@ fn check_duplicates(link: &Link) -> Result<()> {
         }
         msg.push_str(&format!(
             "duplicate symbol: {}\n>>> defined in {}\n>>> defined in {}",
-            demangle(link.syms[*id as usize].name),
+            demangle(link.sym_name(*id)),
             link.files[*first as usize].name(),
             link.files[*second as usize].name()
         ));

@@ -95,7 +95,7 @@ pub fn scan(link: &mut Link) -> Result<()> {
             }
             msg.push_str(&format!(
                 "undefined symbol: {}",
-                demangle(link.syms[*id as usize].name)
+                demangle(link.sym_name(*id))
             ));
             for &f in &undefined[id] {
                 msg.push_str(&format!(

@@ -284,7 +284,7 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
             if s.kind != SymKind::Undefined {
                 return None;
             }
-            let (start, sec) = crate::symbol::start_stop_section(s.name)?;
+            let (start, sec) = crate::symbol::start_stop_section(link.sym_name(id))?;
             Some((id, start, sec))
         })
         .collect();
@@ -398,10 +398,13 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
     };
     let undefined_dynamic = !link.undefined_is_error();
     let files = &link.files;
+    let interner = &link.interner;
     link.syms[..n]
         .par_iter_mut()
         .enumerate()
         .for_each(|(id, s)| {
+            // Read only for definitions: most globals are not.
+            let name = || interner.name(id as u32);
             s.imported = match s.kind {
                 SymKind::Dso => true,
                 SymKind::Undefined => (s.bind == STB_WEAK && weak_dynamic) || undefined_dynamic,
@@ -422,12 +425,14 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
                 match explicit_version(files, s) {
                     Some((v, old)) => match script.index_of(v) {
                         Some(ix) => {
-                            script_hides = !script.versioned_scope(split_version(s.name).0, ix);
+                            script_hides = !script.versioned_scope(split_version(name()).0, ix);
                             s.ver = if old { ix | VERSYM_HIDDEN } else { ix };
                         }
                         None => s.ver = VER_MISSING,
                     },
-                    None => match script.assign(s.name) {
+                    // Without a script, nothing to look up (nor a name to read).
+                    None if script.nodes.is_empty() => s.ver = VER_BASE,
+                    None => match script.assign(name()) {
                         Some((global, ix)) => {
                             script_hides = !global;
                             s.ver = ix;
@@ -442,7 +447,7 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
             // Only definitions are listed (matching every name is costly with long lists).
             let in_list = defined
                 && ((link.cfg.dynamic_list_data && data)
-                    || (!listed.is_empty() && listed.matches(s.name)));
+                    || (!listed.is_empty() && listed.matches(name())));
             s.exported = defined
                 && visible
                 && !own
@@ -465,11 +470,12 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
                 && link.kind == OutputKind::Shared
                 && !bound_locally;
         });
-    if let Some(s) = link.syms[..n]
+    if let Some((id, s)) = link.syms[..n]
         .iter()
-        .find(|s| s.ver == VER_MISSING && s.exported)
+        .enumerate()
+        .find(|(_, s)| s.ver == VER_MISSING && s.exported)
     {
-        let raw = explicit_version_name(&link.files, s).unwrap_or(s.name);
+        let raw = explicit_version_name(&link.files, s).unwrap_or(link.sym_name(id as u32));
         // GNU ld's words, then the object whose `.symver` names the version: that is what to fix.
         let by = match link.files.get(s.file as usize) {
             Some(InputFile::Object(o)) => format!(", versioned in {}", o.name),
@@ -1053,12 +1059,12 @@ pub fn dyn_name(link: &Link, id: u32) -> &'static [u8] {
             if let Some(InputFile::Object(o)) = link.files.get(s.file as usize)
                 && !o.versioned_defs
             {
-                return s.name;
+                return link.sym_name(id);
             }
         }
         _ => {}
     }
-    split_version(s.name).0
+    split_version(link.sym_name(id)).0
 }
 
 /// Adds the synthetic output sections this link needs, with their sizes.
@@ -1241,9 +1247,8 @@ pub fn add_synthetic_sections(link: &mut Link) {
     let gotplt_entries = gotplt_hdr + sy.plt.len() as u64;
     if gotplt_entries > 0
         || link
-            .syms
-            .iter()
-            .any(|s| s.kind == SymKind::Linker && s.name == b"_GLOBAL_OFFSET_TABLE_")
+            .sym_by_name(b"_GLOBAL_OFFSET_TABLE_")
+            .is_some_and(|id| link.syms[id as usize].kind == SymKind::Linker)
     {
         add(
             b".got.plt",
