@@ -35,6 +35,9 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 
+/// One file's keys as (hash, index in the file), grouped by shard, and where each shard's start.
+type ByShard = (Vec<(u64, u32)>, [u32; SHARDS + 1]);
+
 struct Shard {
     table: HashTable<u32>,
     names: Vec<&'static [u8]>,
@@ -48,12 +51,7 @@ struct Shard {
 
 impl Shard {
     /// Interns the keys of shard `s`, walking the files in order.
-    fn fill(
-        files: &[Keys<'_>],
-        sorted: &[(Vec<u32>, [u32; SHARDS + 1])],
-        s: usize,
-        by: Match,
-    ) -> Shard {
+    fn fill(files: &[Keys<'_>], sorted: &[ByShard], s: usize, by: Match) -> Shard {
         // Every key of this shard gets a local; at least half of them, typically, are distinct,
         // so growing the table from empty would rehash it many times.
         let keys: usize = sorted
@@ -70,8 +68,7 @@ impl Shard {
         for (f, k) in files.iter().enumerate() {
             sh.file_start.push(sh.locals.len() as u32);
             let (order, off) = &sorted[f];
-            for &i in &order[off[s] as usize..off[s + 1] as usize] {
-                let h = k.hashes[i as usize];
+            for &(h, i) in &order[off[s] as usize..off[s + 1] as usize] {
                 let (names, hashes) = (&mut sh.names, &mut sh.hashes);
                 let found = match by {
                     Match::Hash => sh.table.find(h, |&l| hashes[l as usize] == h),
@@ -139,30 +136,32 @@ impl Names<'_> {
 impl Interner {
     /// Interns every file's keys; returns the interner and, per file, the id of each key.
     pub fn build(files: &[Keys<'_>]) -> (Interner, Vec<Vec<u32>>) {
-        // Per file: key indices grouped by shard.
+        // Per file: (hash, key index) grouped by shard. The hash travels with the index so that a
+        // shard reads its keys' hashes in order, not one from every eighth cache line of each
+        // file's hashes (resolve symbols 43.8 -> 40.3 and 54.1 -> 46.0 ms, merge sections 20.8 ->
+        // 18.5 on cxx-llvm, for 8 bytes a key while interning).
         // Files differ in key count by orders of magnitude: runs of about equal keys.
         let keys_of = |k: &Keys<'_>| k.hashes.len() as u64 + 16;
-        let sorted: Vec<(Vec<u32>, [u32; SHARDS + 1])> =
-            crate::balance::par_indexed(files, keys_of)
-                .map(|(_, k)| {
-                    let mut counts = [0u32; SHARDS + 1];
-                    for &h in k.hashes {
-                        counts[shard_of(h) + 1] += 1;
-                    }
-                    for s in 0..SHARDS {
-                        counts[s + 1] += counts[s];
-                    }
-                    let offsets = counts;
-                    let mut next = counts;
-                    let mut order = vec![0u32; k.hashes.len()];
-                    for (i, &h) in k.hashes.iter().enumerate() {
-                        let s = shard_of(h);
-                        order[next[s] as usize] = i as u32;
-                        next[s] += 1;
-                    }
-                    (order, offsets)
-                })
-                .collect();
+        let sorted: Vec<ByShard> = crate::balance::par_indexed(files, keys_of)
+            .map(|(_, k)| {
+                let mut counts = [0u32; SHARDS + 1];
+                for &h in k.hashes {
+                    counts[shard_of(h) + 1] += 1;
+                }
+                for s in 0..SHARDS {
+                    counts[s + 1] += counts[s];
+                }
+                let offsets = counts;
+                let mut next = counts;
+                let mut order = vec![(0u64, 0u32); k.hashes.len()];
+                for (i, &h) in k.hashes.iter().enumerate() {
+                    let s = shard_of(h);
+                    order[next[s] as usize] = (h, i as u32);
+                    next[s] += 1;
+                }
+                (order, offsets)
+            })
+            .collect();
 
         // Keys are matched by their 64-bit hash alone while the shards are filled, and every
         // match is then checked by name, file by file. Comparing names while filling read each
@@ -193,7 +192,7 @@ impl Interner {
                         let sh = &shards[s];
                         let start = sh.file_start[f] as usize;
                         let slice = &order[off[s] as usize..off[s + 1] as usize];
-                        for (j, &i) in slice.iter().enumerate() {
+                        for (j, &(_, i)) in slice.iter().enumerate() {
                             let local = sh.locals[start + j];
                             if check && !same(k.names.get(i as usize), sh.names[local as usize]) {
                                 return None;
