@@ -126,6 +126,8 @@ fn object_rank(o: &ObjectFile, i: usize, pass: Pass) -> Option<u64> {
 struct Uses {
     vis: Vec<AtomicU8>,
     strong_ref: Vec<AtomicBool>,
+    /// Two linked files define some name strongly: [`check_duplicates`] has something to find.
+    strong_twice: AtomicBool,
 }
 
 /// Ranks every definition and keeps each name's best; with `uses`, also records the linked
@@ -157,7 +159,17 @@ fn compute_owners(
             for (j, &id) in o.global_ids.iter().enumerate() {
                 let i = o.first_global as usize + j;
                 if let Some(r) = object_rank(o, i, pass) {
-                    owners[id as usize].fetch_min(r, Ordering::Relaxed);
+                    let before = owners[id as usize].fetch_min(r, Ordering::Relaxed);
+                    // Of two files' strong definitions, the one ranked second sees the first's
+                    // (or a third's) rank; the internal file's `--defsym` wins without a clash.
+                    if let Some(u) = uses
+                        && rank_class(r) == CLASS_STRONG
+                        && rank_class(before) == CLASS_STRONG
+                        && rank_file(before) != o.id
+                        && rank_file(before) != 0
+                    {
+                        u.strong_twice.store(true, Ordering::Relaxed);
+                    }
                 }
                 if let Some(u) = uses {
                     let s = &o.symtab[i];
@@ -439,6 +451,7 @@ pub fn resolve(link: &mut Link) -> Result<()> {
     let uses = Uses {
         vis: (0..n).map(|_| AtomicU8::new(0)).collect(),
         strong_ref: (0..n).map(|_| AtomicBool::new(false)).collect(),
+        strong_twice: AtomicBool::new(false),
     };
     let owners = compute_owners(&link.files, n, Pass::Final, Some(&uses));
     if mark_needed_dsos(&link.files, &owners, &uses) {
@@ -446,7 +459,10 @@ pub fn resolve(link: &mut Link) -> Result<()> {
     }
 
     build_symbols(link, &owners, &uses);
-    check_duplicates(link)?;
+    // Reading every definition again for the error is only worth it when there is one.
+    if uses.strong_twice.load(Ordering::Relaxed) {
+        check_duplicates(link)?;
+    }
     Ok(())
 }
 
