@@ -327,6 +327,27 @@ mod tests {
         assert_eq!(names[ids[1][1] as usize], b"gamma");
     }
 
+    /// `name` finds every id's name, from a handful of names, where most shards are empty (their
+    /// bases repeat), to thousands.
+    #[test]
+    fn every_id_has_its_name() {
+        for count in [0usize, 1, 3, 100, 5000] {
+            let names: Vec<&'static [u8]> = (0..count)
+                .map(|i| &*Box::leak(format!("sym{i}").into_bytes().into_boxed_slice()))
+                .collect();
+            let files = [hashed(names)];
+            let (int, ids) = Interner::build(&lists(&files));
+            let in_order: Vec<&[u8]> = int.names().collect();
+            assert_eq!(in_order.len(), count);
+            for (id, want) in in_order.iter().enumerate() {
+                assert_eq!(int.name(id as u32), *want, "id {id} of {count}");
+            }
+            for (i, &id) in ids[0].iter().enumerate() {
+                assert_eq!(int.name(id), files[0].0[i]);
+            }
+        }
+    }
+
     /// Pieces described by their starts are the same keys as the slices they stand for.
     #[test]
     fn pieces_intern_as_their_slices() {
