@@ -29,7 +29,7 @@ fn is_root_section(o: &ObjectFile, i: usize, start_stop: &HashSet<&[u8]>) -> boo
     if !s.is_alloc() {
         return false;
     }
-    if s.flags & SHF_GNU_RETAIN != 0 || s.sh_type == SHT_NOTE {
+    if s.flags() & SHF_GNU_RETAIN != 0 || s.sh_type == SHT_NOTE {
         return true;
     }
     if matches!(

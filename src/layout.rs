@@ -535,7 +535,7 @@ pub fn create_output_sections(link: &mut Link, merge_groups: Vec<MergeGroup>) {
                         shndx: i as u32,
                         out: NONE,
                         ty,
-                        flags: s.flags as u32,
+                        flags: s.flags() as u32,
                         class: renaming_class(s),
                         align_log2: s.align().trailing_zeros() as u8,
                     });

@@ -170,7 +170,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                 .filter(|(_, s)| s.kind == SecKind::Merge)
                 .map(|(i, s)| {
                     let out_name = crate::layout::section_output_name(o, i);
-                    let flags = s.flags & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
+                    let flags = s.flags() & !(SHF_GROUP as u64 | SHF_COMPRESSED as u64);
                     (i as u32, (out_name, flags, s.entsize as u64, s.align()))
                 })
                 .collect(),
@@ -226,7 +226,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                     let s = &o.sections[si as usize];
                     let data = o.sec_data(si as usize);
                     // A rough guess of the piece count saves regrowing the vectors.
-                    let guess = if s.flags & SHF_STRINGS as u64 != 0 {
+                    let guess = if s.flags() & SHF_STRINGS as u64 != 0 {
                         data.len() / 24
                     } else {
                         data.len() / s.entsize as usize
@@ -239,7 +239,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                         bytes: data,
                         hashes: Vec::with_capacity(guess),
                     };
-                    let strings = s.flags & SHF_STRINGS as u64 != 0;
+                    let strings = s.flags() & SHF_STRINGS as u64 != 0;
                     split(&o.name, data, s.entsize as usize, strings, &mut p)?;
                     p.buckets = Buckets::build(&p.starts, data.len());
                     out.push(p);

@@ -503,7 +503,7 @@ pub fn scan_relocs(
     let data = o.sec_data(shndx);
     // A record lies inside the section (checked when `.eh_frame` was parsed).
     let (start, end) = record.map_or((0, data.len()), |(at, size)| (at, at + size));
-    let writable = sec.flags & SHF_WRITE as u64 != 0;
+    let writable = sec.flags() & SHF_WRITE as u64 != 0;
     let mut i = 0;
     while i < rels.len() {
         let r = &rels[i];

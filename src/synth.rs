@@ -296,7 +296,7 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
             }
             let name = o.sec_name(i);
             if crate::layout::is_c_ident(name) {
-                names.insert(crate::layout::output_name(name, s.flags, s.sh_type));
+                names.insert(crate::layout::output_name(name, s.flags(), s.sh_type));
             }
         }
     }
