@@ -169,12 +169,13 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     // shared library is always replaced: running programs map it, and writing it in place would
     // change their code under them.)
     let reuse = link.is_exe() && crate::output::reusable(&link.cfg.output);
-    if reuse {
-        let checked = crate::scan::check_fields(&link)?;
-        timer
-            .stats
-            .push(("relocations checked one by one (0/1)", checked as u64));
-    }
+    // Also before a new file is made: a field that cannot hold its value fails the link before
+    // gigabytes of it are zero-filled (a corrupt alignment, say; GNU ld stops as early). Nearly
+    // always the recorded bounds rule overflows out without reading a relocation.
+    let checked = crate::scan::check_fields(&link)?;
+    timer
+        .stats
+        .push(("relocations checked one by one (0/1)", checked as u64));
     let ranges = crate::write::content_ranges(crate::layout::file_parts(&link));
     let mut output =
         crate::output::Output::create(&link.cfg.output, link.layout.file_size, &ranges, reuse)?;
