@@ -35,7 +35,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 
-/// One file's keys as (hash, index in the file), grouped by shard, and where each shard's start.
+/// One file's keys as (hash, index in the file), grouped by shard, and where each shard's keys
+/// start.
 type ByShard = (Vec<(u64, u32)>, [u32; SHARDS + 1]);
 
 struct Shard {

@@ -76,9 +76,7 @@ pub enum SecKind {
 /// One per section of every linked object (662k on a large C++ link), so it is kept small: on a
 /// VM every fresh page costs about a millisecond per MiB to fault in, and the section records were
 /// the largest block of memory a link allocated. Rare facts live with the file (the dynamic
-/// relocation runs, in `ObjectFile::dynrel_runs`).
-/// One of these for each section of every linked object (660,000 on a large C++ link), read by
-/// most phases: 40 bytes, checked at compile time.
+/// relocation runs, in `ObjectFile::dynrel_runs`). 40 bytes, checked at compile time.
 pub struct InputSection {
     pub size: u64,
     /// Offset within the output section.
@@ -251,7 +249,7 @@ pub struct ObjectFile {
 }
 
 /// A section `--strip-debug` drops: debugging information, by the name GNU ld knows it.
-pub fn is_debug_section(name: &[u8], flags: u64) -> bool {
+fn is_debug_section(name: &[u8], flags: u64) -> bool {
     flags & SHF_ALLOC as u64 == 0 && (name.starts_with(b".debug") || name.starts_with(b".zdebug"))
 }
 
