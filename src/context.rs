@@ -205,9 +205,8 @@ impl Link {
         }
         let s = &self.syms[id as usize];
         match self.files.get(s.file as usize) {
-            Some(InputFile::Object(o)) if s.is_local && id != self.null_sym => {
-                o.sym_name(s.idx as usize)
-            }
+            // (The null symbol, local too, has no file.)
+            Some(InputFile::Object(o)) if s.is_local => o.sym_name(s.idx as usize),
             _ => b"",
         }
     }

@@ -261,30 +261,14 @@ fn open_for_reuse(target: &Path, size: u64, ranges: &[(u64, u64)]) -> Option<Fil
         }
     }
     file.set_len(size).ok()?;
-    // What the file grows by has no page cache yet: written with write(2), like a new file's, it
-    // gets large folios; left to the mapped writes, it would be faulted in page by page, and the
-    // file would keep those small folios for every later link over it (a large program written
-    // over a small one's output faulted 69,000 times instead of 49,000, 20% slower, run after run).
-    if size > m.len() {
-        let grown: Vec<(u64, u64)> = ranges
-            .iter()
-            .map(|&(s, e)| (s.max(m.len()), e))
-            .filter(|&(s, e)| e > s)
-            .collect();
-        fill_with_zeros(&file, &grown).ok()?;
-    }
-    // The same holds for old contents no longer in the page cache (after a reboot, or under
-    // memory pressure): the mapped writes would fault them back in page by page, reading the
-    // old bytes from disk only to overwrite them, and leave small folios for every later link
-    // (`cxx-llvm` over an evicted output: 66,000-70,000 faults on that link and each one after,
-    // against 46,000).
-    let kept = m.len().min(size);
-    let old: Vec<(u64, u64)> = ranges
-        .iter()
-        .map(|&(s, e)| (s, e.min(kept)))
-        .filter(|&(s, e)| e > s)
-        .collect();
-    fill_with_zeros(&file, &uncached(&file, &old)).ok()?;
+    // What has no page cache is written with write(2) first, as a new file is, and gets large
+    // folios: what the file grows by, and old contents the cache no longer holds (after a reboot,
+    // or under memory pressure). Left to the mapped writes, it would be faulted in page by page
+    // (old bytes read from disk only to be overwritten), and the file would keep those small
+    // folios for every later link over it: a large program over a small one's output faulted
+    // 69,000 times instead of 49,000, `cxx-llvm` over an evicted output 66,000-70,000 instead of
+    // 46,000, on that link and each one after.
+    fill_with_zeros(&file, &uncached(&file, ranges, m.len())).ok()?;
     // Inside the ranges the old bytes stay: the writer zeroes what it does not overwrite (most
     // of the file is overwritten, so zero-filling it all first would write it twice). What lies
     // between the ranges must read as zero too: give its blocks back.
@@ -310,9 +294,10 @@ fn open_for_reuse(target: &Path, size: u64, ranges: &[(u64, u64)]) -> Option<Fil
 }
 
 /// The stretches of `ranges`, in runs of [`UNCACHED_RUN`] bytes, that have pages missing from the
-/// file's page cache; none where the kernel cannot tell (`cachestat(2)` is Linux 6.5 and later).
-/// One call answers for a file that is all cached, the usual case.
-fn uncached(file: &File, ranges: &[(u64, u64)]) -> Vec<(u64, u64)> {
+/// file's page cache. Where the kernel cannot tell (`cachestat(2)` is Linux 6.5 and later), what
+/// lies past `old_len`, the file's length before it was resized, which cannot be cached. One
+/// call answers for a range that is all cached, the usual case.
+fn uncached(file: &File, ranges: &[(u64, u64)], old_len: u64) -> Vec<(u64, u64)> {
     use std::os::fd::AsRawFd;
     #[repr(C)]
     struct Range {
@@ -357,8 +342,15 @@ fn uncached(file: &File, ranges: &[(u64, u64)]) -> Vec<(u64, u64)> {
     };
     let mut out = Vec::new();
     for &(start, end) in ranges {
-        if cached(start, end) != Some(false) {
-            continue;
+        match cached(start, end) {
+            Some(true) => continue,
+            None => {
+                if end > start.max(old_len) {
+                    out.push((start.max(old_len), end));
+                }
+                continue;
+            }
+            Some(false) => {}
         }
         let mut at = start;
         while at < end {

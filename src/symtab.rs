@@ -11,9 +11,9 @@ use crate::symbol::{SymKind, Symbol};
 use rayon::prelude::*;
 
 pub struct SymtabPlan {
-    /// Per file: (first symbol index, first string offset) of its locals.
+    /// Per file: (first symbol index, first string offset) of its locals; the next file's (or
+    /// `globals_start`) is where they end.
     pub file_start: Vec<(u64, u64)>,
-    pub file_counts: Vec<(u64, u64)>,
     /// Per file: the locals it lists, as (symbol index, name length). Deciding which to keep reads
     /// each local's entry, name and section, cold by the time the table is written: once here.
     pub kept: Vec<Vec<(u32, u32)>>,
@@ -75,20 +75,13 @@ pub fn plan(link: &Link) -> SymtabPlan {
             _ => Vec::new(),
         })
         .collect();
-    let file_counts: Vec<(u64, u64)> = kept
-        .iter()
-        .map(|k| {
-            let bytes = k.iter().map(|&(_, len)| len as u64 + 1).sum();
-            (k.len() as u64, bytes)
-        })
-        .collect();
-    let mut file_start = Vec::with_capacity(file_counts.len());
+    let mut file_start = Vec::with_capacity(kept.len());
     let mut idx = 1u64;
     let mut str_off = 1u64;
-    for &(n, b) in &file_counts {
+    for k in &kept {
         file_start.push((idx, str_off));
-        idx += n;
-        str_off += b;
+        idx += k.len() as u64;
+        str_off += k.iter().map(|&(_, len)| len as u64 + 1).sum::<u64>();
     }
     let globals: Vec<u32> = (0..link.nglobals)
         .into_par_iter()
@@ -106,7 +99,6 @@ pub fn plan(link: &Link) -> SymtabPlan {
     let globals_start = (idx, str_off);
     SymtabPlan {
         file_start,
-        file_counts,
         kept,
         nsyms: idx + globals.len() as u64,
         strsize: str_off + gbytes,
@@ -175,11 +167,16 @@ pub fn write(link: &Link, plan: &SymtabPlan, symtab: &mut [u8], strtab: &mut [u8
     let str_ptr = crate::write::SyncPtr::new(strtab);
     crate::balance::par_files(&link.files).for_each(|(fi, f)| {
         let InputFile::Object(o) = f else { return };
-        let (n, bytes) = plan.file_counts[fi];
+        let (start, soff) = plan.file_start[fi];
+        let (end, send) = plan
+            .file_start
+            .get(fi + 1)
+            .copied()
+            .unwrap_or(plan.globals_start);
+        let (n, bytes) = (end - start, send - soff);
         if n == 0 {
             return;
         }
-        let (start, soff) = plan.file_start[fi];
         // SAFETY: every file owns a disjoint range of symbols and of string bytes.
         let syms = unsafe { sym_ptr.slice(start as usize * 24, n as usize * 24) };
         let strs = unsafe { str_ptr.slice(soff as usize, bytes as usize) };

@@ -403,7 +403,8 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
         .par_iter_mut()
         .enumerate()
         .for_each(|(id, s)| {
-            // Read only for definitions: most globals are not.
+            // Read only where a definition is matched against a script or a list. (A global's
+            // name, as `Link::sym_name` gives it; the records are borrowed mutably here.)
             let name = || interner.name(id as u32);
             s.imported = match s.kind {
                 SymKind::Dso => true,
@@ -430,9 +431,7 @@ pub fn classify(link: &mut Link) -> crate::error::Result<()> {
                         }
                         None => s.ver = VER_MISSING,
                     },
-                    // Without a script, nothing to look up (nor a name to read).
-                    None if script.nodes.is_empty() => s.ver = VER_BASE,
-                    None => match script.assign(name()) {
+                    None => match script.assign(name) {
                         Some((global, ix)) => {
                             script_hides = !global;
                             s.ver = ix;

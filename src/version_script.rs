@@ -80,8 +80,14 @@ impl VersionScript {
         self.nodes.iter().filter(|n| !n.name.is_empty())
     }
 
-    /// For an unversioned name: Some((exported, version)) if the script says anything of it.
-    pub fn assign(&self, name: &[u8]) -> Option<(bool, u16)> {
+    /// For an unversioned name: Some((exported, version)) if the script says anything of it. The
+    /// name is asked for only if there are patterns to match it against: without a script, most
+    /// of a link's names need not be read at all.
+    pub fn assign<'n>(&self, name: impl FnOnce() -> &'n [u8]) -> Option<(bool, u16)> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let name = name();
         let mut demangled = None;
         // (rank, local?) of the best match so far, and its version; global wins a tie.
         let mut best: Option<((u8, bool), u16)> = None;
@@ -272,13 +278,23 @@ mod tests {
             "{ global: keep; api_*; extern \"C++\" { \"ns::f()\"; ns::g*; }; local: *; api_private; };",
         )
         .unwrap();
-        let scope = |n: &[u8]| v.assign(n).map(|a| a.0);
+        let scope = |n: &[u8]| v.assign(|| n).map(|a| a.0);
         assert_eq!(scope(b"keep"), Some(true));
         assert_eq!(scope(b"api_x"), Some(true));
         assert_eq!(scope(b"api_private"), Some(false));
         assert_eq!(scope(b"other"), Some(false));
         assert_eq!(scope(b"_ZN2ns1gEi"), Some(true));
         assert!(!v.has_versions());
+    }
+
+    /// Without a script there is nothing to match: the name is not even read.
+    #[test]
+    fn no_script_reads_no_name() {
+        let v = VersionScript::default();
+        assert_eq!(
+            v.assign(|| unreachable!("name read without a script")),
+            None
+        );
     }
 
     #[test]
@@ -294,10 +310,10 @@ mod tests {
             ["V1", "V2"]
         );
         assert_eq!(v.nodes[1].parents, ["V1"]);
-        assert_eq!(v.assign(b"a"), Some((true, 2)));
-        assert_eq!(v.assign(b"b"), Some((true, 3)));
-        assert_eq!(v.assign(b"cx"), Some((true, 3)));
-        assert_eq!(v.assign(b"zz"), Some((false, VER_BASE)));
+        assert_eq!(v.assign(|| b"a"), Some((true, 2)));
+        assert_eq!(v.assign(|| b"b"), Some((true, 3)));
+        assert_eq!(v.assign(|| b"cx"), Some((true, 3)));
+        assert_eq!(v.assign(|| b"zz"), Some((false, VER_BASE)));
         assert_eq!(v.index_of(b"V2"), Some(3));
         // V1's `local: *` hides an old version of foo; V2 says nothing of it.
         assert!(!v.versioned_scope(b"foo", 2));
