@@ -259,6 +259,8 @@ pub fn define_linker_symbols(link: &mut Link) -> crate::error::Result<()> {
         .par_iter()
         .flat_map_iter(|f| -> Vec<u32> {
             match f {
+                // A member read but not linked references nothing.
+                InputFile::Object(o) if !o.is_alive() => Vec::new(),
                 InputFile::Object(o) => o
                     .start_stop_refs
                     .iter()

@@ -1491,6 +1491,52 @@ fn symtab_undefined_symbols() {
     facts.finish();
 }
 
+/// `__start_SEC`/`__stop_SEC` are defined for references from linked files only. Here the second
+/// archive's member defines `f` too and references `__start_mysec`; `f` comes from the first
+/// archive, so that member is not linked (GNU ld never reads it; solder reads it, as a possible
+/// definer of `f`, and drops it), and neither linker defines the two symbols.
+#[test]
+fn start_stop_only_for_linked_files() {
+    let work = Work::new("start_stop_only_for_linked_files");
+    let mut facts = Facts::default();
+    for mode in Mode::ALL {
+        let main = work.compile(
+            "main",
+            "__attribute__((section(\"mysec\"), used)) int x = 1;\nint f(void);\nint main(void) { return f(); }\n",
+            mode,
+        );
+        let first = work.compile("first", "int f(void) { return 0; }\n", mode);
+        let second = work.compile(
+            "second",
+            "extern char __start_mysec[], __stop_mysec[];\nint f(void) { return __stop_mysec - __start_mysec; }\n",
+            mode,
+        );
+        let archive = |name: &str, obj: &Path| -> PathBuf {
+            let a = work.dir.join(format!("lib{name}.{}.a", mode.name()));
+            let _ = std::fs::remove_file(&a);
+            run_ok(Command::new("ar").arg("rcs").arg(&a).arg(obj), TIMEOUT)
+                .unwrap_or_else(|e| panic!("ar: {e}"));
+            a
+        };
+        let objs = [main, archive("first", &first), archive("second", &second)];
+        let pair = work.link_both("start_stop", mode, &objs, &[]);
+        let named = |p: &Path| -> BTreeSet<String> {
+            symbols(p, ".symtab")
+                .into_iter()
+                .filter(|s| s.name.contains("_mysec"))
+                .map(|s| format!("{} {}", s.bind, s.name))
+                .collect()
+        };
+        facts.same_set(
+            &pair,
+            "__start_/__stop_ symbols in .symtab",
+            &named(&pair.solder),
+            &named(&pair.gnu),
+        );
+    }
+    facts.finish();
+}
+
 #[test]
 fn strip_options() {
     let work = Work::new("strip_options");
