@@ -98,6 +98,24 @@ impl InputFile {
             _ => None,
         }
     }
+
+    /// The id of each of the file's global names (once interned).
+    pub fn global_ids(&self) -> &[u32] {
+        match self {
+            InputFile::Internal(i) => &i.global_ids,
+            InputFile::Object(o) => &o.global_ids,
+            InputFile::Dso(d) => &d.global_ids,
+        }
+    }
+
+    /// The hash of each of the file's global names (until interned).
+    pub fn global_hashes(&self) -> &[u64] {
+        match self {
+            InputFile::Internal(i) => &i.hashes,
+            InputFile::Object(o) => &o.global_hashes,
+            InputFile::Dso(d) => &d.global_hashes,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

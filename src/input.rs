@@ -29,9 +29,19 @@ pub struct DsoInput {
     pub soname: Vec<u8>,
 }
 
+/// An archive with a symbol index: its members are read only when the index says they define a
+/// name the link may need (`extract`).
+pub struct IndexedArchive {
+    pub name: String,
+    pub path: PathBuf,
+    pub data: &'static [u8],
+    pub index: crate::archive::Index,
+}
+
 pub enum Input {
     Object(ObjectInput),
     Dso(DsoInput),
+    Archive(IndexedArchive),
 }
 
 /// Default library directories GNU ld searches after `-L` ones on Debian x86-64.
@@ -195,6 +205,23 @@ impl PendingArchive {
         let mut inputs = Vec::new();
         let mut opened = Vec::new();
         let lazy = !self.whole_archive;
+        // (A thin archive's members are files of their own, which `--reproduce` must know of
+        // before any is needed: it is walked.)
+        if lazy && !self.thin {
+            match crate::archive::Index::read(&self.name, self.data) {
+                Ok(Some(index)) => {
+                    inputs.push(Input::Archive(IndexedArchive {
+                        name: self.name.clone(),
+                        path: self.path.clone(),
+                        data: self.data,
+                        index,
+                    }));
+                    return (Ok(inputs), opened);
+                }
+                Ok(None) => {}
+                Err(e) => return (Err(e), opened),
+            }
+        }
         let walked = crate::archive::read_members(
             &self.name,
             &self.path,

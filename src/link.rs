@@ -223,6 +223,7 @@ fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
         .map(|i| match i {
             Input::Object(o) => o.data.len(),
             Input::Dso(d) => d.data.len(),
+            Input::Archive(a) => a.data.len(),
         })
         .sum();
     let threads = if cfg.threads.is_none() && size < SMALL_LINK_BYTES {
@@ -277,13 +278,14 @@ fn parse_files(
     let work = |inp: &Input| match inp {
         Input::Object(o) => crate::balance::object_work(o.data.len(), !o.lazy),
         Input::Dso(d) => crate::balance::object_work(d.data.len(), false),
+        Input::Archive(_) => 1,
     };
-    let parsed: Vec<InputFile> = crate::balance::par_indexed_mut(&mut inputs, work)
-        .map(|(i, inp)| -> Result<InputFile> {
-            let id = i as u32 + 1;
-            Ok(match inp {
+    // Files are numbered by their place in the final list, known once members are extracted.
+    let parsed: Vec<Option<InputFile>> = crate::balance::par_indexed_mut(&mut inputs, work)
+        .map(|(_, inp)| -> Result<Option<InputFile>> {
+            Ok(Some(match inp {
                 Input::Object(o) => InputFile::Object(ObjectFile::parse(
-                    id,
+                    0,
                     std::mem::take(&mut o.name),
                     o.data,
                     o.lazy,
@@ -291,21 +293,50 @@ fn parse_files(
                     cfg.strip_debug || cfg.strip_all,
                 )?),
                 Input::Dso(d) => InputFile::Dso(DsoFile::parse(
-                    id,
+                    0,
                     std::mem::take(&mut d.name),
                     d.data,
                     d.as_needed,
                     std::mem::take(&mut d.soname),
                 )?),
-            })
+                Input::Archive(_) => return Ok(None),
+            }))
         })
         .collect::<Result<Vec<_>>>()?;
-    if parsed.len() >= (1 << 24) - 1 {
-        crate::bail!("too many input files ({})", parsed.len());
+    let archives: Vec<&crate::input::IndexedArchive> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Archive(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    let mut members = if archives.is_empty() {
+        Vec::new()
+    } else {
+        let read: Vec<&InputFile> = std::iter::once(&internal)
+            .chain(parsed.iter().flatten())
+            .collect();
+        crate::extract::extract(&archives, &read, &wrap, cfg.strip_debug || cfg.strip_all)?
     }
+    .into_iter();
     let mut files = Vec::with_capacity(parsed.len() + 1);
     files.push(internal);
-    files.extend(parsed);
+    for p in parsed {
+        match p {
+            Some(f) => files.push(f),
+            None => files.extend(members.next().expect("members for every indexed archive")),
+        }
+    }
+    if files.len() >= 1 << 24 {
+        crate::bail!("too many input files ({})", files.len() - 1);
+    }
+    for (i, f) in files.iter_mut().enumerate() {
+        match f {
+            InputFile::Object(o) => o.id = i as u32,
+            InputFile::Dso(d) => d.id = i as u32,
+            InputFile::Internal(_) => {}
+        }
+    }
     Ok(files)
 }
 

@@ -15,6 +15,7 @@ mod eh_frame;
 mod elf;
 mod error;
 mod exit;
+mod extract;
 mod gc;
 mod hash;
 mod input;

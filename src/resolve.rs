@@ -249,28 +249,30 @@ fn is_strong_ref(s: &Sym) -> bool {
     s.st_shndx.get(LE) == SHN_UNDEF && st_bind(s) != STB_WEAK
 }
 
-/// Strong (non-weak) undefined references of a file, as global ids.
-fn for_each_strong_ref(f: &InputFile, mut g: impl FnMut(u32)) {
+/// Strong (non-weak) undefined references of a file, as indexes into its globals (`global_ids`,
+/// `global_hashes`, the internal file's `names`).
+pub fn for_each_strong_ref(f: &InputFile, mut g: impl FnMut(usize)) {
     match f {
         InputFile::Internal(i) => {
-            for (k, &id) in i.global_ids.iter().enumerate() {
-                if i.defs[k] == InternalDef::Reference {
-                    g(id);
+            for (k, d) in i.defs.iter().enumerate() {
+                if *d == InternalDef::Reference {
+                    g(k);
                 }
             }
         }
         InputFile::Object(o) => {
-            for (j, &id) in o.global_ids.iter().enumerate() {
-                if is_strong_ref(&o.symtab[o.first_global as usize + j]) {
-                    g(id);
+            let first = o.first_global as usize;
+            for (j, s) in o.symtab[first..].iter().enumerate() {
+                if is_strong_ref(s) {
+                    g(j);
                 }
             }
         }
+        // A library's references do not link archive members.
         InputFile::Dso(_) => {}
     }
 }
 
-/// Links the archive members that supply names the linked files need, until nothing changes.
 fn mark_live_members(files: &[InputFile], owners: &[AtomicU64]) {
     let mut frontier: Vec<u32> = files
         .iter()
@@ -287,7 +289,9 @@ fn mark_live_members(files: &[InputFile], owners: &[AtomicU64]) {
             .par_iter()
             .flat_map_iter(|&fid| {
                 let mut found = Vec::new();
-                for_each_strong_ref(&files[fid as usize], |id| {
+                let f = &files[fid as usize];
+                for_each_strong_ref(f, |j| {
+                    let id = f.global_ids()[j];
                     let r = owners[id as usize].load(Ordering::Relaxed);
                     if r == UNOWNED {
                         return;
