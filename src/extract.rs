@@ -16,88 +16,158 @@
 //! resolution, as members were before.
 
 use crate::context::InputFile;
+use crate::dso::DsoFile;
 use crate::error::Result;
-use crate::input::{FileType, IndexedArchive};
+use crate::input::{FileType, IndexedArchive, Input};
 use crate::object::{ObjectFile, Wrap};
 use hashbrown::HashTable;
 use rayon::prelude::*;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Each indexed archive's members that may be linked, in archive order, read like every member
-/// not yet linked (`lazy`); `files` are the files read so far, whose references start the walk.
-pub fn extract(
-    archives: &[&IndexedArchive],
-    files: &[&InputFile],
+/// Reads every input: objects and libraries, and of each indexed archive the members that may be
+/// linked, in archive order, read like every member not yet linked (`lazy`). Returns the files in
+/// command-line order, each archive replaced by its members read (numbered 0: their final place
+/// is known only now).
+///
+/// One parallel region: each file, once read, claims the members that define what it references
+/// and starts reading them, so the command line's files and the chain of members that follow
+/// from them (nine steps deep on LLVM's archives) never wait for one another in rounds.
+pub fn read_files(
+    inputs: Vec<Input>,
+    internal: &InputFile,
     wrap: &Wrap,
     strip_debug: bool,
-) -> Result<Vec<Vec<InputFile>>> {
-    let index = DefinerIndex::build(archives);
-    // Members are claimed once: a member is read by the round that first finds it.
-    let claimed: Vec<Vec<AtomicBool>> = index
-        .members
-        .iter()
-        .map(|m| (0..m.len()).map(|_| AtomicBool::new(false)).collect())
-        .collect();
-    let mut found: Vec<Vec<(u32, InputFile)>> = archives.iter().map(|_| Vec::new()).collect();
-    let mut round: Vec<(u32, u32, InputFile)> = Vec::new();
-    let mut first = true;
-    loop {
-        let mut wanted: Vec<(u32, u32)> = if first {
-            files
-                .par_iter()
-                .flat_map_iter(|f| index.claim(&claimed, f))
-                .collect()
-        } else {
-            round
-                .par_iter()
-                .flat_map_iter(|(_, _, f)| index.claim(&claimed, f))
-                .collect()
-        };
-        first = false;
-        for (a, m, o) in round.drain(..) {
-            found[a as usize].push((m, o));
-        }
-        if wanted.is_empty() {
-            break;
-        }
-        // The set found is the same whatever the threads did; reading it in order keeps runs alike.
-        wanted.sort_unstable();
-        // Members differ in size by orders of magnitude: runs of about equal bytes.
-        let bytes = |&(a, m): &(u32, u32)| {
-            let ms = &index.members[a as usize];
-            let end = ms
-                .get(m as usize + 1)
-                .copied()
-                .unwrap_or(archives[a as usize].data.len() as u64);
-            crate::balance::object_work(end.saturating_sub(ms[m as usize]) as usize, false)
-        };
-        round = crate::balance::par_indexed(&wanted, bytes)
-            .map(|(_, &(a, m))| -> Result<Option<(u32, u32, InputFile)>> {
-                let ar = archives[a as usize];
-                let offset = index.members[a as usize][m as usize];
-                let (name, data) = ar.index.member(&ar.name, &ar.path, ar.data, offset)?;
-                match crate::input::identify(data) {
-                    FileType::Object => {}
-                    FileType::Bitcode => crate::bail!(
-                        "{name}: LLVM bitcode (LTO) is not supported; rebuild without -flto"
-                    ),
-                    // As when walking: only objects define symbols.
-                    _ => return Ok(None),
-                }
-                crate::input::check_elf_header(&name, data)?;
-                let o = ObjectFile::parse(0, name, data, true, wrap, strip_debug)?;
-                Ok(Some((a, m, InputFile::Object(o))))
-            })
-            .filter_map(|r| r.transpose())
-            .collect::<Result<_>>()?;
-    }
-    Ok(found
+) -> Result<Vec<InputFile>> {
+    // Files to read, with `None` where an indexed archive stands.
+    let mut archives = Vec::new();
+    let jobs: Vec<Option<Input>> = inputs
         .into_iter()
-        .map(|mut v| {
-            v.sort_unstable_by_key(|&(m, _)| m);
-            v.into_iter().map(|(_, o)| o).collect()
+        .map(|i| match i {
+            Input::Archive(a) => {
+                archives.push(a);
+                None
+            }
+            other => Some(other),
         })
-        .collect())
+        .collect();
+    let archives: Vec<&IndexedArchive> = archives.iter().collect();
+    let index = DefinerIndex::build(&archives);
+    let walk = Walk {
+        index: &index,
+        archives: &archives,
+        wrap,
+        strip_debug,
+        claimed: index
+            .members
+            .iter()
+            .map(|m| (0..m.len()).map(|_| AtomicBool::new(false)).collect())
+            .collect(),
+        read: index
+            .members
+            .iter()
+            .map(|m| (0..m.len()).map(|_| OnceLock::new()).collect())
+            .collect(),
+    };
+    let read: Vec<OnceLock<Result<InputFile>>> = jobs.iter().map(|_| OnceLock::new()).collect();
+    let archive_at: Vec<bool> = jobs.iter().map(Option::is_none).collect();
+    rayon::scope(|scope| {
+        let walk = &walk;
+        walk.follow(scope, internal);
+        for (job, slot) in jobs.into_iter().zip(&read) {
+            let Some(inp) = job else { continue };
+            scope.spawn(move |scope| {
+                let f = read_input(inp, wrap, strip_debug);
+                if let Ok(f) = &f {
+                    walk.follow(scope, f);
+                }
+                let _ = slot.set(f);
+            });
+        }
+    });
+    // Errors in command-line order, then in archive order: the same whatever the threads did.
+    let mut members = walk.read.into_iter();
+    let mut out = Vec::with_capacity(read.len());
+    for (slot, archive) in read.into_iter().zip(archive_at) {
+        if archive {
+            for m in members.next().expect("one list per archive") {
+                if let Some(f) = m.into_inner().flatten() {
+                    out.push(f?);
+                }
+            }
+        } else {
+            out.push(slot.into_inner().expect("every input was read")?);
+        }
+    }
+    Ok(out)
+}
+
+/// A file on the command line (not an indexed archive: those are read through `Walk`).
+fn read_input(inp: Input, wrap: &Wrap, strip_debug: bool) -> Result<InputFile> {
+    match inp {
+        Input::Object(o) => {
+            ObjectFile::parse(0, o.name, o.data, o.lazy, wrap, strip_debug).map(InputFile::Object)
+        }
+        Input::Dso(d) => {
+            DsoFile::parse(0, d.name, d.data, d.as_needed, d.soname).map(InputFile::Dso)
+        }
+        Input::Archive(a) => unreachable!("{}: indexed archives are walked", a.name),
+    }
+}
+
+/// The state of the walk over archive members.
+struct Walk<'a> {
+    index: &'a DefinerIndex,
+    archives: &'a [&'a IndexedArchive],
+    wrap: &'a Wrap,
+    strip_debug: bool,
+    /// Per archive and member: taken by the first file to reference it.
+    claimed: Vec<Vec<AtomicBool>>,
+    /// Per archive and member: the member read (`None`: not an object, so nothing).
+    read: Vec<Vec<OnceLock<Option<Result<InputFile>>>>>,
+}
+
+impl<'a> Walk<'a> {
+    /// Starts reading each member that defines a name `f` references strongly and that no other
+    /// file claimed first.
+    fn follow<'s>(&'s self, scope: &rayon::Scope<'s>, f: &InputFile) {
+        let hashes = f.global_hashes();
+        crate::resolve::for_each_strong_ref(f, |j| {
+            let hash = hashes[j];
+            for &(h, a, m) in self.index.shards[shard_of(hash)].iter_hash(hash) {
+                if h == hash && !self.claimed[a as usize][m as usize].swap(true, Ordering::Relaxed)
+                {
+                    scope.spawn(move |scope| {
+                        let r = self.read_member(a, m);
+                        if let Some(Ok(f)) = &r {
+                            self.follow(scope, f);
+                        }
+                        let _ = self.read[a as usize][m as usize].set(r);
+                    });
+                }
+            }
+        });
+    }
+
+    fn read_member(&self, a: u32, m: u32) -> Option<Result<InputFile>> {
+        let ar = self.archives[a as usize];
+        let offset = self.index.members[a as usize][m as usize];
+        let r = (|| -> Result<Option<InputFile>> {
+            let (name, data) = ar.index.member(&ar.name, &ar.path, ar.data, offset)?;
+            match crate::input::identify(data) {
+                FileType::Object => {}
+                FileType::Bitcode => crate::bail!(
+                    "{name}: LLVM bitcode (LTO) is not supported; rebuild without -flto"
+                ),
+                // As when walking: only objects define symbols.
+                _ => return Ok(None),
+            }
+            crate::input::check_elf_header(&name, data)?;
+            let o = ObjectFile::parse(0, name, data, true, self.wrap, self.strip_debug)?;
+            Ok(Some(InputFile::Object(o)))
+        })();
+        r.transpose()
+    }
 }
 
 /// Every entry of the indexes, found by its name's hash alone: shards of tables filled in
@@ -162,21 +232,5 @@ impl DefinerIndex {
             shards,
             members: grouped.into_iter().map(|g| g.0).collect(),
         }
-    }
-
-    /// The members, as (archive, member), with an index entry for a name `f` references strongly,
-    /// that were not yet claimed; claims them.
-    fn claim(&self, claimed: &[Vec<AtomicBool>], f: &InputFile) -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
-        let hashes = f.global_hashes();
-        crate::resolve::for_each_strong_ref(f, |j| {
-            let hash = hashes[j];
-            for &(h, a, m) in self.shards[shard_of(hash)].iter_hash(hash) {
-                if h == hash && !claimed[a as usize][m as usize].swap(true, Ordering::Relaxed) {
-                    out.push((a, m));
-                }
-            }
-        });
-        out
     }
 }

@@ -3,10 +3,8 @@
 
 use crate::args::Config;
 use crate::context::{InputFile, InternalFile, Link, OutputKind};
-use crate::dso::DsoFile;
 use crate::error::{Result, warn};
 use crate::input::Input;
-use crate::object::ObjectFile;
 use crate::timing::Timer;
 use rayon::prelude::*;
 use std::sync::atomic::Ordering;
@@ -240,7 +238,7 @@ fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
 
 fn parse_files(
     cfg: &Config,
-    mut inputs: Vec<Input>,
+    inputs: Vec<Input>,
     versions: &crate::version_script::VersionScript,
 ) -> Result<Vec<InputFile>> {
     let mut names: Vec<&'static [u8]> = Vec::new();
@@ -274,59 +272,11 @@ fn parse_files(
     });
 
     let wrap = crate::object::Wrap::new(&cfg.wraps);
-    // An archive member not (yet) linked, like a library, has only its symbols read.
-    let work = |inp: &Input| match inp {
-        Input::Object(o) => crate::balance::object_work(o.data.len(), !o.lazy),
-        Input::Dso(d) => crate::balance::object_work(d.data.len(), false),
-        Input::Archive(_) => 1,
-    };
-    // Files are numbered by their place in the final list, known once members are extracted.
-    let parsed: Vec<Option<InputFile>> = crate::balance::par_indexed_mut(&mut inputs, work)
-        .map(|(_, inp)| -> Result<Option<InputFile>> {
-            Ok(Some(match inp {
-                Input::Object(o) => InputFile::Object(ObjectFile::parse(
-                    0,
-                    std::mem::take(&mut o.name),
-                    o.data,
-                    o.lazy,
-                    &wrap,
-                    cfg.strip_debug || cfg.strip_all,
-                )?),
-                Input::Dso(d) => InputFile::Dso(DsoFile::parse(
-                    0,
-                    std::mem::take(&mut d.name),
-                    d.data,
-                    d.as_needed,
-                    std::mem::take(&mut d.soname),
-                )?),
-                Input::Archive(_) => return Ok(None),
-            }))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let archives: Vec<&crate::input::IndexedArchive> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Archive(a) => Some(a),
-            _ => None,
-        })
-        .collect();
-    let mut members = if archives.is_empty() {
-        Vec::new()
-    } else {
-        let read: Vec<&InputFile> = std::iter::once(&internal)
-            .chain(parsed.iter().flatten())
-            .collect();
-        crate::extract::extract(&archives, &read, &wrap, cfg.strip_debug || cfg.strip_all)?
-    }
-    .into_iter();
-    let mut files = Vec::with_capacity(parsed.len() + 1);
+    let strip_debug = cfg.strip_debug || cfg.strip_all;
+    let read = crate::extract::read_files(inputs, &internal, &wrap, strip_debug)?;
+    let mut files = Vec::with_capacity(read.len() + 1);
     files.push(internal);
-    for p in parsed {
-        match p {
-            Some(f) => files.push(f),
-            None => files.extend(members.next().expect("members for every indexed archive")),
-        }
-    }
+    files.extend(read);
     if files.len() >= 1 << 24 {
         crate::bail!("too many input files ({})", files.len() - 1);
     }
