@@ -141,19 +141,17 @@ impl Index {
         let Some((body, width)) = index else {
             return Ok(None);
         };
-        let word = |at: usize| -> Option<u64> {
-            let b = body.get(at..at + width)?;
-            Some(b.iter().fold(0u64, |v, &x| (v << 8) | x as u64))
-        };
+        let word = |b: &[u8]| b.iter().fold(0u64, |v, &x| (v << 8) | x as u64);
         let bad = || crate::err!("{name}: malformed archive symbol index");
-        let count = word(0).ok_or_else(bad)?;
+        let count = body.get(..width).map(word).ok_or_else(bad)?;
         let count = usize::try_from(count)
             .ok()
             .filter(|&n| n <= (body.len() - width) / width)
             .ok_or_else(bad)?;
-        let offsets: Vec<u64> = (0..count)
-            .map(|i| word(width * (i + 1)).ok_or_else(bad))
-            .collect::<Result<_>>()?;
+        let offsets: Vec<u64> = body[width..width * (count + 1)]
+            .chunks_exact(width)
+            .map(word)
+            .collect();
         let strings = &body[width * (count + 1)..];
         // Names are found and hashed in one pass, with `@` (in a versioned name, rare) searched
         // for alongside: a search per name cost more than reading the bytes, and each pass over
