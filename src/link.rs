@@ -88,7 +88,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
             }
         }
         timer.stats.extend([
-            ("archive members", members),
+            ("archive members read", members),
             ("archive members linked", pulled),
             ("object bytes", bytes),
             ("object bytes linked", used),
