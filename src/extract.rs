@@ -19,6 +19,7 @@ use crate::context::InputFile;
 use crate::dso::DsoFile;
 use crate::error::Result;
 use crate::input::{FileType, IndexedArchive, Input};
+use crate::intern::{ByShard, SHARDS, group_by_shard, shard_of};
 use crate::object::{ObjectFile, Wrap};
 use hashbrown::HashTable;
 use rayon::prelude::*;
@@ -180,16 +181,10 @@ struct DefinerIndex {
     members: Vec<Vec<u64>>,
 }
 
-const SHARDS: usize = 64;
-
-fn shard_of(hash: u64) -> usize {
-    ((hash >> 32) as usize) % SHARDS
-}
-
 impl DefinerIndex {
     fn build(archives: &[&IndexedArchive]) -> DefinerIndex {
-        // Per archive: its members, and its entries as (hash, member) grouped by shard.
-        type Grouped = (Vec<u64>, Vec<(u64, u32)>, [u32; SHARDS + 1]);
+        // Per archive: its members, each entry's member, and its entries grouped by shard.
+        type Grouped = (Vec<u64>, Vec<u32>, ByShard);
         let grouped: Vec<Grouped> = archives
             .par_iter()
             .map(|ar| {
@@ -197,32 +192,22 @@ impl DefinerIndex {
                 let mut members = ix.offsets.clone();
                 members.sort_unstable();
                 members.dedup();
-                let mut off = [0u32; SHARDS + 1];
-                for &h in &ix.hashes {
-                    off[shard_of(h) + 1] += 1;
-                }
-                for s in 0..SHARDS {
-                    off[s + 1] += off[s];
-                }
-                let mut next = off;
-                let mut order = vec![(0u64, 0u32); ix.hashes.len()];
-                for (&h, o) in ix.hashes.iter().zip(&ix.offsets) {
-                    let s = shard_of(h);
-                    let m = members.partition_point(|x| x < o) as u32;
-                    order[next[s] as usize] = (h, m);
-                    next[s] += 1;
-                }
-                (members, order, off)
+                let member = ix
+                    .offsets
+                    .iter()
+                    .map(|o| members.partition_point(|x| x < o) as u32)
+                    .collect();
+                (members, member, group_by_shard(&ix.hashes))
             })
             .collect();
         let shards = (0..SHARDS)
             .into_par_iter()
             .map(|s| {
-                let count: u32 = grouped.iter().map(|g| g.2[s + 1] - g.2[s]).sum();
+                let count: u32 = grouped.iter().map(|g| g.2.1[s + 1] - g.2.1[s]).sum();
                 let mut t = HashTable::with_capacity(count as usize);
-                for (a, g) in grouped.iter().enumerate() {
-                    for &(h, m) in &g.1[g.2[s] as usize..g.2[s + 1] as usize] {
-                        t.insert_unique(h, (h, a as u32, m), |e| e.0);
+                for (a, (_, member, (order, off))) in grouped.iter().enumerate() {
+                    for &(h, i) in &order[off[s] as usize..off[s + 1] as usize] {
+                        t.insert_unique(h, (h, a as u32, member[i as usize]), |e| e.0);
                     }
                 }
                 t

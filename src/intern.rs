@@ -11,10 +11,10 @@
 use hashbrown::HashTable;
 use rayon::prelude::*;
 
-const SHARDS: usize = 64;
+pub const SHARDS: usize = 64;
 
 #[inline]
-fn shard_of(hash: u64) -> usize {
+pub fn shard_of(hash: u64) -> usize {
     // hashbrown uses the low bits for the bucket and the top 7 for tags; take the middle.
     ((hash >> 32) as usize) % SHARDS
 }
@@ -37,7 +37,26 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// One file's keys as (hash, index in the file), grouped by shard, and where each shard's keys
 /// start.
-type ByShard = (Vec<(u64, u32)>, [u32; SHARDS + 1]);
+pub type ByShard = (Vec<(u64, u32)>, [u32; SHARDS + 1]);
+
+/// Keys as (hash, index) grouped by shard (a counting sort), and where each shard's keys start.
+pub fn group_by_shard(hashes: &[u64]) -> ByShard {
+    let mut counts = [0u32; SHARDS + 1];
+    for &h in hashes {
+        counts[shard_of(h) + 1] += 1;
+    }
+    for s in 0..SHARDS {
+        counts[s + 1] += counts[s];
+    }
+    let mut next = counts;
+    let mut order = vec![(0u64, 0u32); hashes.len()];
+    for (i, &h) in hashes.iter().enumerate() {
+        let s = shard_of(h);
+        order[next[s] as usize] = (h, i as u32);
+        next[s] += 1;
+    }
+    (order, counts)
+}
 
 struct Shard {
     table: HashTable<u32>,
@@ -144,24 +163,7 @@ impl Interner {
         // Files differ in key count by orders of magnitude: runs of about equal keys.
         let keys_of = |k: &Keys<'_>| k.hashes.len() as u64 + 16;
         let sorted: Vec<ByShard> = crate::balance::par_indexed(files, keys_of)
-            .map(|(_, k)| {
-                let mut counts = [0u32; SHARDS + 1];
-                for &h in k.hashes {
-                    counts[shard_of(h) + 1] += 1;
-                }
-                for s in 0..SHARDS {
-                    counts[s + 1] += counts[s];
-                }
-                let offsets = counts;
-                let mut next = counts;
-                let mut order = vec![(0u64, 0u32); k.hashes.len()];
-                for (i, &h) in k.hashes.iter().enumerate() {
-                    let s = shard_of(h);
-                    order[next[s] as usize] = (h, i as u32);
-                    next[s] += 1;
-                }
-                (order, offsets)
-            })
+            .map(|(_, k)| group_by_shard(k.hashes))
             .collect();
 
         // Keys are matched by their 64-bit hash alone while the shards are filled, and every
