@@ -1309,12 +1309,10 @@ pub fn compute_symbol_values(link: &mut Link) {
                         if s.ty == STT_SECTION || g.out == NONE {
                             0
                         } else {
-                            let (id, inner) = crate::merge::locate(slot, st_value);
                             lay.sections[g.out as usize]
                                 .addr
                                 .wrapping_add(g.offset)
-                                .wrapping_add(g.piece_offset(id))
-                                .wrapping_add(inner)
+                                .wrapping_add(crate::merge::locate(slot, st_value))
                         }
                     }
                     SecKind::EhFrame => lay

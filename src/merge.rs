@@ -20,7 +20,12 @@ pub struct MergeSlot {
     pub group: u32,
     /// Input offsets where pieces start (ascending).
     pub starts: Vec<u32>,
-    pub ids: Vec<u32>,
+    /// For each piece, the offset within its group of the unique piece it became. Kept instead of
+    /// the unique piece's id: a relocation into a merged section then finds its place with one
+    /// load from its own object's slot, where the id needed a second, random load into the group's
+    /// table (on ripgrep with debug info that load stalled more than any other instruction of
+    /// relocation processing).
+    pub offsets: Vec<u32>,
     /// For a large section, where to look in `starts`: see [`Buckets`].
     pub buckets: Buckets,
 }
@@ -88,10 +93,6 @@ impl MergeGroup {
             out: NONE,
             offset: 0,
         }
-    }
-
-    pub fn piece_offset(&self, id: u32) -> u64 {
-        self.offsets[id as usize]
     }
 }
 
@@ -260,11 +261,13 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
     let comment_piece: Vec<&'static [u8]> = vec![COMMENT];
     let comment_hash = vec![crate::hash::hash_bytes(COMMENT)];
 
-    type Interned = (Vec<&'static [u8]>, Vec<Vec<u32>>);
+    // Per group: its unique pieces, their offsets, its size, and each member's pieces as offsets
+    // in the group (see `MergeSlot::offsets`).
+    type Interned = (Vec<&'static [u8]>, Vec<u64>, u64, Vec<Vec<u32>>);
     let interned: Vec<Interned> = members
         .par_iter()
         .enumerate()
-        .map(|(g, mem)| {
+        .map(|(g, mem)| -> Result<Interned> {
             let mut keys: Vec<Keys<'_>> = mem
                 .iter()
                 .map(|&(fi, k)| Keys {
@@ -281,23 +284,39 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                     hashes: &comment_hash,
                 });
             }
-            let (int, ids) = Interner::build(&keys);
-            (int.names().collect(), ids)
+            let (int, mut ids) = Interner::build(&keys);
+            let pieces: Vec<&'static [u8]> = int.names().collect();
+            drop(int);
+            let align = groups[g].align;
+            let mut offsets = Vec::with_capacity(pieces.len());
+            let mut off = 0u64;
+            for p in &pieces {
+                off = align_to(off, align);
+                offsets.push(off);
+                off += p.len() as u64;
+            }
+            if off > u32::MAX as u64 {
+                crate::bail!(
+                    "merged section {} would be {off} bytes; solder supports up to 4 GiB",
+                    String::from_utf8_lossy(groups[g].out_name)
+                );
+            }
+            // Ids become offsets in place, in parallel: one large group (`.debug_str`) holds
+            // most of the pieces of a program with debug info.
+            ids.par_iter_mut().for_each(|v| {
+                for id in v.iter_mut() {
+                    *id = offsets[*id as usize] as u32;
+                }
+            });
+            Ok((pieces, offsets, off, ids))
         })
-        .collect();
+        .collect::<Result<_>>()?;
 
     let mut interned_ids: Vec<Vec<Vec<u32>>> = Vec::with_capacity(ngroups);
-    for (g, (pieces, ids)) in interned.into_iter().enumerate() {
-        let grp = &mut groups[g];
-        let mut off = 0u64;
-        grp.offsets = Vec::with_capacity(pieces.len());
-        for p in &pieces {
-            off = align_to(off, grp.align);
-            grp.offsets.push(off);
-            off += p.len() as u64;
-        }
-        grp.size = off;
+    for (grp, (pieces, offsets, size, ids)) in groups.iter_mut().zip(interned) {
         grp.pieces = pieces;
+        grp.offsets = offsets;
+        grp.size = size;
         interned_ids.push(ids);
     }
 
@@ -317,7 +336,7 @@ pub fn merge_sections(link: &mut Link) -> Result<Vec<MergeGroup>> {
                 group: p.group,
                 starts: p.starts,
                 buckets: p.buckets,
-                ids: ids.unwrap_or_default(),
+                offsets: ids.unwrap_or_default(),
             });
         }
     }
@@ -342,10 +361,10 @@ impl crate::object::ObjectFile {
     }
 }
 
-/// Where input offset `off` of a merge section ends up: (piece id, offset within the piece).
-pub fn locate(slot: &MergeSlot, off: u64) -> (u32, u64) {
+/// Where input offset `off` of a merge section ends up, as an offset within its group.
+pub fn locate(slot: &MergeSlot, off: u64) -> u64 {
     let i = piece_at(&slot.starts, &slot.buckets, off.min(u32::MAX as u64) as u32);
-    (slot.ids[i], off - slot.starts[i] as u64)
+    (slot.offsets[i] as u64).wrapping_add(off - slot.starts[i] as u64)
 }
 
 /// The index of the last of `starts` (ascending) at or before `key` (0 if none is).

@@ -655,9 +655,9 @@ pub fn target_address(link: &Link, o: &ObjectFile, s: &Symbol, addend: i64) -> (
                 if g.out == NONE {
                     return (0, 0);
                 }
-                let (id, inner) = crate::merge::locate(slot, s.value.wrapping_add(addend as u64));
+                let at = crate::merge::locate(slot, s.value.wrapping_add(addend as u64));
                 let base = link.layout.sections[g.out as usize].addr + g.offset;
-                return (base.wrapping_add(g.piece_offset(id)).wrapping_add(inner), 0);
+                return (base.wrapping_add(at), 0);
             }
             SecKind::EhFrame => {
                 let off =
