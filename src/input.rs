@@ -618,8 +618,65 @@ pub fn release(mut spans: Vec<&'static [u8]>) {
     });
 }
 
+/// Takes the pages of `whole` (a mapped input) out of the resident set, except those holding any
+/// of `keep` (what the link will still read).
+pub fn release_except(whole: &'static [u8], keep: Vec<&'static [u8]>, min_gap: usize) {
+    let spans = keep
+        .iter()
+        .map(|k| (k.as_ptr() as usize, k.as_ptr() as usize + k.len()));
+    let at = whole.as_ptr() as usize;
+    for (a, b) in released_pages((at, at + whole.len()), spans.collect(), min_gap) {
+        // SAFETY: as in `release`: a read-only file mapping that lives until exit.
+        unsafe { crate::sys::advise(a as *mut _, b - a, crate::sys::MADV_DONTNEED) };
+    }
+}
+
+/// The whole pages of `whole` that hold no byte of `keep`, in runs of at least `min_gap` bytes:
+/// a system call, and a TLB flush on every thread of the link, for a few pages is not worth it.
+/// Spans outside `whole` (decompressed sections live on the heap) keep nothing here.
+fn released_pages(
+    whole: (usize, usize),
+    mut keep: Vec<(usize, usize)>,
+    min_gap: usize,
+) -> Vec<(usize, usize)> {
+    const PAGE: usize = 4096;
+    keep.retain(|&(a, b)| a >= whole.0 && b <= whole.1 && b > a);
+    keep.sort_unstable();
+    let mut out = Vec::new();
+    let mut from = whole.0;
+    for (start, end) in keep.into_iter().chain([(whole.1, whole.1)]) {
+        let (a, b) = (from.next_multiple_of(PAGE), start / PAGE * PAGE);
+        if b > a && b - a >= min_gap {
+            out.push((a, b));
+        }
+        from = from.max(end);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    /// Only whole pages between the kept spans, in runs of at least the minimum, are released;
+    /// unsorted, empty and outside spans change nothing.
+    #[test]
+    fn released_pages_avoid_kept_spans() {
+        const P: usize = 4096;
+        let whole = (10 * P + 100, 40 * P + 7);
+        let keep = vec![
+            (30 * P + 5, 31 * P), // a kept span inside a page
+            (12 * P, 12 * P + 1), // one byte
+            (60 * P, 61 * P),     // outside: ignored
+            (20 * P, 20 * P),     // empty: ignored
+        ];
+        let got = super::released_pages(whole, keep.clone(), P);
+        assert_eq!(got, [(11 * P, 12 * P), (13 * P, 30 * P), (31 * P, 40 * P)]);
+        // The run of one page before the first kept byte is too short at a two-page minimum.
+        let got = super::released_pages(whole, keep, 2 * P);
+        assert_eq!(got, [(13 * P, 30 * P), (31 * P, 40 * P)]);
+        assert_eq!(super::released_pages(whole, vec![], 0), [(11 * P, 40 * P)]);
+        assert!(super::released_pages(whole, vec![(whole.0, whole.1)], 0).is_empty());
+    }
+
     #[test]
     fn released_pages_read_back_the_same_bytes() {
         let path = std::env::temp_dir().join(format!("solder-release-{}", std::process::id()));

@@ -97,7 +97,11 @@ pub fn write_output(
             if !o.is_alive() {
                 return None;
             }
-            write_object(link, o, out, rela_dyn_off, &runs).err()
+            if let Err(e) = write_object(link, o, out, rela_dyn_off, &runs) {
+                return Some(e);
+            }
+            release_written(o);
+            None
         })
         .collect();
     if let Some(e) = errors.into_iter().next() {
@@ -247,6 +251,24 @@ fn gaps_between(ranges: &[(u64, u64)], parts: &[(u64, u64)]) -> Vec<(u64, u64)> 
         }
     }
     gaps
+}
+
+/// Once an object's sections are in the output, its pages leave the resident set, except what is
+/// still to be read: its symbol and string tables (for `.symtab`), its section headers and names,
+/// and its merge sections (unique pieces are copied after every object). Why: a link's peak memory
+/// is at the end of writing, with the whole output and nearly every input page mapped; for a
+/// program with full debug info most input pages are debug sections read only here.
+fn release_written(o: &crate::object::ObjectFile) {
+    const MIN_GAP: usize = 1 << 20;
+    let mut keep: Vec<&'static [u8]> = vec![
+        object::pod::bytes_of_slice(o.shdrs),
+        o.shstrtab,
+        object::pod::bytes_of_slice(o.symtab),
+        o.strtab,
+        object::pod::bytes_of_slice(o.symtab_shndx),
+    ];
+    keep.extend(o.merge.iter().map(|m| o.sec_data(m.shndx as usize)));
+    crate::input::release_except(o.data, keep, MIN_GAP);
 }
 
 fn write_object(
