@@ -113,7 +113,7 @@ impl Output {
         // creating it page by page (5 ms of a 13 ms SQLite link). A full disk also shows up here as
         // an error rather than as SIGBUS on a mapped write.
         file.set_len(size)
-            .and_then(|()| fill_with_zeros(&file, ranges))
+            .and_then(|()| make_page_cache(&file, ranges))
             .map_err(|e| crate::err!("cannot size output file {shown}: {e}"))?;
         if size > 0 {
             // SAFETY: the file is ours (created exclusively under a fresh name) and is not resized
@@ -365,6 +365,46 @@ fn uncached(file: &File, ranges: &[(u64, u64)], old_len: u64) -> Vec<(u64, u64)>
         }
     }
     out
+}
+
+/// Gives the parts of a new file that will be written their blocks and their page cache, before
+/// they are mapped.
+///
+/// The blocks are allocated first, in one `fallocate(2)` per range: zero-filling allocated
+/// blocks skips the file system's per-block reservation of delayed allocation, which was about
+/// a seventh of the fill on ext4 (`cxx-llvm` 25.6 -> 21.6 ms of `pwrite`, plus 0.65 ms of
+/// `fallocate`; ripgrep with debug info 11.1 -> 7.9 ms); a full disk also shows at once. On tmpfs
+/// `fallocate` itself makes the page cache, zeroed, so nothing is written after it. Where the
+/// file system cannot allocate ahead, the zero fill alone does both.
+fn make_page_cache(file: &File, ranges: &[(u64, u64)]) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    unsafe extern "C" {
+        fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> i32;
+        fn fstatfs(fd: i32, buf: *mut u64) -> i32;
+    }
+    const KEEP_SIZE: i32 = 1;
+    const TMPFS_MAGIC: u64 = 0x0102_1994;
+    let fd = file.as_raw_fd();
+    let mut allocated = true;
+    for &(start, end) in ranges {
+        // SAFETY: plain system call on a descriptor we own.
+        if unsafe { fallocate(fd, KEEP_SIZE, start as i64, (end - start) as i64) } != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() == Some(28) {
+                return Err(e);
+            }
+            allocated = false;
+            break;
+        }
+    }
+    // `struct statfs` starts with its 64-bit `f_type`; the buffer is larger than the structure.
+    let mut statfs = [0u64; 16];
+    // SAFETY: the buffer outlives the call and is larger than `struct statfs`.
+    let tmpfs = unsafe { fstatfs(fd, statfs.as_mut_ptr()) } == 0 && statfs[0] == TMPFS_MAGIC;
+    if allocated && tmpfs {
+        return Ok(());
+    }
+    fill_with_zeros(file, ranges)
 }
 
 /// How finely [`uncached`] looks for missing pages: a run with any page missing is rewritten whole.
