@@ -438,10 +438,26 @@ impl ObjectFile {
         let mut inflated = Vec::new();
         let mut exec_stack = None;
         let mut has_lto = false;
+        // A string table that ends in a NUL holds a whole name at every offset inside it.
+        let terminated = shstrtab.last() == Some(&0);
         for (i, sh) in shdrs.iter().enumerate() {
-            let sname = section_name(n, shstrtab, sh.sh_name.get(LE), i)?;
             let sh_type = sh.sh_type.get(LE);
             let flags = sh.sh_flags.get(LE);
+            let name_off = sh.sh_name.get(LE);
+            // A relocation section's name is as long as its target's (hundreds of bytes in C++
+            // and Rust objects) and is read only for messages: finding its end was a fifth of
+            // parsing sections. What the checks below compare fits in its first 16 bytes.
+            let lazy_name = terminated && sh_type == SHT_RELA && flags & SHF_ALLOC as u64 == 0;
+            let sname = if lazy_name {
+                let Some(rest) = shstrtab.get(name_off as usize..) else {
+                    bail!("{n}: section {i} has an invalid name offset");
+                };
+                let head = &rest[..rest.len().min(16)];
+                memchr_nul(head).map_or(head, |end| &head[..end])
+            } else {
+                section_name(n, shstrtab, name_off, i)?
+            };
+            let full_name = || name_str(cstr(shstrtab, name_off).unwrap_or(sname));
             let data_slice: &'static [u8] = if sh_type == SHT_NOBITS || i == 0 {
                 &[]
             } else {
@@ -452,13 +468,13 @@ impl ObjectFile {
             if !align.is_power_of_two() {
                 bail!(
                     "{n}: section {} has alignment {align}, not a power of two",
-                    name_str(sname)
+                    full_name()
                 );
             }
             if align > MAX_ALIGN {
                 bail!(
                     "{n}: section {} has alignment {align}, more than the {MAX_ALIGN} solder accepts",
-                    name_str(sname)
+                    full_name()
                 );
             }
             // A section that is not loaded has no address to align: past a page, alignment only
@@ -471,7 +487,7 @@ impl ObjectFile {
             if sh_type == SHT_NOBITS && size > MAX_SECTION_SIZE {
                 bail!(
                     "{n}: section {} claims {size} bytes, more than an address space holds",
-                    name_str(sname)
+                    full_name()
                 );
             }
             let mut kind = SecKind::Regular;
@@ -481,7 +497,7 @@ impl ObjectFile {
                 }
                 SHT_REL => bail!(
                     "{n}: SHT_REL relocations are not valid for x86-64 (section {})",
-                    name_str(sname)
+                    full_name()
                 ),
                 // LLVM's address-significance table and other linker-directed metadata.
                 0x6fff4c00..=0x6fff4cff => kind = SecKind::Meta,
@@ -514,10 +530,7 @@ impl ObjectFile {
             }
             if flags & SHF_COMPRESSED as u64 != 0 && kind == SecKind::Regular {
                 if flags & SHF_ALLOC as u64 != 0 {
-                    bail!(
-                        "{n}: section {} is compressed but allocated",
-                        name_str(sname)
-                    );
+                    bail!("{n}: section {} is compressed but allocated", full_name());
                 }
                 let bytes = decompress(n, sname, data_slice)?;
                 size = bytes.len() as u64;
@@ -551,7 +564,11 @@ impl ObjectFile {
                 out: NONE,
                 entsize: entsize.min(u8::MAX as u64) as u8,
                 rela: NONE,
-                name_len: sname.len().min(u16::MAX as usize) as u16,
+                name_len: if lazy_name {
+                    u16::MAX
+                } else {
+                    sname.len().min(u16::MAX as usize) as u16
+                },
                 out_class,
                 kind,
                 align_log2: align.trailing_zeros() as u8,
