@@ -184,7 +184,10 @@ fn walk<'s>(
                 .live
                 .get(t.0 as usize)
                 .and_then(|l| l.get(t.1 as usize));
-            if mark.is_some_and(|m| !m.swap(true, Ordering::Relaxed)) {
+            // Most targets are marked already: reading first keeps their cache line shared
+            // between the workers instead of taking it exclusive for every relocation.
+            if mark.is_some_and(|m| !m.load(Ordering::Relaxed) && !m.swap(true, Ordering::Relaxed))
+            {
                 stack.push(t);
             }
         };
