@@ -207,14 +207,14 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
 /// more than the phases themselves.
 const SMALL_LINK_BYTES: usize = 8 << 20;
 
-/// Builds the thread pool: `--threads N`, or one worker per CPU for all but small links. The main
-/// thread is one of the workers, so a pool of one starts no threads at all.
 /// The threads the link may use: `--threads`, or one per CPU.
 fn max_threads(cfg: &Config) -> usize {
     cfg.threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Builds the thread pool: `--threads N`, or one worker per CPU for all but small links. The main
+/// thread is one of the workers, so a pool of one starts no threads at all.
 fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
     let size: usize = inputs
         .iter()
@@ -229,9 +229,12 @@ fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
     } else {
         max_threads(cfg)
     };
+    // The main thread is a worker too (`use_current_thread`): it is placed before the others.
+    let workers_on = crate::threads::place_main(threads);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .use_current_thread()
+        .spawn_handler(move |worker| crate::threads::spawn(workers_on, move || worker.run()))
         .build_global()
         .map_err(|e| crate::err!("cannot start threads: {e}"))
 }
