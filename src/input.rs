@@ -9,6 +9,7 @@ use crate::args::{Config, InputArg, InputState};
 use crate::bail;
 use crate::error::{Error, Result};
 use crate::script;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -255,17 +256,13 @@ impl PendingArchive {
 /// An archive's members, and the thin members' paths opened to list them (also on failure).
 type Members = (Result<Vec<Input>>, Vec<PathBuf>);
 
-/// Below this many bytes of archives, one thread walks them: starting another costs more.
+/// Below this many bytes of archives, one thread walks them: waking another costs more.
 const PARALLEL_ARCHIVE_BYTES: usize = 8 << 20;
 
-/// Lists the members of every pending archive in `loaded`, on up to `threads` threads; returns
+/// Lists the members of every pending archive in `loaded`, on the link's threads; returns
 /// the inputs in link order, or the first error in link order. Thin members' paths are inserted
 /// into `opened` where their archive was opened.
-fn expand_archives(
-    loaded: Vec<Loaded>,
-    threads: usize,
-    opened: &mut Vec<PathBuf>,
-) -> Result<Vec<Input>> {
+fn expand_archives(loaded: Vec<Loaded>, opened: &mut Vec<PathBuf>) -> Result<Vec<Input>> {
     let pending: Vec<&PendingArchive> = loaded
         .iter()
         .filter_map(|l| match l {
@@ -274,31 +271,16 @@ fn expand_archives(
         })
         .collect();
     let bytes: usize = pending.iter().map(|a| a.data.len()).sum();
-    let threads = if bytes < PARALLEL_ARCHIVE_BYTES {
-        1
+    // One archive per job: their walks differ in cost by orders of magnitude.
+    let mut results: Vec<Members> = if bytes < PARALLEL_ARCHIVE_BYTES {
+        pending.iter().map(|a| a.members()).collect()
     } else {
-        threads.clamp(1, pending.len().max(1))
+        pending
+            .par_iter()
+            .with_max_len(1)
+            .map(|a| a.members())
+            .collect()
     };
-    let results: Vec<std::sync::OnceLock<Members>> =
-        pending.iter().map(|_| std::sync::OnceLock::new()).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(a) = pending.get(i) else { break };
-            let _ = results[i].set(a.members());
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
-    });
-    let mut results: Vec<_> = results
-        .into_iter()
-        .map(|r| r.into_inner().expect("every archive was walked"))
-        .collect();
     // Thin members' paths, from the last archive back so that earlier positions stay valid.
     for (a, (_, paths)) in pending.iter().zip(&mut results).rev() {
         let at = a.opened_at.min(opened.len());
@@ -330,7 +312,11 @@ fn sysroot_dir(sysroot: Option<&Path>, dir: &Path) -> PathBuf {
 /// The inputs in link order. Every file opened to find them (objects, archives and their thin
 /// members, libraries, scripts) is added to `opened` in first-use order, also when loading fails,
 /// so that `--reproduce` can capture a link whose inputs are at fault.
-pub fn load_inputs(cfg: &Config, threads: usize, opened: &mut Vec<PathBuf>) -> Result<Vec<Input>> {
+pub fn load_inputs(
+    cfg: &Config,
+    opened: &mut Vec<PathBuf>,
+    start_threads: impl FnOnce(usize) -> Result<()>,
+) -> Result<Vec<Input>> {
     let root = cfg.sysroot.as_deref();
     let mut search_dirs: Vec<PathBuf> = cfg
         .library_paths
@@ -374,10 +360,23 @@ pub fn load_inputs(cfg: &Config, threads: usize, opened: &mut Vec<PathBuf>) -> R
         Ok(())
     })();
     let loaded = std::mem::take(&mut l.out);
+    // The threads start once the inputs' size is known, and before the archives are walked:
+    // that is the first parallel work.
+    let bytes = loaded
+        .iter()
+        .map(|l| match l {
+            Loaded::Input(Input::Object(o)) => o.data.len(),
+            Loaded::Input(Input::Dso(d)) => d.data.len(),
+            Loaded::Input(Input::Archive(a)) => a.data.len(),
+            Loaded::Archive(a) => a.data.len(),
+        })
+        .sum();
+    let started = start_threads(bytes);
     // Every archive before a failure is walked: an error in one of them comes first.
-    let expanded = expand_archives(loaded, threads, l.opened);
+    let expanded = expand_archives(loaded, l.opened);
     let mut seen = HashSet::new();
     l.opened.retain(|p| seen.insert(p.clone()));
+    started?;
     let out = expanded?;
     result.map(|()| out)
 }

@@ -12,7 +12,8 @@ use std::sync::atomic::Ordering;
 pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     timer.phase("open inputs");
     let mut input_paths = Vec::new();
-    let loaded = crate::input::load_inputs(&cfg, max_threads(&cfg), &mut input_paths);
+    let loaded =
+        crate::input::load_inputs(&cfg, &mut input_paths, |bytes| start_threads(&cfg, bytes));
     if let Some(tar) = &cfg.reproduce {
         // Before anything can fail on the inputs' contents: the reproducer is most wanted then.
         crate::reproduce::write(&cfg, &input_paths, tar)?;
@@ -21,7 +22,6 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if inputs.is_empty() {
         crate::bail!("no input files");
     }
-    start_threads(&cfg, &inputs)?;
 
     timer.phase("parse");
     // Before interning: the versions a script defines are names the link defines.
@@ -215,15 +215,7 @@ fn max_threads(cfg: &Config) -> usize {
 
 /// Builds the thread pool: `--threads N`, or one worker per CPU for all but small links. The main
 /// thread is one of the workers, so a pool of one starts no threads at all.
-fn start_threads(cfg: &Config, inputs: &[Input]) -> Result<()> {
-    let size: usize = inputs
-        .iter()
-        .map(|i| match i {
-            Input::Object(o) => o.data.len(),
-            Input::Dso(d) => d.data.len(),
-            Input::Archive(a) => a.data.len(),
-        })
-        .sum();
+fn start_threads(cfg: &Config, size: usize) -> Result<()> {
     let threads = if cfg.threads.is_none() && size < SMALL_LINK_BYTES {
         1
     } else {
