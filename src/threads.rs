@@ -11,8 +11,9 @@
 //! time, 2.8 ms or more), and the link 18.8 ms instead of 21.1 (medians of 20 ABBA pairs).
 //!
 //! Holding threads to CPUs is only right when they have the CPUs to themselves: it is done when
-//! no more tasks are runnable than the process may use CPUs (so a link started in a busy parallel
-//! build leaves placement to the kernel), and undone for the main thread before the process exits.
+//! there are no more threads, and no more runnable tasks, than CPUs the process may use (so a link
+//! started in a busy parallel build leaves placement to the kernel), and undone for the main
+//! thread before the process exits.
 
 use std::ffi::c_void;
 use std::io;
@@ -83,7 +84,9 @@ pub fn place_main(threads: usize) -> Option<CpuSet> {
     }
     // SAFETY: no arguments; -1 on failure.
     let cpu = usize::try_from(unsafe { sched_getcpu() }).ok()?;
-    if !allowed.has(cpu) || allowed.count() < 2 || runnable_tasks()? > allowed.count() {
+    // More threads than CPUs share them anyway: the kernel places them better than a split.
+    let cpus = allowed.count();
+    if !allowed.has(cpu) || cpus < 2 || threads > cpus as usize || runnable_tasks()? > cpus {
         return None;
     }
     ALLOWED.set(allowed).ok()?;
