@@ -28,8 +28,6 @@ const CHILD_STACK: usize = 64 << 10;
 
 /// Exits with `code`, leaving the freeing of this process's memory and kept files to a child.
 pub fn exit(code: i32) -> ! {
-    // The child and whatever runs after the link may use every CPU again.
-    crate::threads::release_main();
     #[cfg(target_os = "linux")]
     start_teardown_child();
     std::process::exit(code)

@@ -221,12 +221,9 @@ fn start_threads(cfg: &Config, size: usize) -> Result<()> {
     } else {
         max_threads(cfg)
     };
-    // The main thread is a worker too (`use_current_thread`): it is placed before the others.
-    let workers_on = crate::threads::place_main(threads);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .use_current_thread()
-        .spawn_handler(move |worker| crate::threads::spawn(workers_on, move || worker.run()))
         .build_global()
         .map_err(|e| crate::err!("cannot start threads: {e}"))
 }
