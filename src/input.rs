@@ -45,6 +45,17 @@ pub enum Input {
     Archive(IndexedArchive),
 }
 
+impl Input {
+    /// The bytes mapped for this input.
+    pub fn size(&self) -> usize {
+        match self {
+            Input::Object(o) => o.data.len(),
+            Input::Dso(d) => d.data.len(),
+            Input::Archive(a) => a.data.len(),
+        }
+    }
+}
+
 /// Default library directories GNU ld searches after `-L` ones on Debian x86-64.
 const DEFAULT_LIB_DIRS: &[&str] = &[
     "/usr/local/lib/x86_64-linux-gnu",
@@ -365,9 +376,7 @@ pub fn load_inputs(
     let bytes = loaded
         .iter()
         .map(|l| match l {
-            Loaded::Input(Input::Object(o)) => o.data.len(),
-            Loaded::Input(Input::Dso(d)) => d.data.len(),
-            Loaded::Input(Input::Archive(a)) => a.data.len(),
+            Loaded::Input(i) => i.size(),
             Loaded::Archive(a) => a.data.len(),
         })
         .sum();

@@ -829,6 +829,86 @@ fn thread_options_link_the_same_program() {
     }
 }
 
+/// Archives of more than 8 MiB together are walked in parallel; what is linked must not depend on
+/// that. Two indexed archives define `pick`, and the first on the command line wins, as in GNU
+/// ld; a thin archive and a `--whole-archive` one come after them. Every thread count links the
+/// same bytes and lists the same files with `-t`.
+#[test]
+fn archives_walked_in_parallel_link_in_command_line_order() {
+    let t = tdir("parallel-archives");
+    let cc = |file: &str, src: &str| compile_with("gcc", t.path(), file, src, &["-O1"]);
+    let ar = |lib: &str, flags: &str, obj: &Path| {
+        let lib = t.join(lib);
+        run_ok(
+            Command::new("ar").arg(flags).arg(&lib).arg(obj),
+            RUN_TIMEOUT,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        lib
+    };
+    let main = cc(
+        "main.c",
+        "#include <stdio.h>\nint pick(void); int thin(void); int whole(void);\n\
+         int main(void) { printf(\"%d %d %d\\n\", pick(), thin(), whole()); return 0; }\n",
+    );
+    // Initialised padding makes each member megabytes long.
+    let first = cc(
+        "first.c",
+        "char first_pad[5 << 20] = {1};\nint pick(void) { return 1 + first_pad[1]; }\n",
+    );
+    let second = cc(
+        "second.c",
+        "char second_pad[4 << 20] = {1};\nint pick(void) { return 2 + second_pad[1]; }\n",
+    );
+    let thin = cc("thin.c", "int thin(void) { return 3; }\n");
+    let whole = cc("whole.c", "int whole(void) { return 4; }\n");
+    let inputs = vec![
+        main,
+        ar("libfirst.a", "rcs", &first),
+        ar("libsecond.a", "rcs", &second),
+        ar("libthin.a", "rcsT", &thin),
+        PathBuf::from("--whole-archive"),
+        ar("libwhole.a", "rcs", &whole),
+        PathBuf::from("--no-whole-archive"),
+    ];
+    let mut outputs: Vec<(String, Vec<u8>, String)> = Vec::new();
+    for opts in [
+        &["--threads=1"][..],
+        &["--threads=2"][..],
+        &["--threads=4"][..],
+    ] {
+        let label = opts.join(" ");
+        let exe = t.join(&format!("prog{}", outputs.len()));
+        let mut args = opts.to_vec();
+        args.push("-t");
+        let linked = run_ok(&mut link_cmd(&exe, &inputs, &args), LINK_TIMEOUT)
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let out =
+            run_ok(&mut Command::new(&exe), RUN_TIMEOUT).unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(text(&out.stdout), "1 3 4\n", "linked with {label}");
+        let trace = text(&linked.stdout);
+        assert!(
+            trace.contains("libfirst.a")
+                && trace.contains("thin.o")
+                && trace.contains("libwhole.a"),
+            "-t with {label} does not list the archives' members:\n{trace}"
+        );
+        outputs.push((label, std::fs::read(&exe).unwrap(), trace));
+    }
+    for (label, bytes, trace) in &outputs[1..] {
+        assert!(
+            *bytes == outputs[0].1,
+            "the output linked with {label} differs from the one linked with {}",
+            outputs[0].0
+        );
+        assert_eq!(
+            *trace, outputs[0].2,
+            "-t with {label} and with {}",
+            outputs[0].0
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reports: -Map, --dependency-file, -t
 
