@@ -11,9 +11,11 @@ use crate::context::{InputFile, Link};
 use crate::elf::*;
 use crate::layout::LinkerSym;
 use crate::object::{GcName, ObjectFile, SecKind};
+use crate::scan::Found;
 use crate::symbol::SymKind;
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const SHF_GNU_RETAIN: u64 = 0x20_0000;
@@ -45,7 +47,11 @@ fn is_root_section(o: &ObjectFile, i: usize, start_stop: &HashSet<&[u8]>) -> boo
     }
 }
 
-pub fn collect_garbage(link: &mut Link) {
+/// Marks, then sweeps. Each section is scanned for what its relocations need (GOT, PLT, dynamic
+/// relocations: [`crate::scan`]) as marking reaches it, while its relocations and the symbol
+/// records they name are in the cache: scanning them in a pass of their own afterwards read them
+/// all again. Returns what scanning found.
+pub fn collect_garbage(link: &mut Link) -> Vec<Found> {
     let start_stop: HashSet<&[u8]> = link
         .layout
         .linker_syms
@@ -118,11 +124,12 @@ pub fn collect_garbage(link: &mut Link) {
     // Mark: each worker walks depth first from its share of the roots and hands half of its
     // stack to an idle worker when it grows. Walking breadth first waited for every worker at
     // each of the graph's levels (30 of them on ripgrep), which cost more than the walk.
-    let (shared, marks) = (&*link, &marks);
+    let found = Mutex::new(Vec::new());
+    let (shared, marks, found_ref) = (&*link, &marks, &found);
     rayon::scope(|scope| {
         for chunk in frontier.chunks(SPLIT_AT) {
             let stack = chunk.to_vec();
-            scope.spawn(move |scope| walk(shared, marks, scope, stack));
+            scope.spawn(move |scope| walk(shared, marks, found_ref, scope, stack));
         }
     });
 
@@ -160,6 +167,7 @@ pub fn collect_garbage(link: &mut Link) {
     for line in removed.into_iter().flatten() {
         eprintln!("solder: {line}");
     }
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A worker's stack of sections to walk longer than this is split with an idle worker.
@@ -169,9 +177,11 @@ const SPLIT_AT: usize = 64;
 fn walk<'s>(
     link: &'s Link,
     marks: &'s Marks,
+    found: &'s Mutex<Vec<Found>>,
     scope: &rayon::Scope<'s>,
     mut stack: Vec<(u32, u32)>,
 ) {
+    let mut mine = Found::default();
     while let Some((f, sec)) = stack.pop() {
         let o = link.files[f as usize].as_object().unwrap();
         // Relocations mark whatever section their symbol is in; whether that section is walked is
@@ -191,8 +201,10 @@ fn walk<'s>(
                 stack.push(t);
             }
         };
+        mine.section(link, o, sec as usize);
         for rel in o.sec_relocs(sec as usize) {
-            if let Some(t) = symbol_section(link, o, rel) {
+            // Scanning has just read the symbol's record.
+            if let Some(t) = recorded_section(link, o, rel) {
                 visit(t);
             }
         }
@@ -210,9 +222,10 @@ fn walk<'s>(
         }
         if stack.len() > SPLIT_AT {
             let half = stack.split_off(stack.len() / 2);
-            scope.spawn(move |scope| walk(link, marks, scope, half));
+            scope.spawn(move |scope| walk(link, marks, found, scope, half));
         }
     }
+    found.lock().unwrap_or_else(|e| e.into_inner()).push(mine);
 }
 
 /// Whether marking walks a section's relocations: a discarded section's references keep nothing
@@ -237,6 +250,14 @@ fn symbol_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)>
     let id = *o.symbols.get(i)?;
     let s = &link.syms[id as usize];
     (s.kind == SymKind::Section).then_some((s.file, s.shndx))
+}
+
+/// As [`symbol_section`], from the symbol's record alone.
+#[inline]
+fn recorded_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)> {
+    let id = *o.symbols.get(r_sym(rel) as usize)?;
+    let s = &link.syms[id as usize];
+    (s.kind == SymKind::Section && id != link.null_sym).then_some((s.file, s.shndx))
 }
 
 /// The section a relocation's symbol is defined in, if that is an object's section to walk.

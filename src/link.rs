@@ -118,9 +118,10 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         InputFile::Object(o) if o.is_alive() => crate::eh_frame::parse(o),
         _ => Ok(()),
     })?;
+    let mut scanned = None;
     if link.cfg.gc_sections {
         timer.phase("gc sections");
-        crate::gc::collect_garbage(&mut link);
+        scanned = Some(crate::gc::collect_garbage(&mut link));
     }
 
     timer.phase("merge sections");
@@ -128,7 +129,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
 
     timer.phase("scan relocations");
     crate::eh_frame::mark_live(&mut link);
-    crate::scan::scan(&mut link)?;
+    crate::scan::scan(&mut link, scanned)?;
 
     timer.phase("synthetic sections");
     crate::synth::plan(&mut link);

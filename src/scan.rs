@@ -5,80 +5,156 @@
 
 use crate::context::{InputFile, Link};
 use crate::error::{Error, Result, warn};
+use crate::object::ObjectFile;
 use crate::object::{DynRelRuns, SecKind};
 use crate::reloc::{ScanResult, scan_relocs, scan_section};
 use crate::symbol::demangle;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-pub fn scan(link: &mut Link) -> Result<()> {
-    // Per file: (section, relative, other) dynamic relocation counts.
-    type Counts = Vec<(u32, u32, u32)>;
-    let results: Vec<(Counts, ScanResult)> = crate::balance::par_files(&link.files)
-        .map(|(_, f)| {
-            let mut counts = Vec::new();
-            let mut total = ScanResult::default();
-            if let InputFile::Object(o) = f
-                && o.is_alive() {
-                    // Only live records: a dead FDE refers to a discarded function. Personality
-                    // routines and LSDAs can be absolute references to library functions
-                    // (canonical PLT entries in -no-pie output).
-                    for eh in &o.eh_frame {
-                        let relocs = o.sec_relocs(eh.shndx as usize);
-                        let before = (total.dynrels, total.packed.len());
-                        for r in eh.records.iter().filter(|r| r.live) {
-                            let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
-                            let record = Some((r.offset as usize, r.size as usize));
-                            scan_relocs(link, o, eh.shndx as usize, rels, record, &mut total);
-                        }
-                        if (total.dynrels, total.packed.len()) != before {
-                            total.errors.push(format!(
-                                "{}: .eh_frame needs dynamic relocations (absolute pointers in position-independent output); recompile with -fPIC",
-                                o.name
-                            ));
-                        }
-                    }
-                    for (i, s) in o.sections.iter().enumerate() {
-                        if s.kind != SecKind::Regular || !s.is_alloc() || !s.has_relocs() {
-                            continue;
-                        }
-                        let (before, before_rel) = (total.dynrels, total.relative);
-                        scan_section(link, o, i, &mut total);
-                        if total.dynrels != before {
-                            let rel = total.relative - before_rel;
-                            counts.push((i as u32, rel, total.dynrels - before - rel));
-                        }
-                    }
-                    total.undefined.sort_unstable();
-                    total.undefined.dedup();
-                }
-            (counts, total)
-        })
-        .collect();
+/// What scanning found in some set of sections, each finding keyed by (file, section): marking
+/// for `--gc-sections` scans sections in the order it reaches them, not file by file, and keys
+/// let findings made in any order combine into the same result.
+#[derive(Default)]
+pub struct Found {
+    /// (file, section, relative, other) dynamic relocation counts, of sections that emit any.
+    counts: Vec<(u32, u32, u32, u32)>,
+    /// (file, section, offset) places packed into `.relr.dyn`.
+    packed: Vec<(u32, u32, u64)>,
+    /// (file, symbol) undefined symbols referenced.
+    undefined: Vec<(u32, u32)>,
+    errors: Vec<((u32, u32), String)>,
+    /// The first relocation in each section that makes a text relocation, described.
+    textrel: Vec<((u32, u32), String)>,
+    /// Collects one section's findings before they are keyed; its `narrow` and `needs_tlsld`
+    /// hold for every section scanned.
+    scratch: ScanResult,
+}
 
-    let mut errors: Vec<String> = Vec::new();
+impl Found {
+    /// Scans an allocated section's relocations, if it has any to scan.
+    pub fn section(&mut self, link: &Link, o: &ObjectFile, i: usize) {
+        let s = &o.sections[i];
+        if s.kind == SecKind::Regular && s.is_alloc() && s.has_relocs() {
+            scan_section(link, o, i, &mut self.scratch);
+            self.key(o.id, i as u32);
+        }
+    }
+
+    /// Scans the live records of an object's `.eh_frame` sections. Their findings are keyed to
+    /// section 0, which nothing else is, so that they come first among the file's.
+    fn eh_frame(&mut self, link: &Link, o: &ObjectFile) {
+        for eh in &o.eh_frame {
+            let relocs = o.sec_relocs(eh.shndx as usize);
+            for r in eh.records.iter().filter(|r| r.live) {
+                let rels = &relocs[r.rel_start as usize..r.rel_end as usize];
+                let record = Some((r.offset as usize, r.size as usize));
+                scan_relocs(link, o, eh.shndx as usize, rels, record, &mut self.scratch);
+            }
+            // Personality routines and LSDAs can be absolute references to library functions
+            // (canonical PLT entries in -no-pie output), but a record is written wherever it
+            // lands, with no dynamic relocation for it.
+            if self.scratch.dynrels != 0 || !self.scratch.packed.is_empty() {
+                self.scratch.errors.push(format!(
+                    "{}: .eh_frame needs dynamic relocations (absolute pointers in position-independent output); recompile with -fPIC",
+                    o.name
+                ));
+                self.scratch.dynrels = 0;
+                self.scratch.relative = 0;
+                self.scratch.packed.clear();
+            }
+            self.key(o.id, 0);
+        }
+    }
+
+    /// Moves what `scratch` found in section `sec` of `file` under that key.
+    fn key(&mut self, file: u32, sec: u32) {
+        let r = &mut self.scratch;
+        if r.dynrels != 0 {
+            self.counts
+                .push((file, sec, r.relative, r.dynrels - r.relative));
+            (r.dynrels, r.relative) = (0, 0);
+        }
+        self.packed
+            .extend(r.packed.drain(..).map(|(sec, off)| (file, sec, off)));
+        self.undefined
+            .extend(r.undefined.drain(..).map(|id| (file, id)));
+        self.errors
+            .extend(r.errors.drain(..).map(|e| ((file, sec), e)));
+        if let Some(t) = r.textrel.take() {
+            self.textrel.push(((file, sec), t));
+        }
+    }
+}
+
+/// Scans every live allocated section. `marked` has what marking for `--gc-sections` scanned
+/// of them already, as it reached them; the rest are scanned here, in parallel per file.
+pub fn scan(link: &mut Link, marked: Option<Vec<Found>>) -> Result<()> {
+    let sections_done = marked.is_some();
+    let mut found: Vec<Found> = marked.unwrap_or_default();
+    found.extend(
+        crate::balance::par_files(&link.files)
+            .filter_map(|(_, f)| {
+                let InputFile::Object(o) = f else {
+                    return None;
+                };
+                if !o.is_alive() {
+                    return None;
+                }
+                let mut found = Found::default();
+                // Only live records: a dead FDE refers to a discarded function.
+                found.eh_frame(link, o);
+                if !sections_done {
+                    for i in 0..o.sections.len() {
+                        found.section(link, o, i);
+                    }
+                }
+                Some(found)
+            })
+            .collect::<Vec<_>>(),
+    );
+
+    let mut counts: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let mut packed: Vec<(u32, u32, u64)> = Vec::new();
+    let mut refs: Vec<(u32, u32)> = Vec::new();
+    let mut keyed_errors: Vec<((u32, u32), String)> = Vec::new();
+    let mut textrels: Vec<((u32, u32), String)> = Vec::new();
+    let mut narrow = crate::reloc::NarrowRefs::default();
+    let mut tlsld = false;
+    for f in found {
+        counts.extend(f.counts);
+        packed.extend(f.packed);
+        refs.extend(f.undefined);
+        keyed_errors.extend(f.errors);
+        textrels.extend(f.textrel);
+        narrow.merge(&f.scratch.narrow);
+        tlsld |= f.scratch.needs_tlsld;
+    }
+    // Keys are unique to a section, so these orders do not depend on how the work was split.
+    counts.par_sort_unstable();
+    packed.par_sort_unstable();
+    refs.par_sort_unstable();
+    refs.dedup();
+    keyed_errors.sort_by_key(|a| a.0);
+    // GNU ld names the first text relocation of each file.
+    textrels.sort_by_key(|a| a.0);
+    textrels.dedup_by_key(|(k, _)| k.0);
+    let textrel: Vec<String> = textrels.into_iter().map(|(_, t)| t).collect();
+
+    if !keyed_errors.is_empty() {
+        let mut errors: Vec<String> = keyed_errors.into_iter().map(|(_, e)| e).collect();
+        errors.dedup();
+        return Err(Error(errors.join("\nsolder: error: ")));
+    }
     // Undefined symbols, each with the files that reference it, in first-reference order.
     let mut undefined: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut order: Vec<u32> = Vec::new();
-    let mut textrel: Vec<&str> = Vec::new();
-    let mut narrow = crate::reloc::NarrowRefs::default();
-    let mut tlsld = false;
-    for (fi, (_, r)) in results.iter().enumerate() {
-        errors.extend(r.errors.iter().cloned());
-        tlsld |= r.needs_tlsld;
-        narrow.merge(&r.narrow);
-        textrel.extend(r.textrel.as_deref());
-        for &id in &r.undefined {
-            let e = undefined.entry(id).or_default();
-            if e.is_empty() {
-                order.push(id);
-            }
-            e.push(fi as u32);
+    for &(fi, id) in &refs {
+        let e = undefined.entry(id).or_default();
+        if e.is_empty() {
+            order.push(id);
         }
-    }
-    if !errors.is_empty() {
-        errors.dedup();
-        return Err(Error(errors.join("\nsolder: error: ")));
+        e.push(fi);
     }
     if !order.is_empty() && !link.cfg.unresolved_ignore {
         let mut msg = String::new();
@@ -131,42 +207,28 @@ pub fn scan(link: &mut Link) -> Result<()> {
 
     // Give each section its two runs of .rela.dyn (relative and other), in file order.
     let (mut next_rel, mut next_other) = (0u32, 0u32);
-    let mut runs: Vec<Vec<(u32, DynRelRuns)>> = Vec::with_capacity(results.len());
-    for (counts, _) in &results {
-        let mut v = Vec::with_capacity(counts.len());
-        for &(sec, rel_count, other_count) in counts {
-            let r = DynRelRuns {
-                rel_start: next_rel,
-                rel_count,
-                other_start: next_other,
-                other_count,
-            };
-            v.push((sec, r));
-            next_rel += rel_count;
-            next_other += other_count;
-        }
-        runs.push(v);
+    let mut runs: Vec<Vec<(u32, DynRelRuns)>> = vec![Vec::new(); link.files.len()];
+    for &(file, sec, rel_count, other_count) in &counts {
+        let r = DynRelRuns {
+            rel_start: next_rel,
+            rel_count,
+            other_start: next_other,
+            other_count,
+        };
+        // In section order, as sorted: `dynrels_of` searches it.
+        runs[file as usize].push((sec, r));
+        next_rel += rel_count;
+        next_other += other_count;
     }
     link.files
         .par_iter_mut()
         .zip(runs.into_par_iter())
         .for_each(|(f, v)| {
             if let InputFile::Object(o) = f {
-                // In section order, as the counts were made: `dynrels_of` searches it.
                 o.dynrel_runs = v;
             }
         });
-    link.synth.packed = results
-        .iter()
-        .zip(&link.files)
-        .flat_map(|((_, r), f)| {
-            let file = match f {
-                InputFile::Object(o) => o.id,
-                _ => 0,
-            };
-            r.packed.iter().map(move |&(sec, off)| (file, sec, off))
-        })
-        .collect();
+    link.synth.packed = packed;
     link.synth.sec_rels = next_rel + next_other;
     link.synth.sec_relative = next_rel;
     link.synth.textrel = textrel;

@@ -1613,3 +1613,104 @@ fn undefined_symbol_in_shared_library() {
         }
     }
 }
+
+/// With `--gc-sections`, relocations are scanned as marking reaches their sections, in whatever
+/// order the threads get there. What scanning reports must not show that: the same message on
+/// any thread count, undefined symbols in first-reference order with their files in command-line
+/// order, errors in file order, and nothing from sections marking dropped (GNU ld reports
+/// neither `only_dead_N` symbol either).
+#[test]
+fn gc_scan_reports_do_not_depend_on_threads() {
+    let t = TestDir::new("errors", "gc_scan_order");
+    const FILES: usize = 24;
+    let mut pic = Vec::new();
+    let mut non_pic = Vec::new();
+    for i in 0..FILES {
+        let src = format!(
+            "extern int missing_{m}(void);\nextern int only_dead_{i}(void);\nint var_{i};\n\
+             int live_{i}(void) {{ return missing_{m}() + 1; }}\n\
+             int dead_{i}(void) {{ return only_dead_{i}(); }}\n\
+             long addr_{i}(void) {{ return (long)&var_{i}; }}\n",
+            m = (FILES - 1 - i) % 3
+        );
+        let flags = ["-O1", "-ffunction-sections", "-fdata-sections"];
+        pic.push(compile_with(
+            "gcc",
+            t.path(),
+            &format!("p{i}.c"),
+            &src,
+            &flags,
+        ));
+        let mut np = flags.to_vec();
+        np.push("-fno-pic");
+        non_pic.push(compile_with("gcc", t.path(), &format!("n{i}.c"), &src, &np));
+    }
+    let calls: String = (0..FILES)
+        .map(|i| format!("extern int live_{i}(void); extern long addr_{i}(void);\n"))
+        .collect();
+    let body: String = (0..FILES)
+        .map(|i| format!("s += live_{i}() + (int)addr_{i}();\n"))
+        .collect();
+    let main = compile_with(
+        "gcc",
+        t.path(),
+        "main.c",
+        &format!("{calls}int main(void) {{ int s = 0;\n{body}return s; }}\n"),
+        &["-O1"],
+    );
+    for (what, objs) in [("pic", &pic), ("non-pic", &non_pic)] {
+        let mut inputs = vec![main.clone()];
+        inputs.extend(objs.iter().cloned());
+        let mut seen: Option<String> = None;
+        for threads in ["--threads=1", "--threads=2", "--threads=4"] {
+            let out = run_with_timeout(
+                &mut link_cmd(
+                    &t.join(&format!("{what}.out")),
+                    &inputs,
+                    &["--gc-sections", threads],
+                ),
+                LINK_TIMEOUT,
+            )
+            .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert!(!out.status.success(), "{what} {threads}: linked: {stderr}");
+            assert!(!stderr.contains("only_dead"), "{what} {threads}: {stderr}");
+            match &seen {
+                Some(first) => assert_eq!(&stderr, first, "{what}: {threads} against --threads=1"),
+                None => seen = Some(stderr),
+            }
+        }
+        let stderr = seen.unwrap();
+        let name = |i: usize| path_str(&objs[i]);
+        if what == "pic" {
+            // `main` calls live_0 first, whose file refers to the last of the three.
+            let order: Vec<usize> = ["missing_2", "missing_1", "missing_0"]
+                .iter()
+                .map(|m| {
+                    stderr
+                        .find(&format!("undefined symbol: {m}"))
+                        .expect(&stderr)
+                })
+                .collect();
+            assert!(order.is_sorted(), "{stderr}");
+            let files: Vec<usize> = (0..FILES)
+                .filter(|i| (FILES - 1 - i).is_multiple_of(3))
+                .map(|i| {
+                    stderr
+                        .find(&format!("referenced by {}\n", name(i)))
+                        .expect(&stderr)
+                })
+                .collect();
+            assert!(files.is_sorted(), "{stderr}");
+        } else {
+            let at: Vec<usize> = (0..FILES)
+                .map(|i| {
+                    stderr
+                        .find(&format!("{}: relocation", name(i)))
+                        .expect(&stderr)
+                })
+                .collect();
+            assert!(at.is_sorted(), "{stderr}");
+        }
+    }
+}
