@@ -9,11 +9,18 @@ use crate::timing::Timer;
 use rayon::prelude::*;
 use std::sync::atomic::Ordering;
 
+/// Starts the link's next phase: timed, and with the workers awake for it.
+fn phase(timer: &mut Timer, name: &'static str) {
+    timer.phase(name);
+    crate::threads::keep_warm();
+}
+
 pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
-    timer.phase("open inputs");
+    phase(timer, "open inputs");
     let mut input_paths = Vec::new();
-    let loaded =
-        crate::input::load_inputs(&cfg, &mut input_paths, |bytes| start_threads(&cfg, bytes));
+    let loaded = crate::input::load_inputs(&cfg, &mut input_paths, |bytes| {
+        crate::threads::start(&cfg, bytes)
+    });
     if let Some(tar) = &cfg.reproduce {
         // Before anything can fail on the inputs' contents: the reproducer is most wanted then.
         crate::reproduce::write(&cfg, &input_paths, tar)?;
@@ -23,12 +30,12 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         crate::bail!("no input files");
     }
 
-    timer.phase("parse");
+    phase(timer, "parse");
     // Before interning: the versions a script defines are names the link defines.
     let versions = crate::version_script::load(&cfg)?;
     let mut files = parse_files(&cfg, inputs, &versions)?;
 
-    timer.phase("resolve symbols");
+    phase(timer, "resolve symbols");
     let (interner, nglobals) = crate::resolve::intern_symbols(&mut files);
     let kind = if cfg.shared {
         OutputKind::Shared
@@ -55,16 +62,16 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         target: &crate::arch::x86_64::X86_64,
     };
     crate::resolve::select_members(&mut link);
-    timer.phase("release unlinked members");
+    phase(timer, "release unlinked members");
     crate::input::release(
         link.objects()
             .filter(|o| o.lazy && !o.is_alive())
             .map(|o| o.data)
             .collect(),
     );
-    timer.phase("parse linked members");
+    phase(timer, "parse linked members");
     crate::resolve::parse_linked_members(&mut link)?;
-    timer.phase("resolve linked");
+    phase(timer, "resolve linked");
     crate::resolve::resolve(&mut link)?;
     if link.cfg.print_timing {
         let objs = link.objects();
@@ -104,7 +111,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if link.is_exe() && !link.dynamic && link.cfg.dynamic_linker.is_some() && needed_dsos {
         link.has_interp = true;
     }
-    timer.phase("classify symbols");
+    phase(timer, "classify symbols");
     crate::synth::define_linker_symbols(&mut link)?;
     // After the linker's own definitions, which a library may reference (`_end`, say).
     crate::resolve::check_shlib_undefined(&link)?;
@@ -113,40 +120,40 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     check_entry(&link);
     link.exec_stack = exec_stack(&link);
 
-    timer.phase("parse .eh_frame");
+    phase(timer, "parse .eh_frame");
     crate::balance::par_files_mut(&mut link.files).try_for_each(|(_, f)| match f {
         InputFile::Object(o) if o.is_alive() => crate::eh_frame::parse(o),
         _ => Ok(()),
     })?;
     let mut scanned = None;
     if link.cfg.gc_sections {
-        timer.phase("gc sections");
+        phase(timer, "gc sections");
         scanned = Some(crate::gc::collect_garbage(&mut link));
     }
 
-    timer.phase("merge sections");
+    phase(timer, "merge sections");
     let groups = crate::merge::merge_sections(&mut link)?;
 
-    timer.phase("scan relocations");
+    phase(timer, "scan relocations");
     crate::eh_frame::mark_live(&mut link);
     crate::scan::scan(&mut link, scanned)?;
 
-    timer.phase("synthetic sections");
+    phase(timer, "synthetic sections");
     crate::synth::plan(&mut link);
     let plt_eh = crate::eh_frame::plt_records(&link, None).len() as u64;
     let (eh_size, fdes) = crate::eh_frame::finalize(&mut link, plt_eh);
     link.layout.eh_frame_size = eh_size;
     link.layout.fde_count = fdes;
 
-    timer.phase("layout");
+    phase(timer, "layout");
     crate::layout::create_output_sections(&mut link, groups);
-    timer.phase("section offsets");
+    phase(timer, "section offsets");
     crate::layout::size_sections(&mut link);
     crate::synth::size_dynamic(&mut link);
-    timer.phase("symbol table plan");
+    phase(timer, "symbol table plan");
     let symtab_plan = crate::symtab::plan(&link);
     crate::symtab::set_sizes(&mut link, &symtab_plan);
-    timer.phase("addresses");
+    phase(timer, "addresses");
     crate::layout::assign_addresses(&mut link);
     // Its encoding depends on addresses, and its size moves what follows it.
     crate::relr::settle(&mut link);
@@ -162,7 +169,7 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         crate::report::write_dependency_file(&link.cfg.output, &input_paths, path)?;
     }
 
-    timer.phase("write");
+    phase(timer, "write");
     // An existing executable is overwritten in place, which saves allocating its page cache
     // afresh; only once nothing can fail while writing, since its old contents go at once. (A
     // shared library is always replaced: running programs map it, and writing it in place would
@@ -183,10 +190,10 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     crate::write::write_output(&link, map, &symtab_plan, dirty)?;
     let mut size = link.layout.file_size;
     if link.cfg.compress_debug != crate::args::DebugCompression::None {
-        timer.phase("compress debug sections");
+        phase(timer, "compress debug sections");
         size = crate::compress::compress_debug_sections(&link, map, link.cfg.compress_debug)?;
     }
-    timer.phase("build id");
+    phase(timer, "build id");
     // Compression moved the debug sections: then the ranges are read back from the image.
     let hashed = (size == link.layout.file_size).then_some(&ranges[..]);
     crate::write::write_build_id(&link, &mut map[..size as usize], hashed);
@@ -196,37 +203,13 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
     if !link.cfg.trace_symbols.is_empty() {
         crate::report::print_symbol_trace(&link, &link.cfg.trace_symbols);
     }
-    timer.phase("commit");
+    crate::threads::done();
+    phase(timer, "commit");
     output.commit(size, true)?;
     timer.finish();
     // Freeing the link's memory would only delay exit.
     std::mem::forget(link);
     Ok(())
-}
-
-/// Inputs below this size link faster on one thread: waking workers for a dozen short phases costs
-/// more than the phases themselves.
-const SMALL_LINK_BYTES: usize = 8 << 20;
-
-/// The threads the link may use: `--threads`, or one per CPU.
-fn max_threads(cfg: &Config) -> usize {
-    cfg.threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
-/// Builds the thread pool: `--threads N`, or one worker per CPU for all but small links. The main
-/// thread is one of the workers, so a pool of one starts no threads at all.
-fn start_threads(cfg: &Config, size: usize) -> Result<()> {
-    let threads = if cfg.threads.is_none() && size < SMALL_LINK_BYTES {
-        1
-    } else {
-        max_threads(cfg)
-    };
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .use_current_thread()
-        .build_global()
-        .map_err(|e| crate::err!("cannot start threads: {e}"))
 }
 
 fn parse_files(

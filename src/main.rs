@@ -37,6 +37,7 @@ mod symbol;
 mod symtab;
 mod synth;
 mod sys;
+mod threads;
 mod timing;
 mod version_script;
 mod write;
