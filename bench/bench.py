@@ -67,6 +67,10 @@ def wild_path():
 LINKERS = [
     ("solder", str(SOLDER), [], True),
     ("solder -j1", str(SOLDER), ["--threads=1"], True),
+    # wild drops unreferenced sections unless told `--no-gc-sections`, where the other linkers keep
+    # them, as the command line asks: on a link that does not ask for `--gc-sections` (the C and
+    # C++ ones here), this row is solder doing the work wild does.
+    ("solder gc", str(SOLDER), ["--gc-sections"], True),
     ("wild", None, [], True),
     ("mold", "/usr/bin/mold", [], True),
     ("lld", "/usr/bin/ld.lld-19", [], True),
@@ -377,6 +381,8 @@ def bench(w: Workload):
             continue
         if name == "gold" and "--no-dynamic-linker" in args:
             continue  # gold has no static-pie
+        if extra == ["--gc-sections"] and "--gc-sections" in args:
+            continue  # the same link as solder's own row
         tag = name.replace(" ", "_")
         out = d / f"out.{tag}"
         a = list(args)
@@ -473,7 +479,7 @@ def markdown(results, info):
 def svg(results):
     """Per workload, each linker's median wall time relative to the fastest peer (lower is better)."""
     names = [n for n, _, _, _ in LINKERS] + ["cat"]
-    colors = {"solder": "#d95f02", "solder -j1": "#fdb863", "wild": "#1b9e77", "mold": "#7570b3",
+    colors = {"solder": "#d95f02", "solder -j1": "#fdb863", "solder gc": "#b35806", "wild": "#1b9e77", "mold": "#7570b3",
               "lld": "#e7298a", "gold": "#66a61e", "GNU ld": "#a6761d", "cat": "#999999"}
     row, bar, left, width = 26 * len(names) + 30, 24, 150, 520
     height = 40 + row * len(results) + 30

@@ -1,7 +1,8 @@
-//! Relocation scanning: every live allocated section's relocations are read once, in parallel per
-//! file, to decide what each symbol needs (GOT, PLT, copy relocation, ...) and how many dynamic
-//! relocations each section emits. Each section's dynamic relocations then get their own run of
-//! `.rela.dyn` by a prefix sum in file order.
+//! Relocation scanning: every live allocated section's relocations are read once, to decide what
+//! each symbol needs (GOT, PLT, copy relocation, ...) and how many dynamic relocations each section
+//! emits: in parallel per file, or, with `--gc-sections`, by marking as it reaches each section
+//! ([`crate::gc`]). Each section's dynamic relocations then get their own run of `.rela.dyn` by a
+//! prefix sum in file order.
 
 use crate::context::{InputFile, Link};
 use crate::error::{Error, Result, warn};
