@@ -194,7 +194,9 @@ fn zero_unwritten(link: &Link, out: SyncPtr, ranges: &[(u64, u64)]) {
             }
         };
         if s.content != Content::Inputs {
-            zero(0, s.size);
+            if !writes_every_byte(s.content) {
+                zero(0, s.size);
+            }
             return;
         }
         zero(0, s.member_offsets.first().copied().unwrap_or(s.size));
@@ -216,6 +218,14 @@ fn zero_unwritten(link: &Link, out: SyncPtr, ranges: &[(u64, u64)]) {
                 zero(start + written, next);
             });
     });
+}
+
+/// Whether a synthetic section's writer fills all of it, so that an output overwritten in place
+/// need not zero it first: the symbol table and its strings, tens of MiB in a large link, are
+/// written row by row and name by name without a gap (`symtab::write`; the in-place test
+/// compares an output written over junk with a fresh one).
+fn writes_every_byte(c: Content) -> bool {
+    matches!(c, Content::Symtab | Content::Strtab)
 }
 
 /// Whether `write_object` copies an input section's bytes (all of them) into the output.
