@@ -4,9 +4,9 @@
 //! A link is a string of parallel phases separated by short serial stretches on the main thread
 //! (a tenth of a millisecond to a millisecond on ripgrep). A rayon worker that finds no work
 //! sleeps after a few dozen rounds, and waking it again for the next phase took longer on this
-//! VM than many phases last: in 9 of 12 ripgrep links the second thread did none of the symbol
-//! ranking that `resolve` spreads over both (0.4 ms of work), because it was not awake before
-//! the main thread had done it all. So at each phase boundary every other worker is given a
+//! VM than many phases last: in 9 of 12 of ripgrep's symbol-ranking passes (two per link, 0.4 ms
+//! of work each, spread by `resolve` over both threads) the second thread did none, not awake
+//! before the main thread had done it all. So at each phase boundary every other worker is given a
 //! job that looks for work ([`rayon::yield_now`]) and otherwise spins, yielding the CPU to
 //! anything else runnable, until no work has come for [`SPIN_FOR`] or the link is written.
 
