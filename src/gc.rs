@@ -247,17 +247,16 @@ fn symbol_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)>
             .flatten()
             .map(|sec| (o.id, sec));
     }
-    let id = *o.symbols.get(i)?;
-    let s = &link.syms[id as usize];
-    (s.kind == SymKind::Section).then_some((s.file, s.shndx))
+    recorded_section(link, o, rel)
 }
 
-/// As [`symbol_section`], from the symbol's record alone.
+/// As [`symbol_section`], from the symbol's record alone: what a local's record says is what its
+/// symbol-table entry says (the null symbol's record is absolute, so it names no section).
 #[inline]
 fn recorded_section(link: &Link, o: &ObjectFile, rel: &Rela) -> Option<(u32, u32)> {
     let id = *o.symbols.get(r_sym(rel) as usize)?;
     let s = &link.syms[id as usize];
-    (s.kind == SymKind::Section && id != link.null_sym).then_some((s.file, s.shndx))
+    (s.kind == SymKind::Section).then_some((s.file, s.shndx))
 }
 
 /// The section a relocation's symbol is defined in, if that is an object's section to walk.

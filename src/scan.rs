@@ -54,15 +54,13 @@ impl Found {
             }
             // Personality routines and LSDAs can be absolute references to library functions
             // (canonical PLT entries in -no-pie output), but a record is written wherever it
-            // lands, with no dynamic relocation for it.
+            // lands, with no dynamic relocation for it. (The error ends the link before the
+            // counts keyed with it are used.)
             if self.scratch.dynrels != 0 || !self.scratch.packed.is_empty() {
                 self.scratch.errors.push(format!(
                     "{}: .eh_frame needs dynamic relocations (absolute pointers in position-independent output); recompile with -fPIC",
                     o.name
                 ));
-                self.scratch.dynrels = 0;
-                self.scratch.relative = 0;
-                self.scratch.packed.clear();
             }
             self.key(o.id, 0);
         }

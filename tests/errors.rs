@@ -1352,6 +1352,79 @@ fn text_relocations_follow_gnu_ld() {
     }
 }
 
+/// A CIE whose personality routine is an absolute pointer (`DW_EH_PE_absptr`, an `R_X86_64_64`
+/// in `.eh_frame`), with an FDE for `main` that keeps it live.
+const ABS_PERSONALITY_S: &str = "        .text
+        .globl main
+        .type main, @function
+main:
+        xorl %eax, %eax
+        ret
+.Lmain_end:
+        .globl personality
+        .type personality, @function
+personality:
+        ret
+
+        .section .eh_frame,\"a\",@progbits
+.Lcie:
+        .long .Lcie_end - .Lcie_start
+.Lcie_start:
+        .long 0
+        .byte 1
+        .string \"zPR\"
+        .uleb128 1
+        .sleb128 -8
+        .uleb128 16
+        .uleb128 10
+        .byte 0x00
+        .quad personality
+        .byte 0x1b
+        .balign 8
+.Lcie_end:
+        .long .Lfde_end - .Lfde_start
+.Lfde_start:
+        .long .Lfde_start - .Lcie
+        .long main - .
+        .long .Lmain_end - main
+        .uleb128 0
+        .balign 8
+.Lfde_end:
+        .section .note.GNU-stack,\"\",@progbits
+";
+
+/// An `.eh_frame` record that would need a dynamic relocation in a PIE is refused, naming the
+/// file, whether the records are scanned file by file or after marking (`--gc-sections`). GNU ld
+/// links it with a text relocation and a warning instead.
+#[test]
+fn eh_frame_needing_dynamic_relocations_is_refused() {
+    let t = TestDir::new("errors", "eh_frame_abs");
+    let src = t.join("eh.s");
+    std::fs::write(&src, ABS_PERSONALITY_S).unwrap();
+    let obj = t.join("eh.o");
+    run_ok(
+        Command::new("gcc").arg("-c").arg(&src).arg("-o").arg(&obj),
+        BUILD_TIMEOUT,
+    )
+    .unwrap();
+    let name = path_str(&obj);
+    let first_line = [name.as_str(), ".eh_frame needs dynamic relocations"];
+    let says = || Says {
+        first_line: &first_line,
+        ..Says::default()
+    };
+    report(vec![
+        expect_failure(t.path(), "plain", std::slice::from_ref(&obj), &[], says()),
+        expect_failure(
+            t.path(),
+            "gc",
+            std::slice::from_ref(&obj),
+            &["--gc-sections"],
+            says(),
+        ),
+    ]);
+}
+
 /// A panic that still happens is one line naming solder's version and asking for a reproducer,
 /// even when several threads panic at once, and exits with status 2.
 #[test]
@@ -1682,35 +1755,34 @@ fn gc_scan_reports_do_not_depend_on_threads() {
         }
         let stderr = seen.unwrap();
         let name = |i: usize| path_str(&objs[i]);
-        if what == "pic" {
-            // `main` calls live_0 first, whose file refers to the last of the three.
-            let order: Vec<usize> = ["missing_2", "missing_1", "missing_0"]
+        // Each of `needles` is in the message, in this order.
+        let in_order = |needles: Vec<String>| {
+            let at: Vec<usize> = needles
                 .iter()
-                .map(|m| {
-                    stderr
-                        .find(&format!("undefined symbol: {m}"))
-                        .expect(&stderr)
-                })
-                .collect();
-            assert!(order.is_sorted(), "{stderr}");
-            let files: Vec<usize> = (0..FILES)
-                .filter(|i| (FILES - 1 - i).is_multiple_of(3))
-                .map(|i| {
-                    stderr
-                        .find(&format!("referenced by {}\n", name(i)))
-                        .expect(&stderr)
-                })
-                .collect();
-            assert!(files.is_sorted(), "{stderr}");
-        } else {
-            let at: Vec<usize> = (0..FILES)
-                .map(|i| {
-                    stderr
-                        .find(&format!("{}: relocation", name(i)))
-                        .expect(&stderr)
-                })
+                .map(|n| stderr.find(n.as_str()).expect(&stderr))
                 .collect();
             assert!(at.is_sorted(), "{stderr}");
+        };
+        if what == "pic" {
+            // `main` calls live_0 first, whose file refers to the last of the three.
+            in_order(
+                ["missing_2", "missing_1", "missing_0"]
+                    .iter()
+                    .map(|m| format!("undefined symbol: {m}"))
+                    .collect(),
+            );
+            in_order(
+                (0..FILES)
+                    .filter(|i| (FILES - 1 - i).is_multiple_of(3))
+                    .map(|i| format!("referenced by {}\n", name(i)))
+                    .collect(),
+            );
+        } else {
+            in_order(
+                (0..FILES)
+                    .map(|i| format!("{}: relocation", name(i)))
+                    .collect(),
+            );
         }
     }
 }
