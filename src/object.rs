@@ -254,6 +254,11 @@ pub struct ObjectFile {
 }
 
 /// A section `--strip-debug` drops: debugging information, by the name GNU ld knows it.
+/// How much of a section name parse reads: past every prefix it compares (the longest,
+/// `.gcc_except_table.`, is 18 bytes) and every whole name (the longest, `.note.gnu.property`,
+/// is 18 too).
+const NAME_HEAD: usize = 32;
+
 fn is_debug_section(name: &[u8], flags: u64) -> bool {
     flags & SHF_ALLOC as u64 == 0 && (name.starts_with(b".debug") || name.starts_with(b".zdebug"))
 }
@@ -449,18 +454,21 @@ impl ObjectFile {
             let sh_type = sh.sh_type.get(LE);
             let flags = sh.sh_flags.get(LE);
             let name_off = sh.sh_name.get(LE);
-            // A relocation section's name is as long as its target's (hundreds of bytes in C++
-            // and Rust objects) and is read only for messages: finding its end was a fifth of
-            // parsing sections. What the checks below compare fits in its first 16 bytes.
-            let lazy_name = terminated && sh_type == SHT_RELA && flags & SHF_ALLOC as u64 == 0;
-            let sname = if lazy_name {
-                let Some(rest) = shstrtab.get(name_off as usize..) else {
-                    bail!("{n}: section {i} has an invalid name offset");
-                };
-                let head = &rest[..rest.len().min(16)];
-                memchr_nul(head).map_or(head, |end| &head[..end])
-            } else {
-                section_name(n, shstrtab, name_off, i)?
+            // Names run to hundreds of bytes (`.text.` or `.rela.text.` and a mangled C++ or Rust
+            // name), and finding their ends was a tenth of a Rust link's parsing. Everything parse
+            // decides from a name that starts with a dot (the kind, the output section, the role
+            // in gc) is in its first NAME_HEAD bytes, so a longer one's end is searched for only
+            // when asked for: in messages, or as an orphan section's output name.
+            let (sname, lazy_name) = match shstrtab.get(name_off as usize..) {
+                Some(rest) if terminated => {
+                    let head = &rest[..rest.len().min(NAME_HEAD)];
+                    match memchr_nul(head) {
+                        Some(end) => (&head[..end], false),
+                        None if head.first() == Some(&b'.') => (head, true),
+                        None => (section_name(n, shstrtab, name_off, i)?, false),
+                    }
+                }
+                _ => (section_name(n, shstrtab, name_off, i)?, false),
             };
             let full_name = || name_str(cstr(shstrtab, name_off).unwrap_or(sname));
             let data_slice: &'static [u8] = if sh_type == SHT_NOBITS || i == 0 {
@@ -537,7 +545,7 @@ impl ObjectFile {
                 if flags & SHF_ALLOC as u64 != 0 {
                     bail!("{n}: section {} is compressed but allocated", full_name());
                 }
-                let bytes = decompress(n, sname, data_slice)?;
+                let bytes = decompress(n, cstr(shstrtab, name_off).unwrap_or(sname), data_slice)?;
                 size = bytes.len() as u64;
                 inflated.push((i as u32, bytes));
             }

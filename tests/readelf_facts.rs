@@ -1537,6 +1537,68 @@ fn start_stop_only_for_linked_files() {
     facts.finish();
 }
 
+/// Names longer than the 32 bytes parse reads of them: an orphan section keeps its whole name,
+/// a `.rodata.`/`.text.` one joins its output section, and a long C-identifier section still
+/// gets its `__start_`/`__stop_` symbols.
+#[test]
+fn long_section_names() {
+    let work = Work::new("long_section_names");
+    let mut facts = Facts::default();
+    let src = concat!(
+        "__attribute__((section(\".orphan.whose.name.is.longer.than.thirty.two.bytes\"), used))\n",
+        "int orphan = 1;\n",
+        "__attribute__((section(\".rodata.a_constant_whose_section_name_is_long\"), used))\n",
+        "const int constant = 2;\n",
+        "__attribute__((section(\".text.a_function_whose_section_name_is_long_too\"), noinline))\n",
+        "int f(void) { return constant; }\n",
+        "__attribute__((section(\"an_identifier_section_longer_than_32_bytes\"), used))\n",
+        "int ident = 3;\n",
+        "extern int __start_an_identifier_section_longer_than_32_bytes[];\n",
+        "extern int __stop_an_identifier_section_longer_than_32_bytes[];\n",
+        "int main(void) {\n",
+        "  return f() + (int)(__stop_an_identifier_section_longer_than_32_bytes\n",
+        "      - __start_an_identifier_section_longer_than_32_bytes) - orphan - 2;\n",
+        "}\n",
+    );
+    for mode in Mode::ALL {
+        let objs = [work.compile("long_names", src, mode)];
+        let pair = work.link_both("long_section_names", mode, &objs, &[]);
+        let names = |p: &Path| -> BTreeSet<String> {
+            sections(p)
+                .into_iter()
+                .filter(|s| s.flags.contains('A'))
+                .map(|s| s.name)
+                // The input's own sections, not the synthetic ones (`.plt.got` differs).
+                .filter(|n| n.contains("long") || [".text", ".rodata", ".data"].contains(&&**n))
+                .collect()
+        };
+        let (solder, gnu) = (names(&pair.solder), names(&pair.gnu));
+        for want in [
+            ".orphan.whose.name.is.longer.than.thirty.two.bytes",
+            "an_identifier_section_longer_than_32_bytes",
+        ] {
+            facts.rule(&pair, "GNU ld", gnu.contains(want), || {
+                format!("no section {want} in {gnu:?}")
+            });
+        }
+        facts.same_set(&pair, "allocated section names", &solder, &gnu);
+        let start_stop = |p: &Path| -> BTreeSet<String> {
+            symbols(p, ".symtab")
+                .into_iter()
+                .filter(|s| s.name.contains("an_identifier_section"))
+                .map(|s| format!("{} {}", s.bind, s.name))
+                .collect()
+        };
+        facts.same_set(
+            &pair,
+            "__start_/__stop_ symbols",
+            &start_stop(&pair.solder),
+            &start_stop(&pair.gnu),
+        );
+    }
+    facts.finish();
+}
+
 #[test]
 fn strip_options() {
     let work = Work::new("strip_options");
