@@ -70,12 +70,12 @@
 
 mod common;
 
+use common::harness::{Arguments, Failed, Trial};
 use common::{
     BUILD_TIMEOUT, Mode, check_tool_dir, compare_runs, describe_status, fixed_env, in_fresh_dir,
     link_command, linker_under_test, make_tool_dir, run_link, run_ok, run_with_timeout,
     scratch_dir, truncate,
 };
-use libtest_mimic::{Arguments, Failed, Trial};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -515,7 +515,7 @@ fn main() {
             }
         }
     }
-    let conclusion = libtest_mimic::run(&args, trials);
+    let conclusion = common::harness::run(&args, trials);
     let _ = std::fs::remove_dir_all(&*tool_dir);
     conclusion.exit();
 }

@@ -22,9 +22,9 @@ mod corpus;
 #[path = "fuzz/mutate.rs"]
 mod mutate;
 
+use common::harness::{Arguments, Failed, Trial};
 use common::{Output, describe_status, run_with_timeout, scratch_dir, solder_bin};
 use corpus::{Kind, Scenario};
-use libtest_mimic::{Arguments, Failed, Trial};
 use mutate::{Mutation, Rng};
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
@@ -554,7 +554,7 @@ fn main() {
         }));
     }
     trials.push(Trial::test("seeded", || seeded(&corpus_dir()?)));
-    let conclusion = libtest_mimic::run(&args, trials);
+    let conclusion = common::harness::run(&args, trials);
     if let (Ok(dir), None) = (corpus_dir(), keep_corpus()) {
         let _ = std::fs::remove_dir_all(dir);
     }

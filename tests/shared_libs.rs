@@ -6,8 +6,8 @@
 
 mod common;
 
+use common::harness::{Arguments, Failed, Trial};
 use common::*;
-use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -1110,5 +1110,5 @@ fn main() {
             },
         ])
         .collect();
-    libtest_mimic::run(&args, trials).exit();
+    common::harness::run(&args, trials).exit();
 }

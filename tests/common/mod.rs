@@ -3,6 +3,8 @@
 //! outputs.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod harness;
+
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
