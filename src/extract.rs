@@ -181,6 +181,33 @@ struct DefinerIndex {
     members: Vec<Vec<u64>>,
 }
 
+/// An index's distinct member offsets, ascending, and for each entry the number of its member
+/// among them. GNU ar and llvm-ar list entries in member order, so that is one pass; an index
+/// in any other order is sorted and searched.
+fn number_members(offsets: &[u64]) -> (Vec<u64>, Vec<u32>) {
+    if offsets.is_sorted() {
+        let mut members: Vec<u64> = Vec::new();
+        let member = offsets
+            .iter()
+            .map(|&o| {
+                if members.last() != Some(&o) {
+                    members.push(o);
+                }
+                (members.len() - 1) as u32
+            })
+            .collect();
+        return (members, member);
+    }
+    let mut members = offsets.to_vec();
+    members.sort_unstable();
+    members.dedup();
+    let member = offsets
+        .iter()
+        .map(|o| members.partition_point(|x| x < o) as u32)
+        .collect();
+    (members, member)
+}
+
 impl DefinerIndex {
     fn build(archives: &[&IndexedArchive]) -> DefinerIndex {
         // Per archive: its members, each entry's member, and its entries grouped by shard.
@@ -189,14 +216,7 @@ impl DefinerIndex {
             .par_iter()
             .map(|ar| {
                 let ix = &ar.index;
-                let mut members = ix.offsets.clone();
-                members.sort_unstable();
-                members.dedup();
-                let member = ix
-                    .offsets
-                    .iter()
-                    .map(|o| members.partition_point(|x| x < o) as u32)
-                    .collect();
+                let (members, member) = number_members(&ix.offsets);
                 (members, member, group_by_shard(&ix.hashes))
             })
             .collect();
@@ -217,5 +237,27 @@ impl DefinerIndex {
             shards,
             members: grouped.into_iter().map(|g| g.0).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_members;
+
+    /// Entries in member order (one pass) and in any other order (sorted and searched) number
+    /// their members alike.
+    #[test]
+    fn members_numbered_in_any_entry_order() {
+        let in_order = [8u64, 8, 8, 120, 300, 300, 4096];
+        assert_eq!(
+            number_members(&in_order),
+            (vec![8, 120, 300, 4096], vec![0, 0, 0, 1, 2, 2, 3])
+        );
+        let shuffled = [300u64, 8, 4096, 8, 120, 300, 8];
+        assert_eq!(
+            number_members(&shuffled),
+            (vec![8, 120, 300, 4096], vec![2, 0, 3, 0, 1, 2, 0])
+        );
+        assert_eq!(number_members(&[]), (vec![], vec![]));
     }
 }
