@@ -126,7 +126,8 @@ pub fn run(args: &Arguments, trials: Vec<Trial>) -> Conclusion {
         return Conclusion { failed: 0 };
     }
     let filtered_out = total - chosen.len();
-    println!("\nrunning {} tests", chosen.len());
+    let plural = if chosen.len() == 1 { "" } else { "s" };
+    println!("\nrunning {} test{plural}", chosen.len());
     let start = Instant::now();
     let threads = args
         .threads
