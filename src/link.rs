@@ -125,11 +125,13 @@ pub fn link(cfg: Config, timer: &mut Timer) -> Result<()> {
         InputFile::Object(o) if o.is_alive() => crate::eh_frame::parse(o),
         _ => Ok(()),
     })?;
-    let mut scanned = None;
-    if link.cfg.gc_sections {
+    // Marking scans the sections it reaches; scanning below does the rest.
+    let scanned = if link.cfg.gc_sections {
         phase(timer, "gc sections");
-        scanned = Some(crate::gc::collect_garbage(&mut link));
-    }
+        Some(crate::gc::collect_garbage(&mut link))
+    } else {
+        None
+    };
 
     phase(timer, "merge sections");
     let groups = crate::merge::merge_sections(&mut link)?;

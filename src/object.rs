@@ -145,11 +145,12 @@ impl GcName {
     }
 }
 
-// The name, contents and relocations are read from the section header when asked for
-// ([`ObjectFile::sec_name`], [`ObjectFile::sec_data`], [`ObjectFile::sec_relocs`]), not kept
-// here: a large C++ link has 660,000 of these records, and every byte of a record is a byte of
-// fresh memory the kernel must fault in and zero (about 1 ms per MiB on the benchmark machine).
-const _: () = assert!(std::mem::size_of::<InputSection>() <= 48);
+// A large C++ link has 660,000 of these records, every byte of a record is a byte of fresh
+// memory the kernel must fault in and zero (about 1 ms per MiB on the benchmark machine), and
+// every pass over sections reads them. So the name is found from the section header when asked
+// for ([`ObjectFile::sec_name`]); the places of the contents and relocations are kept (in 32 bits
+// each), since reading them from the header was a cache miss per section for every pass.
+const _: () = assert!(std::mem::size_of::<InputSection>() == 48);
 
 /// An offset in `InputSection` that does not fit its 32 bits.
 const FAR: u32 = u32::MAX;
@@ -163,10 +164,6 @@ pub struct DynRelRuns {
     pub other_start: u32,
     pub other_count: u32,
 }
-
-// Read by every pass over sections: growing it costs every one of them (48: the relocations'
-// place, which saves marking a miss on the section-header table for each section).
-const _: () = assert!(std::mem::size_of::<InputSection>() == 48);
 
 impl InputSection {
     #[inline]
@@ -258,12 +255,12 @@ pub struct ObjectFile {
     strip_debug: bool,
 }
 
-/// A section `--strip-debug` drops: debugging information, by the name GNU ld knows it.
 /// How much of a section name parse reads: past every prefix it compares (the longest,
 /// `.gcc_except_table.`, is 18 bytes) and every whole name (the longest, `.note.gnu.property`,
 /// is 18 too).
 const NAME_HEAD: usize = 32;
 
+/// A section `--strip-debug` drops: debugging information, by the name GNU ld knows it.
 fn is_debug_section(name: &[u8], flags: u64) -> bool {
     flags & SHF_ALLOC as u64 == 0 && (name.starts_with(b".debug") || name.starts_with(b".zdebug"))
 }
@@ -475,7 +472,9 @@ impl ObjectFile {
                 }
                 _ => (section_name(n, shstrtab, name_off, i)?, false),
             };
-            let full_name = || name_str(cstr(shstrtab, name_off).unwrap_or(sname));
+            // The whole name, for messages and the rare reader past its first bytes.
+            let whole_name = || cstr(shstrtab, name_off).unwrap_or(sname);
+            let full_name = || name_str(whole_name());
             let data_slice: &'static [u8] = if sh_type == SHT_NOBITS || i == 0 {
                 &[]
             } else {
@@ -550,7 +549,7 @@ impl ObjectFile {
                 if flags & SHF_ALLOC as u64 != 0 {
                     bail!("{n}: section {} is compressed but allocated", full_name());
                 }
-                let bytes = decompress(n, cstr(shstrtab, name_off).unwrap_or(sname), data_slice)?;
+                let bytes = decompress(n, whole_name(), data_slice)?;
                 size = bytes.len() as u64;
                 inflated.push((i as u32, bytes));
             }

@@ -837,15 +837,7 @@ fn thread_options_link_the_same_program() {
 fn archives_walked_in_parallel_link_in_command_line_order() {
     let t = tdir("parallel-archives");
     let cc = |file: &str, src: &str| compile_with("gcc", t.path(), file, src, &["-O1"]);
-    let ar = |lib: &str, flags: &str, obj: &Path| {
-        let lib = t.join(lib);
-        run_ok(
-            Command::new("ar").arg(flags).arg(&lib).arg(obj),
-            RUN_TIMEOUT,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        lib
-    };
+    let ar = |lib: &str, flags: &str, obj: &Path| archive_with(flags, t.path(), lib, &[obj]);
     let main = cc(
         "main.c",
         "#include <stdio.h>\nint pick(void); int thin(void); int whole(void);\n\
@@ -1177,5 +1169,59 @@ fn unimplemented_options_warn() {
             }
             None => assert!(stderr.is_empty(), "{extra:?} should be silent: {stderr:?}"),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The test runner of the suites made at run time
+
+/// The differential, shared-library and fuzzing suites make their tests at run time and run them
+/// with `common::harness`: a trial that fails or panics must fail the run (else those suites
+/// could not fail), and libtest's filters must choose the trials.
+#[test]
+fn trial_runner_fails_the_run_and_filters() {
+    use common::harness::{Arguments, Failed, Trial, run};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let trials = |ran: &Arc<AtomicUsize>| -> Vec<Trial> {
+        let (a, b, c) = (Arc::clone(ran), Arc::clone(ran), Arc::clone(ran));
+        vec![
+            Trial::test("passes", move || {
+                a.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }),
+            Trial::test("fails", move || {
+                b.fetch_add(1, Ordering::Relaxed);
+                Err(Failed::from("wrong"))
+            }),
+            Trial::test("panics", move || {
+                c.fetch_add(1, Ordering::Relaxed);
+                panic!("boom")
+            }),
+        ]
+    };
+    let args = |a: &[&str]| Arguments::parse(a.iter().map(|s| s.to_string()));
+    for (cmdline, want_ran, want_failed) in [
+        (&[][..], 3, true),
+        (&["pass"][..], 1, false),
+        (&["pass", "--exact"][..], 0, false),
+        (&["passes", "--exact"][..], 1, false),
+        (&["fails"][..], 1, true),
+        (&["panics", "--test-threads=1"][..], 1, true),
+        (&["--skip", "fails", "--skip", "panics"][..], 1, false),
+        (&["--ignored"][..], 0, false),
+    ] {
+        let ran = Arc::new(AtomicUsize::new(0));
+        let conclusion = run(&args(cmdline), trials(&ran));
+        assert_eq!(
+            ran.load(Ordering::Relaxed),
+            want_ran,
+            "trials run with {cmdline:?}"
+        );
+        assert_eq!(
+            conclusion.has_failed(),
+            want_failed,
+            "failed with {cmdline:?}"
+        );
     }
 }

@@ -40,18 +40,6 @@ fn gcc_c(dir: &Path, file: &str, src: &str) -> PathBuf {
     compile_with("gcc", dir, file, src, &["-O1"])
 }
 
-/// `ar rcs dir/name members...`
-fn make_archive(dir: &Path, name: &str, members: &[&Path]) -> PathBuf {
-    let out = dir.join(name);
-    let _ = std::fs::remove_file(&out);
-    let mut cmd = Command::new("ar");
-    cmd.arg("rcs").arg(&out).args(members);
-    if let Err(e) = run_ok(&mut cmd, BUILD_TIMEOUT) {
-        panic!("cannot build test archive: {e}");
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // The failure contract
 
@@ -1295,14 +1283,7 @@ const TEXTREL_S: &str = "\t.text\n\t.globl main\nmain:\n\tmovabs $var, %rax\n\tm
 #[test]
 fn text_relocations_follow_gnu_ld() {
     let t = TestDir::new("errors", "textrel");
-    let src = t.join("tr.s");
-    std::fs::write(&src, TEXTREL_S).unwrap();
-    let obj = t.join("tr.o");
-    run_ok(
-        Command::new("gcc").arg("-c").arg(&src).arg("-o").arg(&obj),
-        BUILD_TIMEOUT,
-    )
-    .unwrap();
+    let obj = compile_with("gcc", t.path(), "tr.s", TEXTREL_S, &[]);
     for (flag, warns, fails) in [
         (None, true, false),
         (Some("-ztext"), true, true),
@@ -1399,14 +1380,7 @@ personality:
 #[test]
 fn eh_frame_needing_dynamic_relocations_is_refused() {
     let t = TestDir::new("errors", "eh_frame_abs");
-    let src = t.join("eh.s");
-    std::fs::write(&src, ABS_PERSONALITY_S).unwrap();
-    let obj = t.join("eh.o");
-    run_ok(
-        Command::new("gcc").arg("-c").arg(&src).arg("-o").arg(&obj),
-        BUILD_TIMEOUT,
-    )
-    .unwrap();
+    let obj = compile_with("gcc", t.path(), "eh.s", ABS_PERSONALITY_S, &[]);
     let name = path_str(&obj);
     let first_line = [name.as_str(), ".eh_frame needs dynamic relocations"];
     let says = || Says {

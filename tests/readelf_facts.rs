@@ -1495,6 +1495,15 @@ fn symtab_undefined_symbols() {
 /// archive's member defines `f` too and references `__start_mysec`; `f` comes from the first
 /// archive, so that member is not linked (GNU ld never reads it; solder reads it, as a possible
 /// definer of `f`, and drops it), and neither linker defines the two symbols.
+/// "BIND NAME" of each `.symtab` symbol of `path` whose name contains `part`.
+fn symtab_binds(path: &Path, part: &str) -> BTreeSet<String> {
+    symbols(path, ".symtab")
+        .into_iter()
+        .filter(|s| s.name.contains(part))
+        .map(|s| format!("{} {}", s.bind, s.name))
+        .collect()
+}
+
 #[test]
 fn start_stop_only_for_linked_files() {
     let work = Work::new("start_stop_only_for_linked_files");
@@ -1520,18 +1529,11 @@ fn start_stop_only_for_linked_files() {
         };
         let objs = [main, archive("first", &first), archive("second", &second)];
         let pair = work.link_both("start_stop", mode, &objs, &[]);
-        let named = |p: &Path| -> BTreeSet<String> {
-            symbols(p, ".symtab")
-                .into_iter()
-                .filter(|s| s.name.contains("_mysec"))
-                .map(|s| format!("{} {}", s.bind, s.name))
-                .collect()
-        };
         facts.same_set(
             &pair,
             "__start_/__stop_ symbols in .symtab",
-            &named(&pair.solder),
-            &named(&pair.gnu),
+            &symtab_binds(&pair.solder, "_mysec"),
+            &symtab_binds(&pair.gnu, "_mysec"),
         );
     }
     facts.finish();
@@ -1582,18 +1584,11 @@ fn long_section_names() {
             });
         }
         facts.same_set(&pair, "allocated section names", &solder, &gnu);
-        let start_stop = |p: &Path| -> BTreeSet<String> {
-            symbols(p, ".symtab")
-                .into_iter()
-                .filter(|s| s.name.contains("an_identifier_section"))
-                .map(|s| format!("{} {}", s.bind, s.name))
-                .collect()
-        };
         facts.same_set(
             &pair,
             "__start_/__stop_ symbols",
-            &start_stop(&pair.solder),
-            &start_stop(&pair.gnu),
+            &symtab_binds(&pair.solder, "an_identifier_section"),
+            &symtab_binds(&pair.gnu, "an_identifier_section"),
         );
     }
     facts.finish();

@@ -55,8 +55,13 @@ pub struct Arguments {
 
 impl Arguments {
     pub fn from_args() -> Arguments {
+        Arguments::parse(std::env::args().skip(1))
+    }
+
+    /// Reads libtest's options and filters from `args` (the command line after the program).
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Arguments {
         let mut a = Arguments::default();
-        let mut it = std::env::args().skip(1);
+        let mut it = args.into_iter();
         while let Some(arg) = it.next() {
             let (flag, inline) = match arg.split_once('=') {
                 Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -105,9 +110,13 @@ pub struct Conclusion {
 }
 
 impl Conclusion {
+    pub fn has_failed(&self) -> bool {
+        self.failed > 0
+    }
+
     /// Ends the process: status 101 if a trial failed, as libtest does.
     pub fn exit(self) -> ! {
-        std::process::exit(if self.failed > 0 { 101 } else { 0 })
+        std::process::exit(if self.has_failed() { 101 } else { 0 })
     }
 }
 
@@ -134,16 +143,15 @@ pub fn run(args: &Arguments, trials: Vec<Trial>) -> Conclusion {
         .or_else(|| std::env::var("RUST_TEST_THREADS").ok()?.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let queue: Vec<Mutex<Option<Trial>>> =
-        chosen.into_iter().map(|t| Mutex::new(Some(t))).collect();
-    let next = AtomicUsize::new(0);
+    let workers = threads.min(chosen.len());
+    let queue = Mutex::new(chosen.into_iter());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
     let failures: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
     let passed = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        for _ in 0..threads.min(queue.len()) {
+        for _ in 0..workers {
             s.spawn(|| {
-                while let Some(slot) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let Trial { name, run } = slot.lock().unwrap().take().unwrap();
+                while let Some(Trial { name, run }) = next() {
                     let outcome = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
                     {
                         Ok(Ok(())) => None,

@@ -53,6 +53,23 @@ impl Drop for TestDir {
     }
 }
 
+/// `ar rcs dir/name members...`
+pub fn make_archive(dir: &Path, name: &str, members: &[&Path]) -> PathBuf {
+    archive_with("rcs", dir, name, members)
+}
+
+/// `ar <flags> dir/name members...` (`rcsT`: a thin archive), made afresh.
+pub fn archive_with(flags: &str, dir: &Path, name: &str, members: &[&Path]) -> PathBuf {
+    let out = dir.join(name);
+    let _ = std::fs::remove_file(&out);
+    let mut cmd = Command::new("ar");
+    cmd.arg(flags).arg(&out).args(members);
+    if let Err(e) = run_ok(&mut cmd, BUILD_TIMEOUT) {
+        panic!("cannot build test archive: {e}");
+    }
+    out
+}
+
 /// Writes `src` to `dir/file` and compiles it with `compiler -c <flags>` to `dir/<stem>.o`.
 pub fn compile_with(compiler: &str, dir: &Path, file: &str, src: &str, flags: &[&str]) -> PathBuf {
     let src_path = dir.join(file);
