@@ -473,6 +473,12 @@ def markdown(results, info):
             lines.append(f"| {n} | {s['median_ms']:.1f} | {s['min_ms']:.1f}–{s['max_ms']:.1f} | "
                          f"{s['max_ms'] / s['min_ms']:.2f} | {s['cpu_ms']:.0f} | {s['rss_mib']:.0f} | "
                          f"{s['output_mib']:.1f} | {ratio} |")
+        # What more parallelism alone could reach: solder's one-thread CPU time spread perfectly
+        # over every CPU. Below the target only if the work itself is small enough.
+        if "solder -j1" in ls and fastest:
+            floor = ls["solder -j1"]["cpu_ms"] / (os.cpu_count() or 1)
+            lines += ["", f"Floor with perfect use of {os.cpu_count()} CPUs (solder -j1's CPU time / CPUs): "
+                          f"{floor:.1f} ms, {floor / fastest:.2f}x the fastest peer."]
     return "\n".join(lines) + "\n"
 
 
