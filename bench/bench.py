@@ -431,7 +431,8 @@ def bench(w: Workload):
             "output_mib": cmds[n][1].stat().st_size / 2**20,
         }
     input_mib = sum(Path(f).stat().st_size for f in inputs) / 2**20
-    return {"workload": w.name, "input_mib": input_mib, "runs": RUNS, "linkers": summary}
+    return {"workload": w.name, "input_mib": input_mib, "runs": RUNS, "cpus": os.cpu_count() or 1,
+            "linkers": summary}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,7 +458,8 @@ def versions():
 
 
 def markdown(results, info):
-    lines = [f"Machine: {info['machine']}. {RUNS} round-robin runs per linker (each round in a shuffled order) after one warm-up round.", ""]
+    runs = results[0]["runs"] if results else RUNS
+    lines = [f"Machine: {info['machine']}. {runs} round-robin runs per linker (each round in a shuffled order) after one warm-up round.", ""]
     lines += [f"- {k}: {v}" for k, v in info.items() if k != "machine"]
     for r in results:
         ls = r["linkers"]
@@ -475,9 +477,11 @@ def markdown(results, info):
                          f"{s['output_mib']:.1f} | {ratio} |")
         # What more parallelism alone could reach: solder's one-thread CPU time spread perfectly
         # over every CPU. Below the target only if the work itself is small enough.
-        if "solder -j1" in ls and fastest:
-            floor = ls["solder -j1"]["cpu_ms"] / (os.cpu_count() or 1)
-            lines += ["", f"Floor with perfect use of {os.cpu_count()} CPUs (solder -j1's CPU time / CPUs): "
+        # (The CPUs of the machine that ran it, recorded with the results: a report rendered again
+        # elsewhere from results.json must not divide by another machine's count.)
+        if "solder -j1" in ls and "cpus" in r:
+            floor = ls["solder -j1"]["cpu_ms"] / r["cpus"]
+            lines += ["", f"Floor with perfect use of {r['cpus']} CPUs (solder -j1's CPU time / CPUs): "
                           f"{floor:.1f} ms, {floor / fastest:.2f}x the fastest peer."]
     return "\n".join(lines) + "\n"
 

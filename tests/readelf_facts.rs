@@ -1491,10 +1491,6 @@ fn symtab_undefined_symbols() {
     facts.finish();
 }
 
-/// `__start_SEC`/`__stop_SEC` are defined for references from linked files only. Here the second
-/// archive's member defines `f` too and references `__start_mysec`; `f` comes from the first
-/// archive, so that member is not linked (GNU ld never reads it; solder reads it, as a possible
-/// definer of `f`, and drops it), and neither linker defines the two symbols.
 /// "BIND NAME" of each `.symtab` symbol of `path` whose name contains `part`.
 fn symtab_binds(path: &Path, part: &str) -> BTreeSet<String> {
     symbols(path, ".symtab")
@@ -1504,6 +1500,10 @@ fn symtab_binds(path: &Path, part: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// `__start_SEC`/`__stop_SEC` are defined for references from linked files only. Here the second
+/// archive's member defines `f` too and references `__start_mysec`; `f` comes from the first
+/// archive, so that member is not linked (GNU ld never reads it; solder reads it, as a possible
+/// definer of `f`, and drops it), and neither linker defines the two symbols.
 #[test]
 fn start_stop_only_for_linked_files() {
     let work = Work::new("start_stop_only_for_linked_files");
